@@ -1,0 +1,1 @@
+# ctl/ build fragment (included by the top Makefile.am)

@@ -1,0 +1,1 @@
+# hotplug/ build fragment (included by the top Makefile.am)

@@ -1,0 +1,1 @@
+# netback/ build fragment (included by the top Makefile.am)

@@ -1,0 +1,1 @@
+# ports/ build fragment (included by the top Makefile.am)

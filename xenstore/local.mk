@@ -1,0 +1,1 @@
+# xenstore/ build fragment (included by the top Makefile.am)
