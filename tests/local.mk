@@ -1,1 +1,11 @@
-# tests/ build fragment (included by the top Makefile.am)
+# tests/: one fragment per owner so branches never edit the same lines.
+include tests/unit/switch.mk
+include tests/unit/daemon.mk
+include tests/unit/ports.mk
+include tests/unit/netback.mk
+include tests/unit/xenstore.mk
+include tests/netns/local.mk
+include tests/sim/local.mk
+include tests/bench/local.mk
+include tests/fuzz/local.mk
+include tests/xen/local.mk

@@ -1,0 +1,1 @@
+# tests/xen/local.mk
