@@ -1,4 +1,4 @@
-/* uplink: AF_PACKET port with TPACKET_V3 rings (see uplink.h). */
+/* uplink: AF_PACKET port with TPACKET_V2 rings (see uplink.h). */
 #include "ports/uplink.h"
 
 #include <arpa/inet.h>
@@ -25,9 +25,12 @@
 
 /* Where a TX slot's data starts (what the kernel expects without
  * PACKET_TX_HAS_OFF): the vnet header, then the frame. */
-#define TX_DATA_OFF (TPACKET_ALIGN(sizeof(struct tpacket3_hdr)))
+#define TX_DATA_OFF (TPACKET_ALIGN(sizeof(struct tpacket2_hdr)))
 #define TX_RING_MTU_MIN 1500        /* slots are sized for at least this */
 #define UPLINK_SNDBUF (4 << 20)     /* room for every TX slot in flight */
+#define UPLINK_RCVBUF (4 << 20)     /* oversized frames queued for recvmsg() */
+#define RING_BLOCK_MIN (64 << 10)   /* ring allocation unit */
+#define BIG_BUF_SIZE (VNET_HDR_LEN + VLAN_HLEN_ + FRAME_LEN_MAX)
 
 struct uplink {
     struct port port;
@@ -45,11 +48,10 @@ struct uplink {
     uint8_t *map;                   /* RX ring, then TX ring */
     size_t map_len;
 
-    /* RX: blocks of the V3 ring; rx_left frames remain in block rx_cur
-     * (0: rx_cur not yet handed to us). */
-    unsigned rx_block_size, rx_cur, rx_left;
-    uint8_t *rx_pkt;
-    uint64_t rx_truncated, rx_bad_vnet, rx_ring_drops;
+    /* RX: fixed slots, read in ring order from rx_head. */
+    unsigned rx_frame_size, rx_head;
+    uint8_t *big_buf;               /* one oversized frame (recvmsg) per burst */
+    uint64_t rx_truncated, rx_bad_vnet, rx_ring_drops, rx_big;
 
     /* TX: fixed slots, filled in ring order from tx_head. */
     uint8_t *tx_ring;
@@ -68,16 +70,16 @@ uplink_cast(struct port *p)
     return (struct uplink *) ((char *) p - offsetof(struct uplink, port));
 }
 
-static inline struct tpacket_block_desc *
-rx_block(struct uplink *u, unsigned i)
+static inline struct tpacket2_hdr *
+rx_slot(struct uplink *u, unsigned i)
 {
-    return (struct tpacket_block_desc *) (u->map + (size_t) i * u->rx_block_size);
+    return (struct tpacket2_hdr *) (u->map + (size_t) i * u->rx_frame_size);
 }
 
-static inline struct tpacket3_hdr *
+static inline struct tpacket2_hdr *
 tx_slot(struct uplink *u, unsigned i)
 {
-    return (struct tpacket3_hdr *) (u->tx_ring + (size_t) i * u->tx_frame_size);
+    return (struct tpacket2_hdr *) (u->tx_ring + (size_t) i * u->tx_frame_size);
 }
 
 static void
@@ -92,43 +94,35 @@ uplink_set_link(struct uplink *u, bool up, const char *why)
 
 /* ---- receive ---- */
 
-/* Turn one ring frame into f.  Returns 0, or the drop reason + 1. */
+/* Turn the frame at data (len bytes, with the vnet header in front and at
+ * least VLAN_HLEN_ writable bytes before that) into f.  h is its ring slot
+ * header (VLAN).  Returns 0, or the drop reason + 1. */
 static int
-rx_parse(struct uplink *u, struct tpacket3_hdr *h, struct frame *f)
+rx_parse(struct uplink *u, const struct tpacket2_hdr *h, uint8_t *data, uint32_t len,
+         struct frame *f)
 {
-    uint8_t *data = (uint8_t *) h + h->tp_mac;
-    uint32_t len = h->tp_snaplen;
     struct virtio_net_hdr vh;
     int adjust = 0;
 
-    if (h->tp_snaplen < h->tp_len) {
-        u->rx_truncated++;
-        if (xlog_ratelimit(&uplink_rl)) {
-            XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: dropping %u-byte frame larger than "
-                       "a ring block", u->port.name, h->tp_len);
-        }
-        return DROP_BAD_FRAME + 1;
-    }
-    if (h->tp_mac < TPACKET3_HDRLEN + VNET_HDR_LEN + VLAN_HLEN_ || len < ETH_HLEN_) {
+    if (len < ETH_HLEN_) {
         return DROP_BAD_FRAME + 1;
     }
     memcpy(&vh, data - VNET_HDR_LEN, sizeof vh);
 
     if (h->tp_status & TP_STATUS_VLAN_VALID) {
         /* Put the tag the kernel took out back in front of the ethertype,
-         * in the headroom before the frame (the vnet header was copied
-         * out above); frame_init_local() takes an 802.1Q tag out again
-         * into f->tci and leaves other TPIDs (802.1ad) in the bytes. */
-        uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) && h->hv1.tp_vlan_tpid
-                        ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
-        uint16_t tci = (uint16_t) h->hv1.tp_vlan_tci;
+         * in the room before the frame (the vnet header was copied out
+         * above); frame_init_local() takes an 802.1Q tag out again into
+         * f->tci and leaves other TPIDs (802.1ad) in the bytes. */
+        uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) && h->tp_vlan_tpid
+                        ? h->tp_vlan_tpid : ETH_P_8021Q;
 
         memmove(data - VLAN_HLEN_, data, 12);
         data -= VLAN_HLEN_;
         data[12] = (uint8_t) (tpid >> 8);
         data[13] = (uint8_t) tpid;
-        data[14] = (uint8_t) (tci >> 8);
-        data[15] = (uint8_t) tci;
+        data[14] = (uint8_t) (h->tp_vlan_tci >> 8);
+        data[15] = (uint8_t) h->tp_vlan_tci;
         len += VLAN_HLEN_;
         adjust += VLAN_HLEN_;
     }
@@ -149,76 +143,83 @@ rx_parse(struct uplink *u, struct tpacket3_hdr *h, struct frame *f)
     return 0;
 }
 
-static void
-rx_release(struct uplink *u, unsigned block)
+/* A frame too big for its slot (a GRO or GSO frame): the kernel queued a
+ * full copy on the socket (PACKET_COPY_THRESH); read it into big_buf. */
+static int
+rx_big(struct uplink *u, const struct tpacket2_hdr *h, struct frame *f)
 {
-    __atomic_store_n(&rx_block(u, block)->hdr.bh1.block_status, TP_STATUS_KERNEL,
-                     __ATOMIC_RELEASE);
+    uint8_t *room = u->big_buf + VLAN_HLEN_;
+    ssize_t n = recv(u->fd, room, BIG_BUF_SIZE - VLAN_HLEN_, MSG_DONTWAIT | MSG_TRUNC);
+
+    if (n < 0 || (size_t) n > BIG_BUF_SIZE - VLAN_HLEN_ || (size_t) n < VNET_HDR_LEN) {
+        u->rx_truncated++;
+        if (xlog_ratelimit(&uplink_rl)) {
+            XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: lost a %u-byte frame larger than a "
+                       "ring slot", u->port.name, h->tp_len);
+        }
+        return DROP_BAD_FRAME + 1;
+    }
+    u->rx_big++;
+    return rx_parse(u, h, room + VNET_HDR_LEN, (uint32_t) n - VNET_HDR_LEN, f);
+}
+
+static void
+rx_release(struct uplink *u, unsigned from, unsigned to)
+{
+    for (; from != to; from = (from + 1) % UPLINK_RX_SLOTS) {
+        __atomic_store_n(&rx_slot(u, from)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    }
 }
 
 static void uplink_more(void *);
 
-/* One burst: up to XVS_BURST_MAX frames to the bridge, then the blocks
- * they came from back to the kernel. */
+/* One burst: up to XVS_BURST_MAX frames to the bridge, then their slots
+ * back to the kernel. */
 static void
 uplink_rx_burst(struct uplink *u)
 {
-    unsigned done[UPLINK_RX_BLOCKS];
-    unsigned n = 0, ndone = 0, i;
-    bool more = false;
+    unsigned start = u->rx_head, n = 0;
+    bool big_used = false;
 
     while (n < XVS_BURST_MAX) {
-        struct tpacket3_hdr *h;
+        struct tpacket2_hdr *h = rx_slot(u, u->rx_head);
+        uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
         int drop;
 
-        if (!u->rx_left) {
-            struct tpacket_block_desc *bd = rx_block(u, u->rx_cur);
-
-            if (ndone == UPLINK_RX_BLOCKS - 1) {
-                more = true;
-                break;
-            }
-            if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE)
-                  & TP_STATUS_USER)) {
-                break;
-            }
-            u->rx_left = bd->hdr.bh1.num_pkts;
-            u->rx_pkt = (uint8_t *) bd + bd->hdr.bh1.offset_to_first_pkt;
-            if (!u->rx_left) {
-                done[ndone++] = u->rx_cur;
-                u->rx_cur = (u->rx_cur + 1) % UPLINK_RX_BLOCKS;
-                continue;
-            }
+        if (!(status & TP_STATUS_USER)) {
+            break;
         }
-        h = (struct tpacket3_hdr *) u->rx_pkt;
-        drop = rx_parse(u, h, &u->rx_frames[n]);
+        if (status & TP_STATUS_COPY) {
+            if (big_used) {
+                break;      /* big_buf is taken until this burst is done */
+            }
+            big_used = true;
+            drop = rx_big(u, h, &u->rx_frames[n]);
+        } else if (h->tp_snaplen < h->tp_len) {
+            u->rx_truncated++;
+            drop = DROP_BAD_FRAME + 1;
+        } else if (h->tp_mac < TPACKET2_HDRLEN + VNET_HDR_LEN + VLAN_HLEN_) {
+            drop = DROP_BAD_FRAME + 1;
+        } else {
+            drop = rx_parse(u, h, (uint8_t *) h + h->tp_mac, h->tp_snaplen, &u->rx_frames[n]);
+        }
         if (drop) {
             port_count_drop(&u->port, (enum port_drop_reason) (drop - 1));
         } else {
             u->rx_ptrs[n] = &u->rx_frames[n];
             n++;
         }
-        u->rx_pkt += h->tp_next_offset;
-        if (!--u->rx_left) {
-            done[ndone++] = u->rx_cur;
-            u->rx_cur = (u->rx_cur + 1) % UPLINK_RX_BLOCKS;
+        u->rx_head = (u->rx_head + 1) % UPLINK_RX_SLOTS;
+    }
+    if (n && u->port.bridge) {
+        bridge_input(u->port.bridge, &u->port, u->rx_ptrs, n);
+    }
+    rx_release(u, start, u->rx_head);
+    if (n == XVS_BURST_MAX || (big_used && n)) {
+        if (!u->more_pending) {
+            u->more_pending = true;
+            evloop_want_more(u->loop, uplink_more, u);
         }
-    }
-    if (n == XVS_BURST_MAX) {
-        more = true;
-    }
-
-    if (n) {
-        if (u->port.bridge) {
-            bridge_input(u->port.bridge, &u->port, u->rx_ptrs, n);
-        }
-    }
-    for (i = 0; i < ndone; i++) {
-        rx_release(u, done[i]);
-    }
-    if (more && !u->more_pending) {
-        u->more_pending = true;
-        evloop_want_more(u->loop, uplink_more, u);
     }
 }
 
@@ -394,7 +395,7 @@ uplink_send_gso(struct uplink *u, const struct frame *f, uint16_t tci)
 static int
 uplink_queue(struct uplink *u, const struct frame *f, uint16_t tci, unsigned *queued)
 {
-    struct tpacket3_hdr *h = tx_slot(u, u->tx_head);
+    struct tpacket2_hdr *h = tx_slot(u, u->tx_head);
     unsigned tag = tci ? VLAN_HLEN_ : 0;
     unsigned room = u->tx_frame_size - TX_DATA_OFF - VNET_HDR_LEN;
     uint8_t *p = (uint8_t *) h + TX_DATA_OFF;
@@ -428,7 +429,6 @@ uplink_queue(struct uplink *u, const struct frame *f, uint16_t tci, unsigned *qu
     vh->gso_size = 0;
     vh->hdr_len = (uint16_t) r;
     h->tp_len = VNET_HDR_LEN + (unsigned) r;
-    h->tp_next_offset = 0;
     __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
     u->tx_head = (u->tx_head + 1) % UPLINK_TX_SLOTS;
     u->port.stats.tx_packets++;
@@ -546,44 +546,53 @@ round_pow2(unsigned x)
     return r;
 }
 
+/* Ring geometry: slots of frame_size (a power of two) in blocks of at
+ * least RING_BLOCK_MIN, so slot i is at i * frame_size. */
+static void
+ring_req(struct tpacket_req *req, unsigned frame_size, unsigned slots)
+{
+    unsigned block = MAX(frame_size, RING_BLOCK_MIN);
+
+    req->tp_frame_size = frame_size;
+    req->tp_block_size = block;
+    req->tp_frame_nr = slots;
+    req->tp_block_nr = slots / (block / frame_size);
+}
+
 /* Socket options, rings and mapping; the socket binds afterwards. */
 static int
 uplink_setup_socket(struct uplink *u, const char **what)
 {
-    int v3 = TPACKET_V3, one = 1, sndbuf = UPLINK_SNDBUF;
+    int v2 = TPACKET_V2, one = 1, sndbuf = UPLINK_SNDBUF, rcvbuf = UPLINK_RCVBUF;
     unsigned mtu = MAX(u->mtu, TX_RING_MTU_MIN);
-    unsigned page = (unsigned) sysconf(_SC_PAGESIZE);
-    struct tpacket_req3 rx = {
-        .tp_block_size = UPLINK_RX_BLOCK_SIZE,
-        .tp_block_nr = UPLINK_RX_BLOCKS,
-        .tp_frame_size = 2048,
-        .tp_frame_nr = UPLINK_RX_BLOCK_SIZE / 2048 * UPLINK_RX_BLOCKS,
-        .tp_retire_blk_tov = UPLINK_RX_BLOCK_TIMEOUT_MS,
-    };
-    struct tpacket_req3 tx = { 0 };
+    struct tpacket_req rx, tx;
 
-    u->tx_frame_size = round_pow2(TPACKET_ALIGN(TX_DATA_OFF + VNET_HDR_LEN + mtu
-                                                + ETH_HLEN_ + VLAN_HLEN_));
-    tx.tp_frame_size = u->tx_frame_size;
-    tx.tp_block_size = MAX(page, u->tx_frame_size);
-    tx.tp_frame_nr = UPLINK_TX_SLOTS;
-    tx.tp_block_nr = UPLINK_TX_SLOTS / (tx.tp_block_size / u->tx_frame_size);
+    /* A slot holds the header, the vnet header, a tag and an MTU-sized
+     * frame; bigger (GRO/GSO) frames take the recvmsg()/sendmsg() path. */
+    u->rx_frame_size = round_pow2(TPACKET2_HDRLEN + 16 + VNET_HDR_LEN + VLAN_HLEN_
+                                  + ETH_HLEN_ + mtu);
+    u->tx_frame_size = round_pow2(TX_DATA_OFF + VNET_HDR_LEN + VLAN_HLEN_ + ETH_HLEN_ + mtu);
+    ring_req(&rx, u->rx_frame_size, UPLINK_RX_SLOTS);
+    ring_req(&tx, u->tx_frame_size, UPLINK_TX_SLOTS);
 
 #define SETOPT(LEVEL, OPT, VAL) \
     if (setsockopt(u->fd, LEVEL, OPT, &(VAL), sizeof (VAL))) { *what = #OPT; return -errno; }
-    SETOPT(SOL_PACKET, PACKET_VERSION, v3);
+    SETOPT(SOL_PACKET, PACKET_VERSION, v2);
     SETOPT(SOL_PACKET, PACKET_VNET_HDR, one);
     SETOPT(SOL_PACKET, PACKET_LOSS, one);          /* skip, never stall on, a bad slot */
     SETOPT(SOL_PACKET, PACKET_QDISC_BYPASS, one);
     SETOPT(SOL_PACKET, PACKET_IGNORE_OUTGOING, one);
+    SETOPT(SOL_PACKET, PACKET_COPY_THRESH, one);   /* oversized frames: full copy queued */
     SETOPT(SOL_PACKET, PACKET_RX_RING, rx);
     SETOPT(SOL_PACKET, PACKET_TX_RING, tx);
 #undef SETOPT
     if (setsockopt(u->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf)) {
         setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     }
+    if (setsockopt(u->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf)) {
+        setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    }
 
-    u->rx_block_size = rx.tp_block_size;
     u->map_len = (size_t) rx.tp_block_size * rx.tp_block_nr
                  + (size_t) tx.tp_block_size * tx.tp_block_nr;
     u->map = mmap(NULL, u->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
@@ -600,6 +609,7 @@ uplink_setup_socket(struct uplink *u, const char **what)
 static void
 uplink_free(struct uplink *u)
 {
+    free(u->big_buf);
     free(u->gso_buf);
     free(u);
 }
@@ -635,7 +645,7 @@ static void
 uplink_describe(const struct port *p, json_t *obj)
 {
     struct uplink *u = uplink_cast((struct port *) p);
-    struct tpacket_stats_v3 st;
+    struct tpacket_stats st;
     socklen_t len = sizeof st;
 
     /* The kernel counts ring overruns and resets on read: accumulate. */
@@ -646,6 +656,7 @@ uplink_describe(const struct port *p, json_t *obj)
     json_object_set_new(obj, "mtu", json_integer(u->mtu));
     json_object_set_new(obj, "rx_ring_drops", json_integer((json_int_t) u->rx_ring_drops));
     json_object_set_new(obj, "rx_truncated", json_integer((json_int_t) u->rx_truncated));
+    json_object_set_new(obj, "rx_oversized", json_integer((json_int_t) u->rx_big));
     json_object_set_new(obj, "rx_bad_offload", json_integer((json_int_t) u->rx_bad_vnet));
 }
 
@@ -687,6 +698,13 @@ uplink_create(struct evloop *loop, const char *ifname, struct port **out,
     u->port.link_up = st.up;
     memcpy(u->port.mac, st.mac, 6);
 
+    u->big_buf = malloc(BIG_BUF_SIZE);
+    if (!u->big_buf) {
+        r = -ENOMEM;
+        what = "buffers";
+        u->fd = -1;
+        goto fail;
+    }
     u->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (u->fd < 0) {
         r = -errno;

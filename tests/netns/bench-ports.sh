@@ -4,7 +4,8 @@
 #   ns xvs-pt-ba (a0) --veth-- (pa0) ns xvs-pt-bs [switch] (pb0) --veth-- (b0) ns xvs-pt-bb
 # trafgen in xvs-pt-ba sends SIZE-byte UDP frames to b0's MAC for DUR s;
 # the rate is what b0 receives.  Prints "NAME pps" lines and the ratio.
-# Usage: bench-ports.sh [PORT_DRIVER]   (env: DUR=5 SIZE=64)
+# Usage: bench-ports.sh [PORT_DRIVER]   (env: DUR=5 SIZE=64; EXTRA=1 adds
+# ping latency and a TCP stream for both)
 set -u
 DRIVER=${1:-$(dirname "$0")/port-driver}
 DUR=${DUR:-5}; SIZE=${SIZE:-64}
@@ -46,17 +47,31 @@ blast() {
     echo $(( (r1 - r0) / DUR ))
 }
 
+# extra: ping latency (avg ms) and one TCP stream (Gbit/s), a -> b
+extra() {
+    local rtt gbps
+    rtt=$(ip netns exec $NS_A ping -c 20 -i 0.05 -W 1 10.232.0.2 | awk -F/ '/^rtt/ {print $5}')
+    ip netns exec $NS_B timeout 10 iperf3 -s -1 -p 5232 >/dev/null 2>&1 &
+    sleep 0.3
+    gbps=$(ip netns exec $NS_A timeout 8 iperf3 -c 10.232.0.2 -p 5232 -t 3 -J 2>/dev/null \
+           | awk -F'[:,]' '/"bits_per_second"/ {v = $2} END {printf "%.2f", v / 1e9}')
+    wait
+    echo "  $1 ping-avg-ms $rtt tcp-gbps $gbps"
+}
+
 setup
 ip -n $NS_S link add br0 type bridge; ip -n $NS_S link set br0 up
 ip -n $NS_S link set pa0 master br0; ip -n $NS_S link set pb0 master br0
 lb=$(blast); echo "linux-bridge $lb"
+[ -n "${EXTRA:-}" ] && extra linux-bridge
 
 setup
-ip netns exec $NS_S "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 30)) \
+ip netns exec $NS_S "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
     > /tmp/xvs-pt-bench.out 2>&1 &
 DPID=$!
 sleep 1
 xv=$(blast); echo "port-driver $xv"
+[ -n "${EXTRA:-}" ] && extra port-driver
 kill -USR1 $DPID; sleep 0.3
-grep "^port" /tmp/xvs-pt-bench.out | awk '{print "  " $2, $9, $10, $11, $12, "drop_queue_full", $30}'
+grep "^port" /tmp/xvs-pt-bench.out | tail -2 | sed 's/ drop_[a-z_]* 0//g; s/^/  /'
 awk -v a="$xv" -v b="$lb" 'BEGIN { if (b > 0) printf "ratio port-driver/linux-bridge %.2f\n", a / b }'

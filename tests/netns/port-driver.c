@@ -11,6 +11,7 @@
  * created. */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,16 @@ print_stats(void)
         for (r = 0; r < DROP_N_REASONS; r++) {
             printf(" drop_%s %llu", port_drop_reason_name(r),
                    (unsigned long long) p->stats.drops[r]);
+        }
+        if (p->ops->describe) {
+            json_t *o = json_object();
+            char *js;
+
+            p->ops->describe(p, o);
+            js = json_dumps(o, JSON_COMPACT);
+            printf(" describe %s", js ? js : "{}");
+            free(js);
+            json_decref(o);
         }
         printf("\n");
     }
