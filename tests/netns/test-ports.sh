@@ -246,7 +246,7 @@ check "give back: default route via u0" sh -c "ip -n xvs-pt-h route show default
 check "give back: static route via u0" sh -c "ip -n xvs-pt-h route show 10.231.77.0/24 | grep -q 'dev u0.*metric 7'"
 check "give back: IPv6 default route via u0" sh -c "ip -n xvs-pt-h -6 route show default | grep -q 'dev u0'"
 check "give back: classifier removed" sh -c "! tc -n xvs-pt-h filter show dev u0 ingress | grep -q bpf"
-check "TAP removed after exit" not ip -n xvs-pt-h link show xvs-ptbr >/dev/null 2>&1
+check "TAP removed after exit" sh -c "! ip -n xvs-pt-h link show xvs-ptbr 2>/dev/null"
 check "after give back: h reaches r directly" pinga xvs-pt-h 10.231.2.1
 
 # ---------------------------------------------------------------- errors
