@@ -1,12 +1,15 @@
 /* bridge: ports, VLAN classification, policy, learning and forwarding.
  *
- * A burst is switched in two passes.  The first decides, frame by frame,
- * which ports get it and stages it in those ports' `pending` arrays (a
- * port is staged at most once per frame and a burst is at most
- * XVS_BURST_MAX frames, so `pending` cannot overflow); the ports touched
- * are remembered in `touched`.  The second gives every touched port one
- * output() call with its share.  Frames are processed in order, so a
- * source learned from frame i is known to the lookup of frame i+1.
+ * A burst is switched in three steps.  Admission checks every frame's
+ * VLAN and input policy (nothing there depends on the FDB) and collects
+ * the FDB keys of the admitted ones for fdb_prefetch(), so a burst waits
+ * for memory about once instead of twice per frame.  Forwarding then
+ * learns, looks up and stages each admitted frame, in order (a source
+ * learned from frame i is known to the lookup of frame i+1), in its output
+ * ports' `pending` arrays: a port is staged at most once per frame and a
+ * burst is at most XVS_BURST_MAX frames, so `pending` cannot overflow; the
+ * ports touched are remembered in `touched`.  Last, every touched port gets
+ * one output() call with its share.
  *
  * Counting: rx_packets/rx_bytes of the input port count the frames the
  * bridge accepted (VLAN and policy passed); rejected frames are counted
@@ -376,12 +379,83 @@ bridge_stage_promisc(struct bridge *b, const struct port *skip1,
     }
 }
 
+/* First pass over one frame: VLAN and input policy.  Returns the frame's
+ * VLAN, or 0 if it was dropped (and counted). */
+static inline uint16_t
+bridge_admit(struct port *in, struct frame *f)
+{
+    const uint8_t *src;
+    uint16_t vid;
+
+    f->in_port = in;
+    if (f->head_len < ETH_HLEN_ || f->len < f->head_len) {
+        in->stats.drops[DROP_BAD_FRAME]++;
+        return 0;
+    }
+    vid = bridge_classify(in, f);
+    if (!vid) {
+        in->stats.drops[DROP_VLAN_INGRESS]++;
+        return 0;
+    }
+    src = frame_src(f);
+    if (eth_addr_is_multicast(src) || eth_addr_is_zero(src)) {
+        in->stats.drops[DROP_BAD_FRAME]++;
+        return 0;
+    }
+    if (in->mac_locked && memcmp(src, in->mac, 6)) {
+        in->stats.drops[DROP_SPOOF_MAC]++;
+        return 0;
+    }
+    if (in->n_ips) {
+        int reason = bridge_check_ip(in, f);
+
+        if (reason) {
+            in->stats.drops[reason]++;
+            return 0;
+        }
+    }
+    return vid;
+}
+
+/* Second pass over one admitted frame: learn, look up, stage. */
+static inline void
+bridge_forward(struct bridge *b, struct port *in, struct frame *f,
+               uint64_t now)
+{
+    uint16_t vid = f->vlan;
+    uint16_t prio = f->flags & FRAME_F_TAGGED ? f->tci & VLAN_PCP_DEI_MASK : 0;
+    const uint8_t *dst = frame_dst(f);
+
+    if (in->learning) {
+        fdb_learn_at(b->fdb, frame_src(f), vid, in, now);
+    }
+    if (!eth_addr_is_multicast(dst)) {
+        struct port *out = fdb_lookup_at(b->fdb, dst, vid, now);
+
+        if (out == in) {
+            bridge_stage_promisc(b, in, NULL, f, vid, prio);
+            return;             /* hairpin */
+        }
+        if (out && port_vlan_allowed(out, vid)) {
+            bridge_stage(b, out, f, vid, prio);
+            if (b->n_promisc) {
+                bridge_stage_promisc(b, in, out, f, vid, prio);
+            }
+            return;
+        }
+        /* Unknown, or its port left the VLAN since: a miss. */
+    }
+    bridge_flood(b, in, f, vid, prio);
+}
+
 static void
 bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
                    unsigned n)
 {
-    uint64_t now = fdb_now(b->fdb);
-    uint64_t rx_bytes = 0;
+    const uint8_t *keys[2 * XVS_BURST_MAX];
+    uint16_t key_vlans[2 * XVS_BURST_MAX];
+    unsigned n_keys = 0;
+    uint64_t now, rx_bytes = 0;
     unsigned rx_packets = 0;
 
     /* Policy flags may change between bursts, not within one. */
@@ -392,69 +466,37 @@ bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
         }
     }
 
+    /* Pass 1: admission, which never depends on the FDB, and the FDB keys
+     * pass 2 will need, so that their cache misses overlap. */
     for (unsigned i = 0; i < n; i++) {
         struct frame *f = frames[i];
-        const uint8_t *dst, *src;
-        uint16_t vid, prio;
-        struct port *out;
 
-        f->in_port = in;
-        if (f->head_len < ETH_HLEN_ || f->len < f->head_len) {
-            in->stats.drops[DROP_BAD_FRAME]++;
+        f->vlan = bridge_admit(in, f);
+        if (!f->vlan) {
             continue;
-        }
-        vid = bridge_classify(in, f);
-        if (!vid) {
-            in->stats.drops[DROP_VLAN_INGRESS]++;
-            continue;
-        }
-        f->vlan = vid;
-
-        src = frame_src(f);
-        if (eth_addr_is_multicast(src) || eth_addr_is_zero(src)) {
-            in->stats.drops[DROP_BAD_FRAME]++;
-            continue;
-        }
-        if (in->mac_locked && memcmp(src, in->mac, 6)) {
-            in->stats.drops[DROP_SPOOF_MAC]++;
-            continue;
-        }
-        if (in->n_ips) {
-            int reason = bridge_check_ip(in, f);
-
-            if (reason) {
-                in->stats.drops[reason]++;
-                continue;
-            }
         }
         rx_packets++;
         rx_bytes += f->len;
-
         if (in->learning) {
-            fdb_learn_at(b->fdb, src, vid, in, now);
+            keys[n_keys] = frame_src(f);
+            key_vlans[n_keys++] = f->vlan;
         }
-
-        prio = f->flags & FRAME_F_TAGGED ? f->tci & VLAN_PCP_DEI_MASK : 0;
-        dst = frame_dst(f);
-        if (!eth_addr_is_multicast(dst)) {
-            out = fdb_lookup_at(b->fdb, dst, vid, now);
-            if (out == in) {
-                bridge_stage_promisc(b, in, NULL, f, vid, prio);
-                continue;       /* hairpin */
-            }
-            if (out && port_vlan_allowed(out, vid)) {
-                bridge_stage(b, out, f, vid, prio);
-                if (b->n_promisc) {
-                    bridge_stage_promisc(b, in, out, f, vid, prio);
-                }
-                continue;
-            }
-            /* Unknown, or its port left the VLAN since: a miss. */
+        if (!eth_addr_is_multicast(frame_dst(f))) {
+            keys[n_keys] = frame_dst(f);
+            key_vlans[n_keys++] = f->vlan;
         }
-        bridge_flood(b, in, f, vid, prio);
     }
     in->stats.rx_packets += rx_packets;
     in->stats.rx_bytes += rx_bytes;
+    fdb_prefetch(b->fdb, keys, key_vlans, n_keys);
+
+    /* Pass 2, in order: frame i's source is known to frame i+1's lookup. */
+    now = fdb_now(b->fdb);
+    for (unsigned i = 0; i < n; i++) {
+        if (frames[i]->vlan) {
+            bridge_forward(b, in, frames[i], now);
+        }
+    }
 
     for (unsigned k = 0; k < b->n_touched; k++) {
         struct port *p = b->touched[k];

@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -47,6 +48,8 @@
 #define FDB_STATIC UINT32_MAX     /* lru_prev of a static entry */
 #define FDB_REFRESH_MS 1000
 #define FDB_MIN_BUCKETS 16
+/* Below this many entries the table lives in L1/L2: prefetching only costs. */
+#define FDB_PREFETCH_MIN_ENTRIES 4096
 
 struct fdb_entry {
     uint64_t key;                 /* mac | vlan << 48; 0: free */
@@ -365,6 +368,61 @@ struct fdb_table {
     unsigned hash_shift;
 };
 
+/* Big tables are mapped on 2 MB boundaries and marked for transparent huge
+ * pages: with 100k+ entries every lookup is a random access, and 4 kB
+ * pages would add a TLB miss to most of them.  Memory comes zeroed. */
+#define FDB_HUGE_PAGE (2u << 20)
+
+static void *
+fdb_mem_alloc(size_t size)
+{
+    size_t map_size;
+    uint8_t *p, *aligned;
+
+    if (size < FDB_HUGE_PAGE) {
+        return calloc(1, size);
+    }
+    map_size = size + FDB_HUGE_PAGE;
+    p = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    aligned = (uint8_t *) (((uintptr_t) p + FDB_HUGE_PAGE - 1)
+                           & ~(uintptr_t) (FDB_HUGE_PAGE - 1));
+    if (aligned > p) {
+        munmap(p, (size_t) (aligned - p));
+    }
+    munmap(aligned + size, (size_t) (p + map_size - (aligned + size)));
+    madvise(aligned, size, MADV_HUGEPAGE);  /* a hint: fine if refused */
+    return aligned;
+}
+
+static void
+fdb_mem_free(void *p, size_t size)
+{
+    if (!p) {
+        return;
+    }
+    if (size < FDB_HUGE_PAGE) {
+        free(p);
+    } else {
+        munmap(p, size);
+    }
+}
+
+static size_t
+fdb_entries_size(uint32_t max)
+{
+    return ((size_t) max + 1) * sizeof(struct fdb_entry);
+}
+
+static size_t
+fdb_buckets_size(uint32_t n_buckets)
+{
+    return (size_t) n_buckets * sizeof(uint32_t);
+}
+
 /* Allocates a pool of `max` entries and at least as many buckets. */
 static int
 fdb_table_alloc(struct fdb_table *t, uint32_t max)
@@ -377,11 +435,11 @@ fdb_table_alloc(struct fdb_table *t, uint32_t max)
         bits++;
     }
     t->hash_shift = 64 - bits;
-    t->entries = calloc((size_t) max + 1, sizeof *t->entries);
-    t->buckets = calloc(t->n_buckets, sizeof *t->buckets);
+    t->entries = fdb_mem_alloc(fdb_entries_size(max));
+    t->buckets = fdb_mem_alloc(fdb_buckets_size(t->n_buckets));
     if (!t->entries || !t->buckets) {
-        free(t->entries);
-        free(t->buckets);
+        fdb_mem_free(t->entries, fdb_entries_size(max));
+        fdb_mem_free(t->buckets, fdb_buckets_size(t->n_buckets));
         return -ENOMEM;
     }
     return 0;
@@ -462,8 +520,8 @@ fdb_destroy(struct fdb *fdb)
         p->fdb_heap_pos = 0;
     }
     free(fdb->heap);
-    free(fdb->entries);
-    free(fdb->buckets);
+    fdb_mem_free(fdb->entries, fdb_entries_size(fdb->max_entries));
+    fdb_mem_free(fdb->buckets, fdb_buckets_size(fdb->n_buckets));
     free(fdb);
 }
 
@@ -521,7 +579,7 @@ fdb_set_max(struct fdb *fdb, uint32_t max_entries)
 {
     struct fdb_entry *old_entries = fdb->entries;
     uint32_t *old_buckets = fdb->buckets;
-    uint32_t old_max = fdb->max_entries;
+    uint32_t old_max = fdb->max_entries, old_n_buckets = fdb->n_buckets;
     struct fdb_table t;
 
     if (!max_entries || max_entries > FDB_MAX_ENTRIES_LIMIT) {
@@ -542,8 +600,8 @@ fdb_set_max(struct fdb *fdb, uint32_t max_entries)
     }
     fdb_table_install(fdb, &t, max_entries);
     fdb_rehash(fdb, old_entries, old_max);
-    free(old_entries);
-    free(old_buckets);
+    fdb_mem_free(old_entries, fdb_entries_size(old_max));
+    fdb_mem_free(old_buckets, fdb_buckets_size(old_n_buckets));
     return 0;
 }
 
@@ -624,6 +682,26 @@ fdb_lookup_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
     }
     e = &fdb->entries[i];
     return fdb_entry_expired(fdb, e, (uint32_t) now_ms) ? NULL : e->port;
+}
+
+void
+fdb_prefetch(const struct fdb *fdb, const uint8_t *const macs[],
+             const uint16_t vlans[], unsigned n)
+{
+    uint32_t h[FDB_PREFETCH_MAX];
+
+    if (fdb->n_entries < FDB_PREFETCH_MIN_ENTRIES) {
+        return;                 /* all in cache anyway */
+    }
+    n = MIN(n, FDB_PREFETCH_MAX);
+    /* All bucket misses in flight at once, then all entry misses. */
+    for (unsigned k = 0; k < n; k++) {
+        h[k] = fdb_hash(fdb, fdb_key(macs[k], vlans[k]));
+        __builtin_prefetch(&fdb->buckets[h[k]]);
+    }
+    for (unsigned k = 0; k < n; k++) {
+        __builtin_prefetch(&fdb->entries[fdb->buckets[h[k]]]);
+    }
 }
 
 struct port *
