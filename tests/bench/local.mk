@@ -1,1 +1,2 @@
 # tests/bench/local.mk
+include tests/bench/switch.mk
