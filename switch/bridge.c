@@ -1,9 +1,10 @@
 /* bridge: ports, VLAN classification, policy, learning and forwarding.
  *
  * A burst is switched in three steps.  Admission checks every frame's
- * VLAN and input policy (nothing there depends on the FDB) and collects
- * the FDB keys of the admitted ones for fdb_prefetch(), so a burst waits
- * for memory about once instead of twice per frame.  Forwarding then
+ * VLAN and input policy (nothing there depends on the FDB), computes the
+ * FDB keys and buckets of the admitted ones and prefetches them (see
+ * fdb-private.h), so that a burst waits for memory about once instead of
+ * twice per frame.  Forwarding then
  * learns, looks up and stages each admitted frame, in order (a source
  * learned from frame i is known to the lookup of frame i+1), in its output
  * ports' `pending` arrays: a port is staged at most once per frame and a
@@ -28,6 +29,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "switch/fdb-private.h"
 
 #define ETH_TYPE_IPV4 0x0800
 #define ETH_TYPE_ARP 0x0806
@@ -379,12 +381,11 @@ bridge_stage_promisc(struct bridge *b, const struct port *skip1,
     }
 }
 
-/* First pass over one frame: VLAN and input policy.  Returns the frame's
- * VLAN, or 0 if it was dropped (and counted). */
+/* Admission of one frame: VLAN and input policy.  Returns the frame's
+ * VLAN and its source as fdb_mac48(), or 0 if it was dropped (counted). */
 static inline uint16_t
-bridge_admit(struct port *in, struct frame *f)
+bridge_admit(struct port *in, struct frame *f, uint64_t *src48)
 {
-    const uint8_t *src;
     uint16_t vid;
 
     f->in_port = in;
@@ -397,12 +398,12 @@ bridge_admit(struct port *in, struct frame *f)
         in->stats.drops[DROP_VLAN_INGRESS]++;
         return 0;
     }
-    src = frame_src(f);
-    if (eth_addr_is_multicast(src) || eth_addr_is_zero(src)) {
+    *src48 = fdb_mac48_wide(frame_src(f));      /* 14-byte head: safe */
+    if (!fdb_mac48_learnable(*src48)) {         /* group or zero source */
         in->stats.drops[DROP_BAD_FRAME]++;
         return 0;
     }
-    if (in->mac_locked && memcmp(src, in->mac, 6)) {
+    if (in->mac_locked && memcmp(frame_src(f), in->mac, 6)) {
         in->stats.drops[DROP_SPOOF_MAC]++;
         return 0;
     }
@@ -417,23 +418,22 @@ bridge_admit(struct port *in, struct frame *f)
     return vid;
 }
 
-/* Second pass over one admitted frame: learn, look up, stage. */
+/* Where one admitted frame goes: its destination's port, or a flood.
+ * dkey == 0: a group destination. */
 static inline void
 bridge_forward(struct bridge *b, struct port *in, struct frame *f,
-               uint64_t now)
+               uint64_t dkey, uint32_t dbucket, uint32_t now)
 {
     uint16_t vid = f->vlan;
     uint16_t prio = f->flags & FRAME_F_TAGGED ? f->tci & VLAN_PCP_DEI_MASK : 0;
-    const uint8_t *dst = frame_dst(f);
 
-    if (in->learning) {
-        fdb_learn_at(b->fdb, frame_src(f), vid, in, now);
-    }
-    if (!eth_addr_is_multicast(dst)) {
-        struct port *out = fdb_lookup_at(b->fdb, dst, vid, now);
+    if (dkey) {
+        struct port *out = fdb_lookup_key(b->fdb, dkey, dbucket, now);
 
         if (out == in) {
-            bridge_stage_promisc(b, in, NULL, f, vid, prio);
+            if (b->n_promisc) {
+                bridge_stage_promisc(b, in, NULL, f, vid, prio);
+            }
             return;             /* hairpin */
         }
         if (out && port_vlan_allowed(out, vid)) {
@@ -452,11 +452,14 @@ static void
 bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
                    unsigned n)
 {
-    const uint8_t *keys[2 * XVS_BURST_MAX];
-    uint16_t key_vlans[2 * XVS_BURST_MAX];
-    unsigned n_keys = 0;
-    uint64_t now, rx_bytes = 0;
+    uint64_t skey[XVS_BURST_MAX], dkey[XVS_BURST_MAX];
+    uint32_t sbucket[XVS_BURST_MAX], dbucket[XVS_BURST_MAX];
+    struct fdb *fdb = b->fdb;
+    bool learn = in->learning && fdb->ageing_ms;
+    bool prefetch = fdb_wants_prefetch(fdb);
+    uint64_t rx_bytes = 0;
     unsigned rx_packets = 0;
+    uint32_t now;
 
     /* Policy flags may change between bursts, not within one. */
     b->n_promisc = 0;
@@ -466,36 +469,65 @@ bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
         }
     }
 
-    /* Pass 1: admission, which never depends on the FDB, and the FDB keys
-     * pass 2 will need, so that their cache misses overlap. */
+    /* Admission, which never depends on the FDB; the FDB keys of the
+     * admitted frames, with their buckets fetched all at once. */
     for (unsigned i = 0; i < n; i++) {
         struct frame *f = frames[i];
+        uint64_t src48 = 0, dst48;
 
-        f->vlan = bridge_admit(in, f);
+        f->vlan = bridge_admit(in, f, &src48);
         if (!f->vlan) {
             continue;
         }
         rx_packets++;
         rx_bytes += f->len;
-        if (in->learning) {
-            keys[n_keys] = frame_src(f);
-            key_vlans[n_keys++] = f->vlan;
+        if (learn) {
+            skey[i] = fdb_key_make(src48, f->vlan);
+            sbucket[i] = fdb_bucket(fdb, skey[i]);
+            if (prefetch) {
+                fdb_prefetch_bucket(fdb, sbucket[i]);
+            }
         }
-        if (!eth_addr_is_multicast(frame_dst(f))) {
-            keys[n_keys] = frame_dst(f);
-            key_vlans[n_keys++] = f->vlan;
+        dst48 = fdb_mac48_wide(frame_dst(f));
+        if (dst48 & 1) {
+            dkey[i] = 0;        /* broadcast, multicast: flood */
+            dbucket[i] = 0;
+        } else {
+            dkey[i] = fdb_key_make(dst48, f->vlan);
+            dbucket[i] = fdb_bucket(fdb, dkey[i]);
+            if (prefetch) {
+                fdb_prefetch_bucket(fdb, dbucket[i]);
+            }
         }
     }
     in->stats.rx_packets += rx_packets;
     in->stats.rx_bytes += rx_bytes;
-    fdb_prefetch(b->fdb, keys, key_vlans, n_keys);
-
-    /* Pass 2, in order: frame i's source is known to frame i+1's lookup. */
-    now = fdb_now(b->fdb);
-    for (unsigned i = 0; i < n; i++) {
-        if (frames[i]->vlan) {
-            bridge_forward(b, in, frames[i], now);
+    if (prefetch) {
+        for (unsigned i = 0; i < n; i++) {
+            if (frames[i]->vlan) {
+                if (learn) {
+                    fdb_prefetch_entry(fdb, sbucket[i]);
+                }
+                if (dkey[i]) {
+                    fdb_prefetch_entry(fdb, dbucket[i]);
+                }
+            }
         }
+    }
+
+    /* Learn and forward in order: frame i's source is known to frame
+     * i+1's lookup. */
+    now = (uint32_t) fdb_now(fdb);
+    for (unsigned i = 0; i < n; i++) {
+        struct frame *f = frames[i];
+
+        if (!f->vlan) {
+            continue;
+        }
+        if (learn) {
+            fdb_learn_key(fdb, skey[i], sbucket[i], in, now);
+        }
+        bridge_forward(b, in, f, dkey[i], dbucket[i], now);
     }
 
     for (unsigned k = 0; k < b->n_touched; k++) {

@@ -42,76 +42,37 @@
 #include <time.h>
 
 #include "lib/util.h"
+#include "switch/fdb-private.h"
 #include "switch/port.h"
 
-#define FDB_NIL 0
-#define FDB_STATIC UINT32_MAX     /* lru_prev of a static entry */
-#define FDB_REFRESH_MS 1000
 #define FDB_MIN_BUCKETS 16
-/* Below this many entries the table lives in L1/L2: prefetching only costs. */
-#define FDB_PREFETCH_MIN_ENTRIES 4096
-
-struct fdb_entry {
-    uint64_t key;                 /* mac | vlan << 48; 0: free */
-    uint32_t next;                /* hash chain, or free list */
-    uint32_t seen;                /* ms, truncated to 32 bits */
-    struct port *port;
-    uint32_t lru_prev, lru_next;  /* in port's list; FDB_STATIC if static */
-};
-
-struct fdb {
-    struct fdb_entry *entries;    /* [1..max_entries] */
-    uint32_t *buckets;
-    uint32_t n_buckets;
-    unsigned hash_shift;          /* 64 - log2(n_buckets) */
-    uint64_t hash_mul, hash_add;
-
-    uint32_t free_head;
-    uint32_t n_entries, n_static, max_entries;
-    uint32_t ageing_s, ageing_ms;
-
-    fdb_clock_fn *clock;
-    void *clock_ctx;
-
-    struct port **heap;           /* max-heap by fdb_learned */
-    uint32_t heap_n, heap_cap;
-
-    struct fdb_stats stats;       /* counters; entries/max filled on read */
-};
 
 /* ---- keys and hashing ---- */
 
 static inline uint64_t
 fdb_key(const uint8_t mac[6], uint16_t vlan)
 {
-    uint32_t lo;
-    uint16_t hi;
-
-    memcpy(&lo, mac, 4);
-    memcpy(&hi, mac + 4, 2);
-    return lo | (uint64_t) hi << 32 | (uint64_t) (vlan & 0xfff) << 48;
+    return fdb_key_make(fdb_mac48(mac), vlan);
 }
 
 static void
 fdb_key_mac(uint64_t key, uint8_t mac[6])
 {
-    uint32_t lo = (uint32_t) key;
-    uint16_t hi = (uint16_t) (key >> 32);
-
-    memcpy(mac, &lo, 4);
-    memcpy(mac + 4, &hi, 2);
+    for (int i = 0; i < 6; i++) {
+        mac[i] = (uint8_t) (key >> (8 * i));
+    }
 }
 
 static inline uint32_t
 fdb_hash(const struct fdb *fdb, uint64_t key)
 {
-    return (uint32_t) ((key * fdb->hash_mul + fdb->hash_add) >> fdb->hash_shift);
+    return fdb_bucket(fdb, key);
 }
 
 static bool
 fdb_mac_learnable(const uint8_t mac[6])
 {
-    return !eth_addr_is_multicast(mac) && !eth_addr_is_zero(mac);
+    return fdb_mac48_learnable(fdb_mac48(mac));
 }
 
 static uint64_t
@@ -128,19 +89,6 @@ uint64_t
 fdb_now(const struct fdb *fdb)
 {
     return fdb->clock(fdb->clock_ctx);
-}
-
-static inline bool
-fdb_entry_is_static(const struct fdb_entry *e)
-{
-    return e->lru_prev == FDB_STATIC;
-}
-
-static inline bool
-fdb_entry_expired(const struct fdb *fdb, const struct fdb_entry *e,
-                  uint32_t now)
-{
-    return !fdb_entry_is_static(e) && (uint32_t) (now - e->seen) >= fdb->ageing_ms;
 }
 
 /* ---- eviction heap ---- */
@@ -301,12 +249,7 @@ fdb_detach(struct fdb *fdb, uint32_t i)
 static uint32_t
 fdb_find(const struct fdb *fdb, uint64_t key)
 {
-    uint32_t i = fdb->buckets[fdb_hash(fdb, key)];
-
-    while (i && fdb->entries[i].key != key) {
-        i = fdb->entries[i].next;
-    }
-    return i;
+    return fdb_find_in(fdb, key, fdb_hash(fdb, key));
 }
 
 /* Takes a free entry and chains it into its bucket (caller checked room). */
@@ -606,18 +549,14 @@ fdb_set_max(struct fdb *fdb, uint32_t max_entries)
 }
 
 void
-fdb_learn_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
-             struct port *p, uint64_t now_ms)
+fdb_learn_slow(struct fdb *fdb, uint64_t key, struct port *p, uint32_t now)
 {
-    uint32_t now = (uint32_t) now_ms;
     struct fdb_entry *e;
-    uint64_t key;
     uint32_t i;
 
-    if (!fdb->ageing_ms || !fdb_mac_learnable(mac)) {
-        return;
+    if (!fdb->ageing_ms) {
+        return;                 /* a hub */
     }
-    key = fdb_key(mac, vlan);
     i = fdb_find(fdb, key);
     if (i) {
         e = &fdb->entries[i];
@@ -625,7 +564,7 @@ fdb_learn_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
             return;
         }
         if (e->port == p) {
-            /* Hot path: a known flow.  Write only once a second. */
+            /* Seen again: write only once a second. */
             if ((uint32_t) (now - e->seen) >= FDB_REFRESH_MS) {
                 if ((uint32_t) (now - e->seen) >= fdb->ageing_ms) {
                     fdb->stats.learned++;   /* expired, not yet aged: new */
@@ -665,6 +604,18 @@ fdb_learn_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
 }
 
 void
+fdb_learn_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
+             struct port *p, uint64_t now_ms)
+{
+    uint64_t mac48 = fdb_mac48(mac);
+    uint64_t key = fdb_key_make(mac48, vlan);
+
+    if (fdb_mac48_learnable(mac48)) {
+        fdb_learn_key(fdb, key, fdb_hash(fdb, key), p, (uint32_t) now_ms);
+    }
+}
+
+void
 fdb_learn(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan, struct port *p)
 {
     fdb_learn_at(fdb, mac, vlan, p, fdb_now(fdb));
@@ -674,34 +625,9 @@ struct port *
 fdb_lookup_at(struct fdb *fdb, const uint8_t mac[6], uint16_t vlan,
               uint64_t now_ms)
 {
-    uint32_t i = fdb_find(fdb, fdb_key(mac, vlan));
-    const struct fdb_entry *e;
+    uint64_t key = fdb_key(mac, vlan);
 
-    if (!i) {
-        return NULL;
-    }
-    e = &fdb->entries[i];
-    return fdb_entry_expired(fdb, e, (uint32_t) now_ms) ? NULL : e->port;
-}
-
-void
-fdb_prefetch(const struct fdb *fdb, const uint8_t *const macs[],
-             const uint16_t vlans[], unsigned n)
-{
-    uint32_t h[FDB_PREFETCH_MAX];
-
-    if (fdb->n_entries < FDB_PREFETCH_MIN_ENTRIES) {
-        return;                 /* all in cache anyway */
-    }
-    n = MIN(n, FDB_PREFETCH_MAX);
-    /* All bucket misses in flight at once, then all entry misses. */
-    for (unsigned k = 0; k < n; k++) {
-        h[k] = fdb_hash(fdb, fdb_key(macs[k], vlans[k]));
-        __builtin_prefetch(&fdb->buckets[h[k]]);
-    }
-    for (unsigned k = 0; k < n; k++) {
-        __builtin_prefetch(&fdb->entries[fdb->buckets[h[k]]]);
-    }
+    return fdb_lookup_key(fdb, key, fdb_hash(fdb, key), (uint32_t) now_ms);
 }
 
 struct port *

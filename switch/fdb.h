@@ -72,12 +72,6 @@ void fdb_learn_at(struct fdb *, const uint8_t mac[6], uint16_t vlan,
                   struct port *, uint64_t now_ms);
 struct port *fdb_lookup_at(struct fdb *, const uint8_t mac[6], uint16_t vlan,
                            uint64_t now_ms);
-/* Hint that these (mac, vlan) pairs will be learned or looked up next, so
- * that their cache misses overlap instead of coming one at a time (at most
- * FDB_PREFETCH_MAX are used).  Changes no result. */
-#define FDB_PREFETCH_MAX 128
-void fdb_prefetch(const struct fdb *, const uint8_t *const macs[],
-                  const uint16_t vlans[], unsigned n);
 
 /* Static entries: -EINVAL for multicast/zero MAC, -ENOSPC if full of statics. */
 int fdb_add_static(struct fdb *, const uint8_t mac[6], uint16_t vlan, struct port *);

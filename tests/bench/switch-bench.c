@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "lib/util.h"
 #include "switch/bridge.h"
 
@@ -241,6 +242,7 @@ teardown(struct bench *t)
 struct result {
     double best_fps;
     bool exact;                   /* every frame delivered exactly once */
+    uint64_t frames;              /* sent in all timed runs */
     uint32_t fdb_entries;
 };
 
@@ -258,6 +260,7 @@ bench_one(uint32_t n_macs, bool scale, bool baseline, double secs,
     }
     res->best_fps = 0;
     res->exact = true;
+    res->frames = 0;
     for (int r = 0; r < repeat; r++) {
         uint64_t before = delivered(&t), sent;
         double fps = run(&t, secs, scale, baseline, &sent);
@@ -266,6 +269,7 @@ bench_one(uint32_t n_macs, bool scale, bool baseline, double secs,
             res->exact = false;
         }
         res->best_fps = MAX(res->best_fps, fps);
+        res->frames += sent;
     }
     fdb_get_stats(bridge_fdb(t.br), &fs);
     res->fdb_entries = fs.entries;
@@ -293,6 +297,7 @@ main(int argc, char **argv)
     const char *only = NULL;
     int c;
 
+    xlog_init(XLOG_TO_STDERR, XLOG_WARN);   /* no per-run port chatter */
     while ((c = getopt(argc, argv, "d:m:r:t:h")) != -1) {
         switch (c) {
         case 't':
@@ -338,8 +343,8 @@ main(int argc, char **argv)
         if (bench_one(sc ? (uint32_t) macs : 2, sc, false, secs, (int) repeat, r)) {
             return 1;
         }
-        printf("%s: %.2f Mpps %s\n", only, r->best_fps / 1e6,
-               r->exact ? "ok" : "LOST/FLOODED");
+        printf("%s: %.2f Mpps %s (%llu frames)\n", only, r->best_fps / 1e6,
+               r->exact ? "ok" : "LOST/FLOODED", (unsigned long long) r->frames);
         return r->exact ? 0 : 1;
     }
     if (bench_one(2, false, false, secs, (int) repeat, &base)
