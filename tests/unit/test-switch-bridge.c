@@ -491,6 +491,53 @@ test_learned_within_burst(void)
     bridge_destroy(br);
 }
 
+/* Enough MACs for the prefetching path (thousands of entries). */
+static void
+test_many_macs(void)
+{
+    enum { N = 5000 };
+    static struct test_frame tf[XVS_BURST_MAX];
+    struct frame *fp[XVS_BURST_MAX];
+    unsigned to_a = 0, wrong = 0;
+    struct fdb_stats s;
+
+    setup3();
+    for (unsigned base = 0; base < N; base += XVS_BURST_MAX) {
+        unsigned n = MIN(XVS_BURST_MAX, N - base);
+
+        for (unsigned k = 0; k < n; k++) {
+            test_frame_build(&tf[k], BCAST, MAC_A, 0x0800, -1, base + k, 60);
+            test_mac_n(base + k, tf[k].f.head + 6);
+            fp[k] = &tf[k].f;
+        }
+        bridge_input(br, &pa.port, fp, n);
+    }
+    fdb_get_stats(bridge_fdb(br), &s);
+    CU_ASSERT_EQUAL(s.entries, N);
+    for (unsigned base = 0; base < N; base += XVS_BURST_MAX) {
+        unsigned n = MIN(XVS_BURST_MAX, N - base);
+
+        reset3();
+        for (unsigned k = 0; k < n; k++) {
+            /* Every other frame to an unknown MAC: flooded. */
+            test_frame_build(&tf[k], MAC_B, MAC_B, 0x0800, -1, base + k, 60);
+            test_mac_n(k % 2 ? base + k : N + base + k, tf[k].f.head);
+            fp[k] = &tf[k].f;
+        }
+        bridge_input(br, &pb.port, fp, n);
+        for (unsigned r = 0; r < pa.n; r++) {
+            to_a++;
+            wrong += pa.rec[r].dst[5] != (uint8_t) (pa.rec[r].id % 2
+                                                    ? pa.rec[r].id
+                                                    : N + pa.rec[r].id);
+        }
+        wrong += pc.n != (n + 1) / 2;     /* the unknown ones only */
+    }
+    CU_ASSERT_EQUAL(to_a, N);
+    CU_ASSERT_EQUAL(wrong, 0);
+    bridge_destroy(br);
+}
+
 static void
 test_input_from_foreign_port(void)
 {
@@ -608,6 +655,7 @@ main(void)
         { "spoof: IPv4 and ARP", test_spoof_ip },
         { "burst over XVS_BURST_MAX", test_burst_over_max },
         { "learned within a burst", test_learned_within_burst },
+        { "many MACs (prefetch path)", test_many_macs },
         { "input from a foreign port", test_input_from_foreign_port },
         { "registry and VLAN bridges", test_registry },
         { "create: bad args, defaults", test_create_bad },

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/util.h"
 
 static void
@@ -135,6 +136,7 @@ test_run_suite(const char *suite_name, const test_case *cases)
     CU_pSuite suite;
     unsigned failures;
 
+    xlog_init(XLOG_TO_STDERR, XLOG_WARN);  /* keep port add/remove quiet */
     if (CU_initialize_registry() != CUE_SUCCESS) {
         fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
         return 1;
