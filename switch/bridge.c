@@ -20,7 +20,8 @@
  * input port (hairpin) is not forwarded and not counted as a drop: it is
  * not an error, the destination already has it.
  *
- * The clock is read once per burst; the FDB gets it with fdb_*_at(). */
+ * The clock is read once per burst.  The registry of bridges by name is in
+ * bridge-registry.c. */
 #include "switch/bridge.h"
 
 #include <errno.h>
@@ -40,7 +41,6 @@
 struct bridge {
     char name[BRIDGE_NAME_MAX];
     struct fdb *fdb;
-    bool registered;
 
     /* Ports in the order they were added. */
     struct port *ports[BRIDGE_PORTS_MAX];
@@ -304,6 +304,9 @@ bridge_check_ip(const struct port *p, const struct frame *f)
             return 0;
         }
         ihl = (h[14] & 0xf) * 4u;
+        if (ihl < 20) {
+            return DROP_BAD_FRAME;
+        }
         if (!memcmp(h + 26, any, 4) && h[23] == 17 /* UDP */
             && f->head_len >= ETH_HLEN_ + ihl + 4
             && h[ETH_HLEN_ + ihl] == 0 && h[ETH_HLEN_ + ihl + 1] == 68
@@ -563,95 +566,4 @@ bridge_run(struct bridge *b)
     if (n) {
         XLOG_DBG_(XLOG_MOD_FDB, "bridge %s: %u entries aged out", b->name, n);
     }
-}
-
-/* ---- registry ---- */
-
-static struct bridge **registry;
-static unsigned n_registry, registry_cap;
-
-int
-bridge_register(struct bridge *b)
-{
-    if (b->registered) {
-        return 0;
-    }
-    if (bridge_lookup(b->name)) {
-        return -EEXIST;
-    }
-    if (n_registry == registry_cap) {
-        unsigned cap = registry_cap ? 2 * registry_cap : 8;
-        struct bridge **r = realloc(registry, cap * sizeof *r);
-
-        if (!r) {
-            return -ENOMEM;
-        }
-        registry = r;
-        registry_cap = cap;
-    }
-    registry[n_registry++] = b;
-    b->registered = true;
-    return 0;
-}
-
-void
-bridge_unregister(struct bridge *b)
-{
-    for (unsigned i = 0; i < n_registry; i++) {
-        if (registry[i] == b) {
-            memmove(&registry[i], &registry[i + 1],
-                    (n_registry - i - 1) * sizeof *registry);
-            n_registry--;
-            break;
-        }
-    }
-    b->registered = false;
-    if (!n_registry) {
-        free(registry);
-        registry = NULL;
-        registry_cap = 0;
-    }
-}
-
-struct bridge *
-bridge_lookup(const char *name)
-{
-    for (unsigned i = 0; i < n_registry; i++) {
-        if (!strcmp(registry[i]->name, name)) {
-            return registry[i];
-        }
-    }
-    return NULL;
-}
-
-struct bridge *
-bridge_at(unsigned idx)
-{
-    return idx < n_registry ? registry[idx] : NULL;
-}
-
-struct bridge *
-bridge_lookup_vlan(const char *name, uint16_t *vlan)
-{
-    char base[BRIDGE_NAME_MAX];
-    unsigned long long v;
-    struct bridge *b = bridge_lookup(name);
-    const char *dot;
-
-    if (b) {
-        *vlan = 0;
-        return b;
-    }
-    dot = strrchr(name, '.');
-    if (!dot || (size_t) (dot - name) >= sizeof base
-        || parse_uint(dot + 1, VLAN_ID_MAX, &v) || v < VLAN_ID_MIN) {
-        return NULL;
-    }
-    memcpy(base, name, (size_t) (dot - name));
-    base[dot - name] = '\0';
-    b = bridge_lookup(base);
-    if (b) {
-        *vlan = (uint16_t) v;
-    }
-    return b;
 }

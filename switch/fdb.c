@@ -9,9 +9,13 @@
  *
  * Key.  MAC (48 bits) | VLAN << 48 in one uint64_t; 0 marks a free entry
  * (the zero MAC is never stored).  The hash is multiply-shift with a random
- * odd multiplier and offset chosen per table (Dietzfelbinger's universal
- * family): one multiply, and a guest that cannot see the seed cannot aim
- * its MACs at one chain.
+ * odd multiplier (and offset) chosen per table, after Dietzfelbinger et al.:
+ * one multiply, any two keys share a bucket with probability <= 2/buckets
+ * over the choice of multiplier, so a guest that cannot see the seed cannot
+ * aim its MACs at one chain.
+ *
+ * The structures and the per-frame fast path (inline, used by the bridge's
+ * burst loop) are in fdb-private.h; this file has everything else.
  *
  * Time.  `seen` is the clock in milliseconds truncated to 32 bits and is
  * compared by difference, which is exact while entries are aged (fdb_age())

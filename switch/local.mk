@@ -4,4 +4,4 @@ switch_libswitch_a_SOURCES = \
 	switch/frame.h switch/frame.c \
 	switch/port.h switch/port.c \
 	switch/fdb.h switch/fdb-private.h switch/fdb.c \
-	switch/bridge.h switch/bridge.c
+	switch/bridge.h switch/bridge.c switch/bridge-registry.c

@@ -321,6 +321,11 @@ test_bad_descriptor(void)
     tf.f.head_len = 10;
     test_send(br, &pa, &tf);
     CU_ASSERT_EQUAL(pa.port.stats.drops[DROP_BAD_FRAME], 1);
+    /* IHL below 5 words (from 0.0.0.0, as a fake DHCP request): bad. */
+    build_ipv4(&tf, 0, 17, 68, 67);
+    tf.f.head[14] = 0x41;
+    test_send(br, &pa, &tf);
+    CU_ASSERT_EQUAL(pa.port.stats.drops[DROP_BAD_FRAME], 2);
     CU_ASSERT_EQUAL(pb.n + pc.n, 0);
     bridge_destroy(br);
 }
@@ -429,6 +434,11 @@ test_spoof_ip(void)
     tf.f.len = tf.f.head_len = 30;
     test_send(br, &pa, &tf);
     CU_ASSERT_EQUAL(pa.port.stats.drops[DROP_BAD_FRAME], 1);
+    /* IHL below 5 words (from 0.0.0.0, as a fake DHCP request): bad. */
+    build_ipv4(&tf, 0, 17, 68, 67);
+    tf.f.head[14] = 0x41;
+    test_send(br, &pa, &tf);
+    CU_ASSERT_EQUAL(pa.port.stats.drops[DROP_BAD_FRAME], 2);
     /* Other protocols (IPv6 here) are not filtered by an IPv4 list. */
     test_frame_build(&tf, BCAST, MAC_A, 0x86dd, -1, 0, 60);
     test_send(br, &pa, &tf);
