@@ -47,11 +47,17 @@ struct bridge {
     unsigned n_ports;
     uint64_t ofport_used[OFPORT_WORDS];     /* bit n: ofport n taken */
 
+    /* Promiscuous ports, found by a scan of `ports` at most once per
+     * millisecond of the clock (or at once when promisc_stale), so that a
+     * burst does not cost O(ports) when only unicast is known. */
+    struct port *promisc[BRIDGE_PORTS_MAX];
+    unsigned n_promisc;
+    uint32_t promisc_scan_ms;
+    bool promisc_stale;
+
     /* Scratch of bridge_input(). */
     struct port *touched[BRIDGE_PORTS_MAX];
     unsigned n_touched;
-    struct port *promisc[BRIDGE_PORTS_MAX];
-    unsigned n_promisc;
 };
 
 /* ---- names ---- */
@@ -197,6 +203,7 @@ bridge_add_port(struct bridge *b, struct port *p)
     p->bridge = b;
     p->n_pending = 0;
     b->ports[b->n_ports++] = p;
+    b->promisc_stale = true;
     XLOG_INFO_(XLOG_MOD_BRIDGE, "bridge %s: added %s port %s (ofport %u)",
                b->name, p->ops->kind ? p->ops->kind : "?", p->name, p->ofport);
     return 0;
@@ -216,6 +223,7 @@ bridge_del_port(struct bridge *b, struct port *p)
     memmove(&b->ports[i], &b->ports[i + 1],
             (b->n_ports - i - 1) * sizeof b->ports[0]);
     b->n_ports--;
+    b->promisc_stale = true;    /* never stage on a port that left */
     /* Static entries too: nothing may point at a destroyed port. */
     fdb_flush(b->fdb, p, 0, true);
     ofport_free(b, p->ofport);
@@ -369,7 +377,8 @@ bridge_flood(struct bridge *b, const struct port *in, struct frame *f,
     }
 }
 
-/* Promiscuous ports get what they would not get anyway (skip1, skip2). */
+/* Promiscuous ports get what they would not get anyway (skip1, skip2;
+ * the input port is always one of them). */
 static void
 bridge_stage_promisc(struct bridge *b, const struct port *skip1,
                      const struct port *skip2, struct frame *f, uint16_t vid,
@@ -452,6 +461,26 @@ bridge_forward(struct bridge *b, struct port *in, struct frame *f,
 }
 
 static void
+bridge_scan_promisc(struct bridge *b, uint32_t now)
+{
+    b->n_promisc = 0;
+    for (unsigned i = 0; i < b->n_ports; i++) {
+        if (b->ports[i]->promiscuous) {
+            b->promisc[b->n_promisc++] = b->ports[i];
+        }
+    }
+    b->promisc_scan_ms = now;
+    b->promisc_stale = false;
+}
+
+void
+bridge_port_changed(struct bridge *b, struct port *p)
+{
+    (void) p;
+    b->promisc_stale = true;
+}
+
+static void
 bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
                    unsigned n)
 {
@@ -464,12 +493,9 @@ bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
     unsigned rx_packets = 0;
     uint32_t now;
 
-    /* Policy flags may change between bursts, not within one. */
-    b->n_promisc = 0;
-    for (unsigned i = 0; i < b->n_ports; i++) {
-        if (b->ports[i]->promiscuous && b->ports[i] != in) {
-            b->promisc[b->n_promisc++] = b->ports[i];
-        }
+    now = (uint32_t) fdb_now(fdb);
+    if (b->promisc_stale || now != b->promisc_scan_ms) {
+        bridge_scan_promisc(b, now);
     }
 
     /* Admission, which never depends on the FDB; the FDB keys of the
@@ -520,7 +546,6 @@ bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
 
     /* Learn and forward in order: frame i's source is known to frame
      * i+1's lookup. */
-    now = (uint32_t) fdb_now(fdb);
     for (unsigned i = 0; i < n; i++) {
         struct frame *f = frames[i];
 

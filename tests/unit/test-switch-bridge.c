@@ -220,6 +220,7 @@ test_promiscuous(void)
     pd.port.promiscuous = true;               /* but in another VLAN */
     CU_ASSERT_EQUAL(bridge_add_port(br, &pd.port), 0);
     pc.port.promiscuous = true;
+    bridge_port_changed(br, &pc.port);
     send1(&pb, BCAST, MAC_B, 1);
     reset3();
     /* Known unicast A -> B: B and the promiscuous C, once each. */
@@ -246,6 +247,33 @@ test_promiscuous(void)
     CU_ASSERT_EQUAL(test_port_count_id(&pc, 9), 1);
     CU_ASSERT_EQUAL(test_port_count_id(&pb, 9), 0);
     CU_ASSERT_EQUAL(pd.n, 0);
+    bridge_destroy(br);
+}
+
+static void
+test_promiscuous_changes(void)
+{
+    setup3();
+    send1(&pb, BCAST, MAC_B, 1);
+    /* Set without bridge_port_changed(): seen within a millisecond. */
+    pc.port.promiscuous = true;
+    now += 1;
+    send1(&pa, MAC_B, MAC_A, 2);
+    CU_ASSERT_EQUAL(test_port_count_id(&pc, 2), 1);
+    /* Cleared and announced: at once. */
+    pc.port.promiscuous = false;
+    bridge_port_changed(br, &pc.port);
+    send1(&pa, MAC_B, MAC_A, 3);
+    CU_ASSERT_EQUAL(test_port_count_id(&pc, 3), 0);
+    CU_ASSERT_EQUAL(test_port_count_id(&pb, 3), 1);
+    /* A promiscuous port that leaves is never staged on again. */
+    pc.port.promiscuous = true;
+    bridge_port_changed(br, &pc.port);
+    bridge_del_port(br, &pc.port);
+    test_port_reset(&pc);
+    send1(&pa, MAC_B, MAC_A, 4);
+    CU_ASSERT_EQUAL(pc.n, 0);
+    CU_ASSERT_EQUAL(test_port_count_id(&pb, 4), 1);
     bridge_destroy(br);
 }
 
@@ -651,6 +679,7 @@ main(void)
         { "hairpin dropped silently", test_hairpin_dropped },
         { "MAC move followed", test_mac_move_followed },
         { "promiscuous ports", test_promiscuous },
+        { "promiscuous flag changes", test_promiscuous_changes },
         { "link down", test_link_down },
         { "learning off", test_learning_off },
         { "hub (ageing 0)", test_hub_bridge },
