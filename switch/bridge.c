@@ -58,6 +58,7 @@ struct bridge {
     /* Scratch of bridge_input(). */
     struct port *touched[BRIDGE_PORTS_MAX];
     unsigned n_touched;
+    bool busy;                  /* in bridge_input() */
 };
 
 /* ---- names ---- */
@@ -571,9 +572,23 @@ void
 bridge_input(struct bridge *b, struct port *in, struct frame **frames,
              unsigned n)
 {
+    static struct xlog_ratelimit rl = XLOG_RATELIMIT_INIT(1, 5);
+
     if (in->bridge != b) {
         return;                 /* detached meanwhile: nowhere to go */
     }
+    if (b->busy) {
+        /* An output() fed its frames straight back into this bridge: the
+         * staging arrays are in use, and this would loop anyway. */
+        in->stats.drops[DROP_TX_ERROR] += n;
+        if (xlog_ratelimit(&rl)) {
+            XLOG_ERR_(XLOG_MOD_BRIDGE, "bridge %s: port %s: input from within "
+                      "an output call dropped (forwarding loop)", b->name,
+                      in->name);
+        }
+        return;
+    }
+    b->busy = true;
     while (n) {
         unsigned burst = MIN(n, XVS_BURST_MAX);
 
@@ -581,6 +596,7 @@ bridge_input(struct bridge *b, struct port *in, struct frame **frames,
         frames += burst;
         n -= burst;
     }
+    b->busy = false;
 }
 
 void

@@ -571,6 +571,38 @@ test_many_macs(void)
     bridge_destroy(br);
 }
 
+/* A port whose output() sends what it gets back into the bridge. */
+static struct test_port looper;
+static unsigned looper_calls;
+
+static void
+looper_output(struct port *p, struct frame **frames, const uint16_t *tci,
+              unsigned n)
+{
+    (void) tci;
+    looper_calls++;
+    bridge_input(p->bridge, p, frames, n);
+}
+
+static const struct port_ops looper_ops = { .kind = "looper", .output = looper_output };
+
+static void
+test_output_reentry_refused(void)
+{
+    setup3();
+    test_port_init(&looper, "loop");
+    looper.port.ops = &looper_ops;
+    CU_ASSERT_EQUAL(bridge_add_port(br, &looper.port), 0);
+    send1(&pa, BCAST, MAC_A, 1);
+    CU_ASSERT_EQUAL(looper_calls, 1);
+    CU_ASSERT_EQUAL(looper.port.stats.drops[DROP_TX_ERROR], 1);
+    CU_ASSERT_EQUAL(pb.n, 1);                 /* delivered once, no loop */
+    /* The bridge still works afterwards. */
+    send1(&pb, MAC_A, MAC_B, 2);
+    CU_ASSERT_EQUAL(pa.n, 1);
+    bridge_destroy(br);
+}
+
 static void
 test_input_from_foreign_port(void)
 {
@@ -691,6 +723,7 @@ main(void)
         { "learned within a burst", test_learned_within_burst },
         { "many MACs (prefetch path)", test_many_macs },
         { "input from a foreign port", test_input_from_foreign_port },
+        { "output() re-entering the bridge is refused", test_output_reentry_refused },
         { "registry and VLAN bridges", test_registry },
         { "create: bad args, defaults", test_create_bad },
         { NULL, NULL },
