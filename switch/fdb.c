@@ -688,8 +688,8 @@ fdb_flush(struct fdb *fdb, struct port *p, uint16_t vlan, bool include_static)
 {
     unsigned n = 0;
 
-    if (p && !include_static) {
-        /* Only p's dynamic entries: its list has them all. */
+    if (p) {
+        /* p's dynamic entries are all on its list. */
         uint32_t i = p->fdb_lru_head, next;
 
         for (; i; i = next) {
@@ -699,8 +699,11 @@ fdb_flush(struct fdb *fdb, struct port *p, uint16_t vlan, bool include_static)
                 n++;
             }
         }
-        return n;
+        if (!include_static || !fdb->n_static) {
+            return n;
+        }
     }
+    /* Statics (of p) or everything: a scan of the pool. */
     for (uint32_t i = 1; i <= fdb->max_entries; i++) {
         const struct fdb_entry *e = &fdb->entries[i];
 
