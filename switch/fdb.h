@@ -64,9 +64,9 @@ void fdb_learn(struct fdb *, const uint8_t mac[6], uint16_t vlan, struct port *)
  * found even when ageing is 0. */
 struct port *fdb_lookup(struct fdb *, const uint8_t mac[6], uint16_t vlan);
 
-/* Burst path: the same with the time passed in, so that bridge_input()
- * reads the clock once per burst instead of twice per frame.  now_ms must
- * come from fdb_now() (the table's clock). */
+/* The same with the time passed in, for callers that read the clock once
+ * for many calls (bridge_input() itself uses the inline fast path of
+ * fdb-private.h).  now_ms must come from fdb_now() (the table's clock). */
 uint64_t fdb_now(const struct fdb *);
 void fdb_learn_at(struct fdb *, const uint8_t mac[6], uint16_t vlan,
                   struct port *, uint64_t now_ms);
