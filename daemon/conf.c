@@ -241,13 +241,78 @@ static int num(const char *v, unsigned long long lo, unsigned long long hi,
     return 0;
 }
 
-static int boolean(const char *v, bool *out, char *why, size_t n)
+int conf_parse_ageing(const char *v, uint32_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, 0, CONF_AGEING_MAX, "a number of seconds", &x, why, n);
+    if (!err)
+        *out = (uint32_t)x;
+    return err;
+}
+
+int conf_parse_fdb_max(const char *v, uint32_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, 1, FDB_MAX_ENTRIES_LIMIT, "a number of entries", &x, why, n);
+    if (!err)
+        *out = (uint32_t)x;
+    return err;
+}
+
+int conf_parse_mtu(const char *v, unsigned *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, CONF_MTU_MIN, CONF_MTU_MAX, "an MTU", &x, why, n);
+    if (!err)
+        *out = (unsigned)x;
+    return err;
+}
+
+int conf_parse_vlan(const char *v, uint16_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, VLAN_ID_MIN, VLAN_ID_MAX, "a VLAN", &x, why, n);
+    if (!err)
+        *out = (uint16_t)x;
+    return err;
+}
+
+int conf_parse_trunk(const char *v, uint64_t bitmap[VLAN_BITMAP_WORDS], char *why,
+                     size_t n)
+{
+    if (vlan_list_parse(v, bitmap)) {
+        snprintf(why, n, "'%s' is not a VLAN list such as 10,20-30 (VLANs %d..%d)",
+                 v, VLAN_ID_MIN, VLAN_ID_MAX);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int conf_parse_yes_no(const char *v, bool *out, char *why, size_t n)
 {
     if (conf_parse_bool(v, out)) {
         snprintf(why, n, "'%s' is not yes or no", v);
         return -EINVAL;
     }
     return 0;
+}
+
+void conf_port_init(struct conf_port *q, const char *bridge, const char *name,
+                    enum conf_port_role role)
+{
+    memset(q, 0, sizeof *q);
+    snprintf(q->bridge, sizeof q->bridge, "%s", bridge);
+    snprintf(q->name, sizeof q->name, "%s", name);
+    q->role = role;
+    q->learning = true;
+    q->pvid = 1;
+    if (role == CONF_PORT_UPLINK) {
+        q->vlan_mode = PORT_VLAN_TRUNK;
+        for (unsigned v = VLAN_ID_MIN; v <= VLAN_ID_MAX; v++)
+            q->trunk[v / 64] |= 1ull << (v % 64);
+    } else {
+        q->vlan_mode = PORT_VLAN_ACCESS;
+    }
 }
 
 static struct conf_bridge *cur_bridge(struct parse *p) { return &p->conf->bridges[p->idx]; }
@@ -272,20 +337,12 @@ static int g_control_socket(struct parse *p, const char *v, char *why, size_t n)
 
 static int g_ageing(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 0, CONF_AGEING_MAX, "a number of seconds", &x, why, n);
-    if (!err)
-        p->conf->ageing_s = (uint32_t)x;
-    return err;
+    return conf_parse_ageing(v, &p->conf->ageing_s, why, n);
 }
 
 static int g_fdb_max(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 1, FDB_MAX_ENTRIES_LIMIT, "a number of entries", &x, why, n);
-    if (!err)
-        p->conf->fdb_max = (uint32_t)x;
-    return err;
+    return conf_parse_fdb_max(v, &p->conf->fdb_max, why, n);
 }
 
 static int b_uplink(struct parse *p, const char *v, char *why, size_t n)
@@ -298,87 +355,70 @@ static int b_uplink(struct parse *p, const char *v, char *why, size_t n)
 
 static int b_host_port(struct parse *p, const char *v, char *why, size_t n)
 {
-    return boolean(v, &cur_bridge(p)->host_port, why, n);
+    return conf_parse_yes_no(v, &cur_bridge(p)->host_port, why, n);
 }
 
 static int b_take_over(struct parse *p, const char *v, char *why, size_t n)
 {
-    p->bx[p->idx].take_over_line = p->lineno;
-    return boolean(v, &cur_bridge(p)->take_over, why, n);
+    int err = conf_parse_yes_no(v, &cur_bridge(p)->take_over, why, n);
+    if (!err)
+        p->bx[p->idx].take_over_line = p->lineno;
+    return err;
 }
 
 static int b_ageing(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 0, CONF_AGEING_MAX, "a number of seconds", &x, why, n);
-    if (!err) {
-        cur_bridge(p)->ageing_s = (uint32_t)x;
+    int err = conf_parse_ageing(v, &cur_bridge(p)->ageing_s, why, n);
+    if (!err)
         p->bx[p->idx].ageing_set = true;
-    }
     return err;
 }
 
 static int b_fdb_max(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 1, FDB_MAX_ENTRIES_LIMIT, "a number of entries", &x, why, n);
-    if (!err) {
-        cur_bridge(p)->fdb_max = (uint32_t)x;
+    int err = conf_parse_fdb_max(v, &cur_bridge(p)->fdb_max, why, n);
+    if (!err)
         p->bx[p->idx].fdb_max_set = true;
-    }
     return err;
 }
 
 static int b_mtu(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, CONF_MTU_MIN, CONF_MTU_MAX, "an MTU", &x, why, n);
-    if (!err)
-        cur_bridge(p)->mtu = (unsigned)x;
-    return err;
+    return conf_parse_mtu(v, &cur_bridge(p)->mtu, why, n);
 }
 
 static int p_vlan(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, VLAN_ID_MIN, VLAN_ID_MAX, "a VLAN", &x, why, n);
-    if (!err) {
-        p->px[p->idx].vlan = (uint16_t)x;
+    int err = conf_parse_vlan(v, &p->px[p->idx].vlan, why, n);
+    if (!err)
         p->px[p->idx].vlan_line = p->lineno;
-    }
     return err;
 }
 
 static int p_trunk(struct parse *p, const char *v, char *why, size_t n)
 {
-    if (vlan_list_parse(v, cur_port(p)->trunk)) {
-        snprintf(why, n, "'%s' is not a VLAN list such as 10,20-30 (VLANs %d..%d)",
-                 v, VLAN_ID_MIN, VLAN_ID_MAX);
-        return -EINVAL;
-    }
-    p->px[p->idx].trunk_line = p->lineno;
-    return 0;
+    int err = conf_parse_trunk(v, cur_port(p)->trunk, why, n);
+    if (!err)
+        p->px[p->idx].trunk_line = p->lineno;
+    return err;
 }
 
 static int p_native(struct parse *p, const char *v, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, VLAN_ID_MIN, VLAN_ID_MAX, "a VLAN", &x, why, n);
-    if (!err) {
-        p->px[p->idx].native = (uint16_t)x;
+    int err = conf_parse_vlan(v, &p->px[p->idx].native, why, n);
+    if (!err)
         p->px[p->idx].native_line = p->lineno;
-    }
     return err;
 }
 
 static int p_promiscuous(struct parse *p, const char *v, char *why, size_t n)
 {
-    return boolean(v, &cur_port(p)->promiscuous, why, n);
+    return conf_parse_yes_no(v, &cur_port(p)->promiscuous, why, n);
 }
 
 static int p_learning(struct parse *p, const char *v, char *why, size_t n)
 {
-    return boolean(v, &cur_port(p)->learning, why, n);
+    return conf_parse_yes_no(v, &cur_port(p)->learning, why, n);
 }
 
 struct key {
@@ -554,9 +594,7 @@ static void open_port(struct parse *p, const char *br, const char *name)
     } else {
         p->idx = p->conf->n_ports++;
         struct conf_port *q = cur_port(p);
-        strcpy(q->bridge, br);
-        strcpy(q->name, name);
-        q->learning = true;
+        conf_port_init(q, br, name, CONF_PORT_EXTRA);
         q->line = p->lineno;
         p->sec = SEC_PORT;
     }
@@ -685,13 +723,12 @@ static void finish_port(struct parse *p, size_t i)
     } else if (x->vlan_line) {
         q->vlan_mode = PORT_VLAN_ACCESS;
         q->pvid = x->vlan;
-    } else if (q->role == CONF_PORT_UPLINK) {
-        q->vlan_mode = PORT_VLAN_TRUNK;
-        q->pvid = 1;
-        vlan_list_parse("1-4094", q->trunk);
     } else {
-        q->vlan_mode = PORT_VLAN_ACCESS;
-        q->pvid = 1;
+        struct conf_port d;
+        conf_port_init(&d, q->bridge, q->name, q->role);
+        q->vlan_mode = d.vlan_mode;
+        q->pvid = d.pvid;
+        memcpy(q->trunk, d.trunk, sizeof q->trunk);
     }
 }
 
@@ -744,10 +781,7 @@ static void add_implicit_port(struct parse *p, const struct conf_bridge *b,
         return;
     }
     size_t i = p->conf->n_ports++;
-    struct conf_port *q = &p->conf->ports[i];
-    strcpy(q->bridge, b->name);
-    strcpy(q->name, name);
-    q->learning = true;
+    conf_port_init(&p->conf->ports[i], b->name, name, CONF_PORT_EXTRA);
     memset(&p->px[i], 0, sizeof p->px[i]);
     finish_port(p, i);
 }

@@ -54,8 +54,9 @@
  *                               back when it is removed.
  *   ageing = SECONDS            default: [global] ageing.
  *   fdb-max = N                 default: [global] fdb-max.
- *   mtu = N                     68..65535, MTU of the host port; default: the
- *                               uplink's MTU, or 1500.
+ *   mtu = N                     68..65521, MTU of the host port; default:
+ *                               the uplink's MTU with take-over-addresses,
+ *                               else 1500.
  *
  * [port BRIDGE IFNAME]          VLAN/policy of one port of bridge BRIDGE
  *                               (which must be defined in the same file):
@@ -96,7 +97,7 @@
 #define CONF_ERRORS_MAX 100            /* then "too many errors" */
 #define CONF_AGEING_MAX 1000000
 #define CONF_MTU_MIN 68
-#define CONF_MTU_MAX 65535
+#define CONF_MTU_MAX 65521              /* a TAP's limit: 65535 - 14 */
 #define CONF_PATH_MAX 108              /* sizeof(sockaddr_un.sun_path) */
 
 #define CONF_DEFAULT_CONTROL_SOCKET "/run/xvs/xvsd.sock"
@@ -165,11 +166,24 @@ const struct conf_bridge *conf_find_bridge(const struct conf *, const char *name
 const struct conf_port *conf_find_port(const struct conf *, const char *bridge,
                                        const char *name);
 
+/* A port's settings before any key: access VLAN 1 (host and extra ports)
+ * or a trunk of VLANs 1-4094 with native VLAN 1 (uplinks); learning on. */
+void conf_port_init(struct conf_port *, const char *bridge, const char *name,
+                    enum conf_port_role);
+
 /* Shared with the command line and the control socket.  Each returns 0, or
  * -EINVAL with a reason (no trailing period) in why[]. */
 int conf_check_bridge_name(const char *, char *why, size_t);
 int conf_check_ifname(const char *, char *why, size_t);
 int conf_parse_bool(const char *, bool *);
+/* Values as in the file: each returns 0, or -EINVAL with why[] such as
+ * "'abc' is not a number of seconds (0..1000000)". */
+int conf_parse_ageing(const char *, uint32_t *, char *why, size_t);
+int conf_parse_fdb_max(const char *, uint32_t *, char *why, size_t);
+int conf_parse_mtu(const char *, unsigned *, char *why, size_t);
+int conf_parse_vlan(const char *, uint16_t *, char *why, size_t);
+int conf_parse_trunk(const char *, uint64_t bitmap[VLAN_BITMAP_WORDS], char *why, size_t);
+int conf_parse_yes_no(const char *, bool *, char *why, size_t);
 /* log-level SPEC (see above) applied on top of levels[]. */
 int conf_parse_log_levels(const char *spec, enum xlog_level levels[XLOG_N_MODULES],
                           char *why, size_t);

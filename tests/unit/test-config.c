@@ -233,9 +233,9 @@ static void test_bad_values(void)
     expect_error("[bridge xenbr0]\nhost-port = maybe\n",
                  "xvs.conf:2: [bridge xenbr0] host-port: 'maybe' is not yes or no");
     expect_error("[bridge xenbr0]\nmtu = 67\n",
-                 "xvs.conf:2: [bridge xenbr0] mtu: '67' is not an MTU (68..65535)");
-    expect_error("[bridge xenbr0]\nmtu = 65536\n",
-                 "xvs.conf:2: [bridge xenbr0] mtu: '65536' is not an MTU (68..65535)");
+                 "xvs.conf:2: [bridge xenbr0] mtu: '67' is not an MTU (68..65521)");
+    expect_error("[bridge xenbr0]\nmtu = 65522\n",
+                 "xvs.conf:2: [bridge xenbr0] mtu: '65522' is not an MTU (68..65521)");
     expect_error("[bridge xenbr0]\nuplink = eth/0\n",
                  "xvs.conf:2: [bridge xenbr0] uplink: interface name 'eth/0' has "
                  "a character not allowed in a netdev name");
