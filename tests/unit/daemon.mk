@@ -1,1 +1,15 @@
-# tests/unit/daemon.mk
+# tests/unit/daemon.mk: unit tests of daemon/ (config parser, reload diff,
+# control commands) and the end-to-end control socket test.
+check_PROGRAMS += tests/unit/test-config tests/unit/test-config-apply tests/unit/test-ctl
+TESTS += tests/unit/test-config tests/unit/test-config-apply tests/unit/test-ctl
+
+tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
+
+tests_unit_test_config_apply_SOURCES = tests/unit/test-config-apply.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h
+tests_unit_test_config_apply_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
+
+tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h
+tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
