@@ -450,6 +450,23 @@ static void test_file(void)
     conf_errors_free(&errs);
 }
 
+#ifdef XVS_EXAMPLE_CONF
+static void test_example(void)
+{
+    struct conf_errors errs;
+    struct conf *c = conf_parse_file(XVS_EXAMPLE_CONF, &errs);
+
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "\n  %s", errs.msgs[i]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(c->n_bridges, 1);
+    CU_ASSERT_STRING_EQUAL(c->bridges[0].uplink, "eth0");
+    CU_ASSERT_TRUE(c->bridges[0].take_over);
+    conf_free(c);
+    conf_errors_free(&errs);
+}
+#endif
+
 static void test_helpers(void)
 {
     enum xlog_level lv[XLOG_N_MODULES];
@@ -504,6 +521,9 @@ int main(void)
     CU_add_test(s, "limits", test_limits);
     CU_add_test(s, "file", test_file);
     CU_add_test(s, "helpers", test_helpers);
+#ifdef XVS_EXAMPLE_CONF
+    CU_add_test(s, "example file", test_example);
+#endif
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();
