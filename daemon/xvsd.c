@@ -311,8 +311,8 @@ int main(int argc, char *argv[])
     int failures = apply_conf(NULL, cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
 
-    xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "xvsd %s running: %zu "
-         "bridge%s from %s%s", PACKAGE_VERSION, cur->n_bridges,
+    xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "xvsd %s running (pid %d): "
+         "%zu bridge%s from %s%s", PACKAGE_VERSION, (int)getpid(), cur->n_bridges,
          cur->n_bridges == 1 ? "" : "s", conf_path,
          failures ? ", with failures (see above)" : "");
     notify_status("READY=1\n", failures ? "some bridges or ports failed" : NULL);

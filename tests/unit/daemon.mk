@@ -15,3 +15,7 @@ tests_unit_test_config_apply_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h
 tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
+
+# A real xvsd in its own network namespace, driven through its socket.
+TESTS += tests/unit/test-ctl-socket.sh
+EXTRA_DIST += tests/unit/test-ctl-socket.sh
