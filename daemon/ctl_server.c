@@ -16,6 +16,7 @@
 #include "daemon/ctl.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/util.h"
 
 #define CTL_SWEEP_MS 5000
 #define CTL_ACCEPTS_PER_TURN 16
@@ -29,6 +30,7 @@ struct ctl_client {
     size_t out_len, out_off, out_cap;
     bool eof;                           /* the client sent EOF */
     bool closing;                       /* close once out is flushed */
+    const char *refusal;                /* answer to its first request */
     uint64_t last_ms;
 };
 
@@ -39,7 +41,7 @@ struct ctl_server {
     dev_t dev;
     ino_t ino;
     struct evloop_timer *sweep;
-    struct ctl_client *clients[CTL_CLIENTS_MAX];
+    struct ctl_client *clients[CTL_CLIENTS_MAX + CTL_REFUSED_MAX];
 };
 
 static struct xlog_ratelimit refuse_rl = XLOG_RATELIMIT_INIT(1, 5);
@@ -48,7 +50,7 @@ static void client_close(struct ctl_client *c)
 {
     struct ctl_server *s = c->srv;
 
-    for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
+    for (size_t i = 0; i < ARRAY_SIZE(s->clients); i++)
         if (s->clients[i] == c)
             s->clients[i] = NULL;
     evloop_del_fd(s->loop, c->fd);
@@ -110,6 +112,12 @@ static void process(struct ctl_client *c)
     size_t start = 0;
     char *nl;
 
+    if (c->refusal) {                   /* its request is not even parsed */
+        if (c->eof || memchr(c->in, '\n', c->in_len))
+            reply_error(c, c->refusal);
+        c->in_len = 0;
+        return;
+    }
     while (!c->closing && c->out_len - c->out_off < CTL_OUT_HIGH
            && (nl = memchr(c->in + start, '\n', c->in_len - start))) {
         run_line(c, c->in + start, (size_t)(nl - (c->in + start)));
@@ -193,54 +201,58 @@ static void on_client(int fd, uint32_t events, void *arg)
     evloop_mod_fd(c->srv->loop, fd, want);
 }
 
-/* Refusals are written straight away, best effort, before closing. */
-static void refuse(int fd, const char *why)
-{
-    char line[256];
-    int n = snprintf(line, sizeof line, "{\"ok\":false,\"error\":\"%s\"}\n", why);
-
-    if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-        (void)0;                        /* the client will see the close */
-    close(fd);
-}
-
+/* A client that may not be served (not root, or too many) still gets a
+ * proper error reply to its request, from one of CTL_REFUSED_MAX slots;
+ * beyond those it is just closed. */
 static void on_accept(int lfd, uint32_t events, void *arg)
 {
     struct ctl_server *s = arg;
 
     for (int k = 0; k < CTL_ACCEPTS_PER_TURN; k++) {
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        struct ucred cred;
+        struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
         socklen_t len = sizeof cred;
-        size_t slot;
+        size_t served = 0, refused = 0, slot = ARRAY_SIZE(s->clients);
+        const char *refusal = NULL;
 
         if (fd < 0)
             return;                     /* EAGAIN, or retried next wakeup */
+        for (size_t i = ARRAY_SIZE(s->clients); i-- > 0;) {
+            if (!s->clients[i])
+                slot = i;
+            else if (s->clients[i]->refusal)
+                refused++;
+            else
+                served++;
+        }
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0
             || (cred.uid != 0 && cred.uid != geteuid())) {
+            refusal = "request: permission denied (root only)";
             if (xlog_ratelimit(&refuse_rl))
                 xlog(XLOG_MOD_CTL, XLOG_WARN, "control socket: refused a client "
                      "of uid %d (pid %d): not root", (int)cred.uid, (int)cred.pid);
-            refuse(fd, "request: permission denied (root only)");
-            continue;
-        }
-        for (slot = 0; slot < CTL_CLIENTS_MAX && s->clients[slot]; slot++)
-            continue;
-        struct ctl_client *c = slot < CTL_CLIENTS_MAX ? calloc(1, sizeof *c) : NULL;
-        if (c)
-            c->in = malloc(CTL_REQUEST_MAX);
-        if (!c || !c->in || evloop_add_fd(s->loop, fd, EPOLLIN, on_client, c)) {
-            if (c)
-                free(c->in);
-            free(c);
+        } else if (served >= CTL_CLIENTS_MAX) {
+            refusal = "request: too many clients, try again later";
             if (xlog_ratelimit(&refuse_rl))
                 xlog(XLOG_MOD_CTL, XLOG_WARN, "control socket: too many clients "
                      "(at most %d)", CTL_CLIENTS_MAX);
-            refuse(fd, "request: too many clients, try again later");
+        }
+        struct ctl_client *c = NULL;
+        if (!refusal || refused < CTL_REFUSED_MAX)
+            c = calloc(1, sizeof *c);
+        if (c)
+            c->in = malloc(CTL_REQUEST_MAX);
+        if (!c || !c->in || slot == ARRAY_SIZE(s->clients)
+            || evloop_add_fd(s->loop, fd, EPOLLIN, on_client, c)) {
+            if (c)
+                free(c->in);
+            free(c);
+            close(fd);
             continue;
         }
         c->srv = s;
         c->fd = fd;
+        c->refusal = refusal;
         c->last_ms = evloop_now_ms();
         s->clients[slot] = c;
     }
@@ -251,7 +263,7 @@ static void sweep(void *arg)
     struct ctl_server *s = arg;
     uint64_t now = evloop_now_ms();
 
-    for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
+    for (size_t i = 0; i < ARRAY_SIZE(s->clients); i++)
         if (s->clients[i] && now - s->clients[i]->last_ms > CTL_IDLE_MS) {
             xlog(XLOG_MOD_CTL, XLOG_DBG, "control socket: closing an idle client");
             client_close(s->clients[i]);
@@ -350,7 +362,7 @@ void ctl_server_destroy(struct ctl_server *s)
 
     if (!s)
         return;
-    for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
+    for (size_t i = 0; i < ARRAY_SIZE(s->clients); i++)
         if (s->clients[i])
             client_close(s->clients[i]);
     if (s->sweep)

@@ -6,7 +6,9 @@
  * ctl_dispatch_line() and queues the replies.  A client whose replies pile
  * up beyond CTL_OUT_HIGH is not read until they drain, so a client that
  * does not read cannot make xvsd buffer without bound.  Nothing blocks: a
- * slow or stuck client only ever holds its own slot, until CTL_IDLE_MS. */
+ * slow or stuck client only ever holds its own slot, until CTL_IDLE_MS.
+ * Clients that are not root, or beyond CTL_CLIENTS_MAX, get an error reply
+ * to their first request and are closed. */
 #ifndef XVS_CTL_SERVER_H
 #define XVS_CTL_SERVER_H 1
 
@@ -16,6 +18,7 @@ struct evloop;
 struct ctl_server;
 
 #define CTL_CLIENTS_MAX 64
+#define CTL_REFUSED_MAX 8               /* clients waiting for a refusal */
 #define CTL_OUT_HIGH (1u << 20)        /* bytes of queued replies */
 #define CTL_LISTEN_BACKLOG 16
 
