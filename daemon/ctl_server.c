@@ -20,6 +20,7 @@
 
 #define CTL_SWEEP_MS 5000
 #define CTL_ACCEPTS_PER_TURN 16
+#define CTL_DRAIN_MAX (1u << 20)        /* bytes read after the last reply */
 
 struct ctl_client {
     struct ctl_server *srv;
@@ -31,6 +32,9 @@ struct ctl_client {
     bool eof;                           /* the client sent EOF */
     bool closing;                       /* close once out is flushed */
     const char *refusal;                /* answer to its first request */
+    bool draining;                      /* replied and shut down: reading
+                                         * what it still sends, until EOF */
+    size_t drained;
     uint64_t last_ms;
 };
 
@@ -137,7 +141,8 @@ static void process(struct ctl_client *c)
     }
 }
 
-/* Returns false if the client was closed. */
+/* Sends what is queued.  Returns false if the client is done with (closed,
+ * or draining). */
 static bool flush(struct ctl_client *c)
 {
     while (c->out_off < c->out_len) {
@@ -155,17 +160,47 @@ static bool flush(struct ctl_client *c)
         c->last_ms = evloop_now_ms();
     }
     c->out_off = c->out_len = 0;
-    if (c->closing) {
-        client_close(c);
+    if (!c->closing)
+        return true;
+    /* A client still sending (an oversize request, or more lines after a
+     * bad one) would get EPIPE before reading our reply if we closed now:
+     * send EOF instead and read until it is done. */
+    if (!c->eof && shutdown(c->fd, SHUT_WR) == 0
+        && !evloop_mod_fd(c->srv->loop, c->fd, EPOLLIN)) {
+        c->draining = true;
         return false;
     }
-    return true;
+    client_close(c);
+    return false;
+}
+
+static void drain(struct ctl_client *c)
+{
+    char buf[4096];
+
+    for (;;) {
+        ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        c->drained += n > 0 ? (size_t)n : 0;
+        if (n <= 0 || c->drained > CTL_DRAIN_MAX) {
+            client_close(c);
+            return;
+        }
+        c->last_ms = evloop_now_ms();
+    }
 }
 
 static void on_client(int fd, uint32_t events, void *arg)
 {
     struct ctl_client *c = arg;
 
+    if (c->draining) {
+        drain(c);
+        return;
+    }
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
         while (!c->eof && !c->closing && c->in_len < CTL_REQUEST_MAX) {
             ssize_t n = recv(fd, c->in + c->in_len, CTL_REQUEST_MAX - c->in_len,
