@@ -161,7 +161,7 @@ ctl_transact(const char *path, unsigned timeout_ms, json_t *request,
              json_t **reply, char *errbuf, size_t errlen)
 {
     uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
-    int fd, error;
+    int fd = -1, error;
 
     error = connect_socket(path, deadline, &fd);
     if (error) {
