@@ -105,17 +105,23 @@ check_mac(const char *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The spellings xvs.conf accepts. */
 static int
-check_yes_no(const char *s, const char *what, char *err, size_t errlen)
+check_bool(const char *s, const char *what, char *err, size_t errlen)
 {
-    if (strcmp(s, "yes") && strcmp(s, "no")) {
-        return fail(err, errlen, "%s must be yes or no, not \"%s\"", what, s);
+    static const char *const words[] = {
+        "yes", "no", "true", "false", "on", "off", "1", "0",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+        if (!strcmp(s, words[i])) {
+            return 0;
+        }
     }
-    return 0;
+    return fail(err, errlen, "%s must be yes or no, not \"%s\"", what, s);
 }
 
 /* key=value options after the positional arguments. */
-enum opt_kind { OPT_NAME, OPT_UINT, OPT_VLAN, OPT_VLAN_LIST, OPT_YES_NO };
+enum opt_kind { OPT_NAME, OPT_UINT, OPT_VLAN, OPT_VLAN_LIST, OPT_BOOL };
 struct opt_spec {
     const char *key;
     enum opt_kind kind;
@@ -167,8 +173,8 @@ check_opts(int argc, char *argv[], int first, const struct opt_spec *specs,
         case OPT_VLAN_LIST:
             error = check_vlan_list(v, err, errlen);
             break;
-        case OPT_YES_NO:
-            error = check_yes_no(v, spec->key, err, errlen);
+        case OPT_BOOL:
+            error = check_bool(v, spec->key, err, errlen);
             break;
         }
         if (error) {
@@ -198,9 +204,11 @@ check_add_br(int argc, char *argv[], char *err, size_t errlen)
 {
     static const struct opt_spec specs[] = {
         { "uplink", OPT_NAME, 0, 0 },
-        { "host-port", OPT_YES_NO, 0, 0 },
+        { "host-port", OPT_BOOL, 0, 0 },
+        { "take-over-addresses", OPT_BOOL, 0, 0 },
         { "ageing", OPT_UINT, 0, UINT32_MAX },
         { "fdb-max", OPT_UINT, 1, FDB_MAX_ENTRIES_LIMIT },
+        { "mtu", OPT_UINT, CTL_MTU_MIN, CTL_MTU_MAX },
     };
     bool found[ARRAY_SIZE(specs)] = { false };
     return check_br(argc, argv, err, errlen)
@@ -215,6 +223,8 @@ check_add_port(int argc, char *argv[], char *err, size_t errlen)
         { "vlan", OPT_VLAN, 0, 0 },
         { "trunk", OPT_VLAN_LIST, 0, 0 },
         { "native", OPT_VLAN, 0, 0 },
+        { "promiscuous", OPT_BOOL, 0, 0 },
+        { "learning", OPT_BOOL, 0, 0 },
     };
     bool found[ARRAY_SIZE(specs)] = { false };
     if (check_br_port(argc, argv, err, errlen)
@@ -237,6 +247,7 @@ check_fdb_flush(int argc, char *argv[], char *err, size_t errlen)
     static const struct opt_spec specs[] = {
         { "port", OPT_NAME, 0, 0 },
         { "vlan", OPT_VLAN, 0, 0 },
+        { "static", OPT_BOOL, 0, 0 },
     };
     bool found[ARRAY_SIZE(specs)] = { false };
     return check_br(argc, argv, err, errlen)
@@ -271,16 +282,6 @@ check_set_ageing(int argc, char *argv[], char *err, size_t errlen)
         || check_uint(argv[1], 0, UINT32_MAX, "ageing time", err, errlen) ? -1 : 0;
 }
 
-static int
-check_log_level(int argc, char *argv[], char *err, size_t errlen)
-{
-    if (argc == 1) {
-        return fail(err, errlen, "takes no argument, or MODULE LEVEL "
-                    "(e.g. \"log-level fdb debug\", \"log-level all info\")");
-    }
-    return 0;
-}
-
 static const struct ctl_command commands[] = {
     { "show", "", "show bridges, their ports and settings",
       0, 0, NULL, ctl_render_show },
@@ -290,19 +291,22 @@ static const struct ctl_command commands[] = {
       1, 1, check_br, ctl_render_names },
     { "br-to-vlan", "BR", "print the VLAN of a VLAN bridge such as xenbr0.10 (0: none)",
       1, 1, check_br, ctl_render_br_to_vlan },
-    { "add-br", "BR [uplink=IF] [host-port=yes|no] [ageing=S] [fdb-max=N]",
-      "create bridge BR", 1, 5, check_add_br, ctl_render_generic },
+    { "add-br", "BR [uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
+      "[ageing=S] [fdb-max=N] [mtu=N]",
+      "create bridge BR", 1, 7, check_add_br, ctl_render_generic },
     { "del-br", "BR", "delete bridge BR and all its ports",
       1, 1, check_br, ctl_render_generic },
-    { "add-port", "BR IF [vlan=N | trunk=LIST [native=N]]",
+    { "add-port", "BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
+      "[learning=yes|no]",
       "attach network device IF to BR (access VLAN N or a trunk)",
-      2, 4, check_add_port, ctl_render_generic },
+      2, 7, check_add_port, ctl_render_generic },
     { "del-port", "BR PORT", "detach PORT from BR",
       2, 2, check_br_port, ctl_render_generic },
     { "fdb-show", "BR", "list learned and static MAC addresses of BR",
       1, 1, check_br, ctl_render_fdb_show },
-    { "fdb-flush", "BR [port=P] [vlan=V]", "forget learned MAC addresses",
-      1, 3, check_fdb_flush, ctl_render_fdb_flush },
+    { "fdb-flush", "BR [port=P] [vlan=V] [static=yes|no]",
+      "forget learned (and with static=yes static) MAC addresses",
+      1, 4, check_fdb_flush, ctl_render_fdb_flush },
     { "fdb-add", "BR PORT MAC [vlan=V]", "add a static MAC address on PORT",
       3, 4, check_fdb_add, ctl_render_generic },
     { "fdb-del", "BR MAC [vlan=V]", "delete a MAC address entry",
@@ -313,10 +317,11 @@ static const struct ctl_command commands[] = {
       2, 2, check_set_ageing, ctl_render_generic },
     { "port-stats", "[BR [PORT]]", "show per-port packet, byte and drop counters",
       0, 2, check_br_port, ctl_render_port_stats },
-    { "log-level", "[MODULE|all LEVEL]", "show or set log levels (err, warn, info, debug)",
-      0, 2, check_log_level, ctl_render_log_level },
+    { "log-level", "[SPEC | MODULE|all LEVEL]",
+      "show or set log levels (err, warn, info, debug; SPEC: info,fdb=debug)",
+      0, 2, NULL, ctl_render_log_level },
     { "version", "", "show the version of xvsd",
-      0, 0, NULL, ctl_render_generic },
+      0, 0, NULL, ctl_render_version },
 };
 
 const struct ctl_command *

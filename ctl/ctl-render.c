@@ -87,12 +87,14 @@ print_port(FILE *out, const json_t *p)
 {
     static const char *const known[] = {
         "name", "kind", "ofport", "link_up", "vlan_mode", "pvid", "trunks",
-        "promiscuous", "mac_locked", "mac", NULL
+        "promiscuous", "mac_locked", "mac", "learning", "origin", NULL
     };
+    const char *origin = str_or(p, "origin", NULL);
     fprintf(out, "    Port %s\n", str_or(p, "name", "?"));
-    fprintf(out, "        kind: %s, ofport: %lld, link: %s\n", str_or(p, "kind", "?"),
+    fprintf(out, "        kind: %s, ofport: %lld, link: %s%s%s\n", str_or(p, "kind", "?"),
             int_or(p, "ofport", -1),
-            json_is_true(json_object_get(p, "link_up")) ? "up" : "down");
+            json_is_true(json_object_get(p, "link_up")) ? "up" : "down",
+            origin ? ", origin: " : "", origin ? origin : "");
 
     const char *mode = str_or(p, "vlan_mode", "access");
     long long pvid = int_or(p, "pvid", 0);
@@ -107,13 +109,26 @@ print_port(FILE *out, const json_t *p)
         fprintf(out, "        vlan: %s %lld\n", mode, pvid);
     }
 
+    /* "mac: M, promiscuous, mac-locked, no learning" (what applies). */
     const char *mac = str_or(p, "mac", NULL);
-    bool promisc = json_is_true(json_object_get(p, "promiscuous"));
-    bool locked = json_is_true(json_object_get(p, "mac_locked"));
-    if (mac || promisc || locked) {
-        fprintf(out, "        %s%s%s%s%s\n", mac ? "mac: " : "", mac ? mac : "",
-                promisc ? (mac ? ", promiscuous" : "promiscuous") : "",
-                locked && (mac || promisc) ? ", " : "", locked ? "mac-locked" : "");
+    const char *flags[] = {
+        json_is_true(json_object_get(p, "promiscuous")) ? "promiscuous" : NULL,
+        json_is_true(json_object_get(p, "mac_locked")) ? "mac-locked" : NULL,
+        json_is_false(json_object_get(p, "learning")) ? "no learning" : NULL,
+    };
+    const char *sep = "";
+    if (mac) {
+        fprintf(out, "        mac: %s", mac);
+        sep = ", ";
+    }
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (flags[i]) {
+            fprintf(out, "%s%s", *sep ? sep : "        ", flags[i]);
+            sep = ", ";
+        }
+    }
+    if (*sep) {
+        fputc('\n', out);
     }
     print_other_keys(out, p, known, "        ");
 }
@@ -122,7 +137,7 @@ int
 ctl_render_show(FILE *out, const json_t *result)
 {
     static const char *const known[] = {
-        "name", "ageing", "fdb_max", "host_port", "uplink", "ports", NULL
+        "name", "ageing", "fdb_max", "host_port", "uplink", "ports", "origin", NULL
     };
     json_t *bridges = json_object_get(result, "bridges");
     size_t i, j;
@@ -150,9 +165,11 @@ ctl_render_show(FILE *out, const json_t *result)
         fprintf(out, "Bridge %s\n", str_or(b, "name", "?"));
         char *uplink = value_text(json_object_get(b, "uplink")
                                   ? json_object_get(b, "uplink") : json_null());
-        fprintf(out, "    ageing: %lld, fdb-max: %lld, host-port: %s, uplink: %s\n",
+        const char *origin = str_or(b, "origin", NULL);
+        fprintf(out, "    ageing: %lld, fdb-max: %lld, host-port: %s, uplink: %s%s%s\n",
                 int_or(b, "ageing", -1), int_or(b, "fdb_max", -1),
-                json_is_true(json_object_get(b, "host_port")) ? "yes" : "no", uplink);
+                json_is_true(json_object_get(b, "host_port")) ? "yes" : "no", uplink,
+                origin ? ", origin: " : "", origin ? origin : "");
         free(uplink);
         print_other_keys(out, b, known, "    ");
         json_array_foreach(json_object_get(b, "ports"), j, p) {
@@ -346,6 +363,19 @@ ctl_render_log_level(FILE *out, const json_t *result)
     json_object_foreach((json_t *) result, module, level) {
         fprintf(out, "%-10s %s\n", module, json_string_value(level));
     }
+    return 0;
+}
+
+/* ---- version ---- */
+
+int
+ctl_render_version(FILE *out, const json_t *result)
+{
+    const char *v = json_string_value(json_object_get(result, "version"));
+    if (!v) {
+        return ctl_render_generic(out, result);
+    }
+    fprintf(out, "xvsd %s\n", v);
     return 0;
 }
 

@@ -25,6 +25,8 @@
 #define CTL_SOCKET_ENV "XVS_CTL_SOCKET"
 #define CTL_DEFAULT_TIMEOUT_S 10
 #define CTL_REPLY_MAX (64u << 20)     /* bytes: a 4M-entry fdb-show fits */
+#define CTL_MTU_MIN 68                /* host port MTU bounds (xvs.conf) */
+#define CTL_MTU_MAX 65535
 
 /* Exit status of xvsctl (documented in xvsctl(8)). */
 enum ctl_exit {
@@ -59,6 +61,7 @@ ctl_render_fn ctl_render_fdb_stats;
 ctl_render_fn ctl_render_fdb_flush;
 ctl_render_fn ctl_render_port_stats;
 ctl_render_fn ctl_render_log_level;
+ctl_render_fn ctl_render_version;
 ctl_render_fn ctl_render_generic;     /* strings raw, null nothing, else JSON */
 
 /* Pretty JSON (two-space indent) or compact; always a trailing newline. */
