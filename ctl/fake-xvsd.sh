@@ -27,8 +27,8 @@ fdb-flush) ok '{"flushed": 4}' ;;
 port-stats) ok '[{"bridge": "xenbr0", "port": "eth0", "rx_packets": 10, "rx_bytes": 1000, "tx_packets": 5, "tx_bytes": 500, "drops": {"vlan-ingress": 0}},
   {"bridge": "xenbr0", "port": "vif1.0", "rx_packets": 1, "rx_bytes": 60, "tx_packets": 0, "tx_bytes": 0, "drops": {"vlan-ingress": 3, "mtu": 2}}]' | tr -d '\n'; echo ;;
 log-level) ok '{"main": "info", "fdb": "debug"}' ;;
-version) ok '"xvsd 0.1.0"' ;;
-add-br|del-port|set-ageing) ok null ;;
+version) ok '{"version": "0.1.0"}' ;;
+add-br|add-port|del-port|set-ageing) ok null ;;
 del-br) echo '{"ok": false, "error": "bridge nosuch: no such bridge"}' ;;
 odd-shape) ok '{"bridges": 7}' ;;
 garbage) echo 'this is not json' ;;

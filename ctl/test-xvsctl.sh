@@ -58,7 +58,11 @@ run 0 fdb-flush xenbr0 port=eth0 vlan=10 && { has "$out" '^4 entries flushed$' \
     && [ "$(last_request | jq -c .args)" = '["xenbr0","port=eth0","vlan=10"]' ] && ok || bad "fdb-flush"; }
 run 0 log-level && { has "$out" '^fdb +debug$' && ok || bad "log-level"; }
 run 0 version && { [ "$out" = "xvsd 0.1.0" ] && ok || bad "version"; }
-run 0 add-br br0 uplink=eth1 host-port=no ageing=0 fdb-max=100 && { [ -z "$out" ] && ok || bad "add-br prints nothing"; }
+run 0 -j version && { [ "$(jq -r .version <<<"$out")" = "0.1.0" ] && ok || bad "version -j"; }
+run 0 add-br br0 uplink=eth1 host-port=no ageing=0 fdb-max=100 take-over-addresses=on mtu=9000 \
+    && { [ -z "$out" ] && ok || bad "add-br prints nothing"; }
+run 0 add-port br0 eth1 trunk=10,20-30 native=5 promiscuous=yes learning=no && ok
+run 0 log-level info,fdb=debug && { [ "$(last_request | jq -c .args)" = '["info,fdb=debug"]' ] && ok || bad "log-level SPEC"; }
 run 0 odd-shape && { has "$out" '"bridges": 7' && ok || bad "unknown shape printed as JSON"; }
 
 # JSON output.
@@ -107,7 +111,11 @@ fdb-add br0 p1 ff:ff:ff:ff:ff:ff|multicast or zero
 fdb-del br0 00:11:22:33:44:55 vlan=x|VLAN "x" is not a number
 set-ageing br0 soon|ageing time "soon" is not a number
 set-ageing br0 99999999999|out of range
-log-level fdb|MODULE LEVEL
+add-br br0 mtu=10|mtu "10" is out of range .68..65535.
+add-br br0 take-over-addresses=2|take-over-addresses must be yes or no
+add-port br0 eth0 promiscuous=maybe|promiscuous must be yes or no
+fdb-flush br0 static=x|static must be yes or no
+log-level a b c|too many arguments
 --timeout=abc show|--timeout
 --bogus show|unknown or incomplete option
 EOT
