@@ -13,6 +13,7 @@ PACKAGES=(
     clang                   # libFuzzer targets (tests/fuzz)
     # tests and benchmarks
     iproute2 iputils-ping tcpdump socat jq procps psmisc kmod
+    python3                 # tests/netns/port-vlan-probe.py (ports)
     netsniff-ng             # trafgen, mausezahn (benchmarks, crafted frames)
     iperf3
     openvswitch-switch      # benchmark peer (userspace datapath)

@@ -3,7 +3,9 @@
 # another, each bounded by IT_TIMEOUT seconds, and prints a summary:
 #   per test its result line, then "netns: N passed, N failed" counting
 #   checks (a test that dies before its summary counts as one failure).
-# Usage: run.sh [TEST...]   (default: every t-*.sh and port-*.sh here)
+# Usage: run.sh [TEST...]   (default: every executable t-*.sh, test-*.sh and
+# port-*.sh here; a test without such a summary line counts as one check,
+# passed if it exits 0)
 # Environment: XVSD, XVSCTL (see lib.sh), IT_TIMEOUT (default 240).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +15,7 @@ if [ $# -gt 0 ]; then
     tests=("$@")
 else
     tests=()
-    for t in "$here"/t-*.sh "$here"/port-*.sh; do
+    for t in "$here"/t-*.sh "$here"/test-*.sh "$here"/port-*.sh; do
         [ -f "$t" ] && [ -x "$t" ] && tests+=("$t")
     done
 fi
@@ -31,9 +33,11 @@ for t in "${tests[@]}"; do
     if [ -n "$summary" ]; then
         p=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/' <<<"$summary")
         f=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/' <<<"$summary")
+    elif [ $rc = 0 ]; then
+        p=1 f=0
     else
         p=0 f=1
-        [ $rc = 124 ] && echo "$name: TIMEOUT after $IT_TIMEOUT s" || echo "$name: died (exit $rc) before its summary"
+        [ $rc = 124 ] && echo "$name: TIMEOUT after $IT_TIMEOUT s" || echo "$name: exit status $rc"
     fi
     [ $rc != 0 ] && [ "$f" = 0 ] && f=1
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
