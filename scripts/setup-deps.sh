@@ -10,6 +10,7 @@ PACKAGES=(
     # build
     build-essential autoconf automake libtool pkg-config
     libxen-dev libcunit1-dev libjansson-dev libinih-dev libsystemd-dev
+    libmnl-dev              # netlink (ports: link monitor, addresses)
     clang                   # libFuzzer targets (tests/fuzz)
     # tests and benchmarks
     iproute2 iputils-ping tcpdump socat jq procps psmisc kmod

@@ -3,9 +3,9 @@
 # another, each bounded by IT_TIMEOUT seconds, and prints a summary:
 #   per test its result line, then "netns: N passed, N failed" counting
 #   checks (a test that dies before its summary counts as one failure).
-# Usage: run.sh [TEST...]   (default: every executable t-*.sh, test-*.sh and
-# port-*.sh here; a test without such a summary line counts as one check,
-# passed if it exits 0)
+# Usage: run.sh [TEST...]   (default: every executable t-*.sh here; a test
+# without such a summary line counts as one check, passed if it exits 0.
+# The ports helper's test-ports.sh runs in `make check` instead.)
 # Environment: XVSD, XVSCTL (see lib.sh), IT_TIMEOUT (default 240).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ if [ $# -gt 0 ]; then
     tests=("$@")
 else
     tests=()
-    for t in "$here"/t-*.sh "$here"/test-*.sh "$here"/port-*.sh; do
+    for t in "$here"/t-*.sh; do
         [ -f "$t" ] && [ -x "$t" ] && tests+=("$t")
     done
 fi
