@@ -178,10 +178,12 @@ static void uplink_more(void *);
 static void
 uplink_rx_burst(struct uplink *u)
 {
-    unsigned start = u->rx_head, n = 0;
+    unsigned start = u->rx_head, n = 0, seen;
     bool big_used = false;
 
-    while (n < XVS_BURST_MAX) {
+    /* Dropped frames count against the burst too: the loop is bounded even
+     * if the whole ring holds bad frames (slots are released afterwards). */
+    for (seen = 0; seen < XVS_BURST_MAX; seen++) {
         struct tpacket2_hdr *h = rx_slot(u, u->rx_head);
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
         int drop;
@@ -215,7 +217,7 @@ uplink_rx_burst(struct uplink *u)
         bridge_input(u->port.bridge, &u->port, u->rx_ptrs, n);
     }
     rx_release(u, start, u->rx_head);
-    if (n == XVS_BURST_MAX || (big_used && n)) {
+    if (seen == XVS_BURST_MAX || big_used) {
         if (!u->more_pending) {
             u->more_pending = true;
             evloop_want_more(u->loop, uplink_more, u);
