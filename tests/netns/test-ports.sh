@@ -148,6 +148,19 @@ check "TCP 20 MB a -> b (uplink -> uplink, GSO)" tcp xvs-pt-a xvs-pt-b 10.231.0.
 check "TCP 20 MB host port -> b (TAP TSO -> uplink)" tcp xvs-pt-sw xvs-pt-b 10.231.0.2
 check "TCP 20 MB b -> host port (uplink GSO -> TAP)" tcp xvs-pt-b xvs-pt-sw 10.231.0.3
 
+# The uplink device's own stack: frames to pa0's MAC are the host's, not
+# flooded through the switch.
+ip -n xvs-pt-sw addr add 10.231.5.1/24 dev pa0
+ip -n xvs-pt-a addr add 10.231.5.2/24 dev a0
+ip netns exec xvs-pt-b timeout 4 tcpdump -l -n -i b0 -c 1 "icmp and host 10.231.5.1" \
+    > "$OUT/cap-b" 2>/dev/null &
+cap=$!
+sleep 1
+check "a pings the uplink device's own address" pinga xvs-pt-a 10.231.5.1
+wait $cap
+check "frames to the uplink's own MAC are not flooded to b" test "$(grep -c ' > ' "$OUT/cap-b")" = 0
+ip -n xvs-pt-sw addr del 10.231.5.1/24 dev pa0
+
 moved=$(stat fdb moved)
 check "own transmissions never learned back (fdb moved = $moved)" test "$moved" = 0
 check "MAC of b learned on pb0 only" test "$(stat pb0 fdb_learned)" = 1
