@@ -34,9 +34,9 @@
 
 struct evloop;
 
-#define HOSTPORT_MTU_DEFAULT 1500
-#define HOSTPORT_MTU_MIN 68
-#define HOSTPORT_MTU_MAX 65521    /* TAP limit: 65535 - ETH_HLEN */
+#define HOSTPORT_MTU_DEFAULT 1500u
+#define HOSTPORT_MTU_MIN 68u
+#define HOSTPORT_MTU_MAX 65521u   /* TAP limit: 65535 - ETH_HLEN */
 
 struct hostport_options {
     const char *takeover_from;    /* uplink ifname, or NULL */
