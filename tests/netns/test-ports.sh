@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PROBE=$HERE/port-vlan-probe.py
 DRIVER=${DRIVER:-$HERE/port-driver}
 [ -x "$DRIVER" ] || DRIVER=${abs_top_builddir:-.}/tests/netns/port-driver
-NSS="xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-h xvs-pt-r"
+NSS="xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-c xvs-pt-q xvs-pt-h xvs-pt-r"
 OUT=$(mktemp -d /tmp/xvs-pt-test.XXXXXX)
 DPID=
 FAILS=0 PASSES=0
@@ -97,15 +97,19 @@ need
 for n in $NSS; do ip netns del "$n" 2>/dev/null; done
 
 # ---------------------------------------------------------------- switching
-mkns xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v
+mkns xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-c xvs-pt-q
 veth xvs-pt-a a0 xvs-pt-sw pa0
 veth xvs-pt-b b0 xvs-pt-sw pb0
 veth xvs-pt-t t0 xvs-pt-sw pt
 veth xvs-pt-v v0 xvs-pt-sw pv
+veth xvs-pt-c c0 xvs-pt-sw pc
+veth xvs-pt-q q1 xvs-pt-t q0
+ip -n xvs-pt-c addr add 10.231.10.1/24 dev c0
+ip -n xvs-pt-q addr add 10.231.10.2/24 dev q1
 ip -n xvs-pt-a addr add 10.231.0.1/24 dev a0
 ip -n xvs-pt-b addr add 10.231.0.2/24 dev b0
 start_driver xvs-pt-sw --bridge xvs-ptbr --uplink pa0 --uplink pb0 \
-    --uplink pt,trunk=10 --uplink pv,trunk=10 --host xvs-pt0 || exit 1
+    --uplink pt,trunk=10 --uplink pv,trunk=10 --uplink pc,access=10 --host xvs-pt0 || exit 1
 ip -n xvs-pt-sw addr add 10.231.0.3/24 dev xvs-pt0
 
 check "ping a -> b through two uplinks" pinga xvs-pt-a 10.231.0.2
@@ -147,6 +151,18 @@ tcp() { # tcp CLIENT_NS SERVER_NS SERVER_IP
 check "TCP 20 MB a -> b (uplink -> uplink, GSO)" tcp xvs-pt-a xvs-pt-b 10.231.0.2
 check "TCP 20 MB host port -> b (TAP TSO -> uplink)" tcp xvs-pt-sw xvs-pt-b 10.231.0.2
 check "TCP 20 MB b -> host port (uplink GSO -> TAP)" tcp xvs-pt-b xvs-pt-sw 10.231.0.3
+
+# TCP over an 802.1Q trunk between two switches (GSO frames leave tagged
+# and come back tagged): c (access 10) - [sw] pt ==trunk== t0 [t] q0
+# (access 10) - q.  The second switch is another port-driver in xvs-pt-t.
+ip netns exec xvs-pt-t "$DRIVER" --bridge xvs-ptb2 --uplink t0,trunk=10 --uplink q0,access=10 \
+    --seconds 60 > "$OUT/drv2.out" 2> "$OUT/drv2.err" &
+D2=$!
+for _ in $(seq 50); do grep -q '^ready' "$OUT/drv2.out" && break; sleep 0.1; done
+check "VLAN 10 across two switches: c -> q" pinga xvs-pt-c 10.231.10.2
+check "TCP 20 MB c -> q over the trunk" tcp xvs-pt-c xvs-pt-q 10.231.10.2
+check "TCP 20 MB q -> c over the trunk" tcp xvs-pt-q xvs-pt-c 10.231.10.1
+kill -TERM $D2; wait $D2
 
 # The uplink device's own stack: frames to pa0's MAC are the host's, not
 # flooded through the switch.
