@@ -41,6 +41,10 @@ struct evloop;
 struct hostport_options {
     const char *takeover_from;    /* uplink ifname, or NULL */
     unsigned mtu;                 /* 0: the uplink's with takeover, else 1500 */
+    /* Optional: directory for the takeover record that lets the next start
+     * repair an unclean stop (ports/ifaddr.h), e.g. "/run/xvs"; NULL: no
+     * record. */
+    const char *state_dir;
 };
 
 /* Create TAP `name`, bring it up, and (takeover) move the uplink's

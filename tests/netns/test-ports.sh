@@ -249,8 +249,18 @@ ip -n xvs-pt-h -6 route add default via 2001:db8:231::1
 sleep 0.3
 check "before takeover: h reaches r" pinga xvs-pt-h 10.231.2.1 1
 
-start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 || exit 1
-addrs() { ip -n xvs-pt-h -br addr show dev "$1"; }
+# An unclean stop (kill -9) first: the TAP and its addresses vanish; the
+# next start repairs the uplink from its record, then takes over again.
+start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
+    --state-dir "$OUT" || exit 1
+check "takeover record written" test -s "$OUT/takeover-u0"
+kill -KILL $DPID; wait $DPID 2>/dev/null; DPID=
+check "after kill -9 the addresses are gone with the TAP" \
+    sh -c "! ip -n xvs-pt-h addr show | grep -q 10.231.1.2"
+start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
+    --state-dir "$OUT" || exit 1
+grep -q 'u0: restored 5 address(es)/route(s) of a takeover' "$OUT/drv.err"
+check "restart repaired the unclean stop (2 addresses, 3 routes)" test $? = 0
 check "address moved to the TAP" sh -c "ip -n xvs-pt-h -br addr show dev xvs-ptbr | grep -q 10.231.1.2/24"
 check "IPv6 address moved to the TAP" sh -c "ip -n xvs-pt-h -br addr show dev xvs-ptbr | grep -q 2001:db8:231::2/64"
 check "uplink has no IPv4 address left" sh -c "! ip -n xvs-pt-h -br addr show dev u0 | grep -q 10.231.1.2"
@@ -275,6 +285,7 @@ check "give back: default route via u0" sh -c "ip -n xvs-pt-h route show default
 check "give back: static route via u0" sh -c "ip -n xvs-pt-h route show 10.231.77.0/24 | grep -q 'dev u0.*metric 7'"
 check "give back: IPv6 default route via u0" sh -c "ip -n xvs-pt-h -6 route show default | grep -q 'dev u0'"
 check "give back: classifier removed" sh -c "! tc -n xvs-pt-h filter show dev u0 ingress | grep -q bpf"
+check "takeover record removed by give back" test ! -e "$OUT/takeover-u0"
 check "TAP removed after exit" sh -c "! ip -n xvs-pt-h link show xvs-ptbr 2>/dev/null"
 check "after give back: h reaches r directly" pinga xvs-pt-h 10.231.2.1
 
