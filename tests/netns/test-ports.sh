@@ -255,6 +255,8 @@ start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u
     --state-dir "$OUT" || exit 1
 check "takeover record written" test -s "$OUT/takeover-u0"
 kill -KILL $DPID; wait $DPID 2>/dev/null; DPID=
+check "promiscuous membership dropped by the kernel after kill -9" \
+    test "$(ip -n xvs-pt-h -d link show u0 | grep -o 'promiscuity [0-9]*' | awk '{print $2}')" = 0
 check "after kill -9 the addresses are gone with the TAP" \
     sh -c "! ip -n xvs-pt-h addr show | grep -q 10.231.1.2"
 start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
