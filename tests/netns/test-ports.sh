@@ -260,7 +260,7 @@ check "promiscuous membership dropped by the kernel after kill -9" \
 check "after kill -9 the addresses are gone with the TAP" \
     sh -c "! ip -n xvs-pt-h addr show | grep -q 10.231.1.2"
 start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
-    --state-dir "$OUT" || exit 1
+    --state-dir "$OUT" --ageing 2 || exit 1
 grep -q 'u0: restored 5 address(es)/route(s) of a takeover' "$OUT/drv.err"
 check "restart repaired the unclean stop (2 addresses, 3 routes)" test $? = 0
 check "address moved to the TAP" sh -c "ip -n xvs-pt-h -br addr show dev xvs-ptbr | grep -q 10.231.1.2/24"
@@ -276,7 +276,8 @@ check "uplink isolated (BPF classifier on ingress)" \
     sh -c "tc -n xvs-pt-h filter show dev u0 ingress | grep -q xvs-isolate"
 check "h -> r off-link via default route through the switch" pinga xvs-pt-h 10.231.2.1
 check "  ... without duplicates" nodup
-check "r -> h" pinga xvs-pt-r 10.231.1.2
+sleep 3    # the host's MAC ages out of the FDB (ageing 2 s)
+check "r -> h, host's MAC not in the FDB (shared with the uplink)" pinga xvs-pt-r 10.231.1.2
 check "  ... without duplicates" nodup
 check "IPv6 h -> r" pinga xvs-pt-h 2001:db8:231::1
 check "TCP 20 MB r -> h through the switch" tcp xvs-pt-r xvs-pt-h 10.231.1.2
