@@ -213,6 +213,15 @@ check "ping with 1200-byte payload, pb0 MTU 1000: dropped" \
 check "MTU drops counted on pb0" test "$(stat pb0 drop_mtu)" -ge $((m0 + 2))
 check "small frames still pass" pinga xvs-pt-a 10.231.0.2 2
 ip -n xvs-pt-sw link set pb0 mtu 1500
+# MTU raised after the ring slots were sized: big frames still pass (RX:
+# the kernel's copy queue, TX: the second socket).
+mtu_all() { ip -n xvs-pt-a link set a0 mtu $1; ip -n xvs-pt-sw link set pa0 mtu $1
+            ip -n xvs-pt-sw link set pb0 mtu $1; ip -n xvs-pt-b link set b0 mtu $1; }
+mtu_all 4000
+sleep 0.3
+check "MTU raised to 4000: 3500-byte pings pass unfragmented" \
+    sh -c "ip netns exec xvs-pt-a ping -c 2 -i 0.2 -W 1 -s 3500 -M do 10.231.0.2 >/dev/null"
+mtu_all 1500
 
 # Host port: admin down drops, up recovers; deleting the TAP under the
 # driver neither crashes it nor makes it spin.
