@@ -206,7 +206,7 @@ fdb_lacks() {
     ctl -j fdb-show "$1" | jq -e --arg m "$2" 'all(.[]; .mac != $m)' >/dev/null
 }
 
-# pstat BR PORT FIELD: a port-stats counter ("rx_packets", "drops.vlan-ingress").
+# pstat BR PORT FIELD: a port-stats counter ("rx_packets", "drops.vlan_ingress").
 pstat() {
     ctl -j port-stats "$1" "$2" | jq -r --arg f "$3" \
         '.[0] | getpath($f | split(".")) // 0'
@@ -230,11 +230,17 @@ capture() {
 # Filters: "vlan N and udp" matches tagged frames only; for untagged only,
 # write "udp and not vlan" ("vlan" shifts the offsets of what follows it).
 captured() {
+    # Not `wait`: this runs in a $(...) subshell, which cannot wait for the
+    # test shell's children.  tcpdump is bounded by its own timeout.
     local var="CAP_PID_${1//-/_}_${2//./_}"
-    wait "${!var}" 2>/dev/null
+    while kill -0 "${!var}" 2>/dev/null; do sleep 0.1; done
     grep -c ' > ' "$T_DIR/cap-$1-$2"
 }
 
 # matches REGEX CMD...: some line of CMD's output (stdout and stderr)
 # matches the extended REGEX.
 matches() { local re=$1; shift; "$@" 2>&1 | grep -Eq -- "$re"; }
+
+# bridges: the bridges list-br prints, without the VLAN bridges such as
+# "xvsbr0.10", sorted on one line ("xvsbr0 xvsbr1 ").
+bridges() { ctl list-br | grep -v '\.' | sort | tr '\n' ' '; }

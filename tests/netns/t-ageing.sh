@@ -34,7 +34,8 @@ for _ in $(seq 60); do
     sleep 0.1
 done
 check "entries aged out within 6 s of set-ageing 2" test $gone = yes
-check "fdb-stats counts aged entries" jq -e '.aged >= 2 and .entries == 0' <(ctl -j fdb-stats xvsbr0)
+stats=$(ctl -j fdb-stats xvsbr0)
+check "fdb-stats counts aged entries ($stats)" jq -e '.aged >= 2 and .entries == 0' <<<"$stats"
 
 # Learning switch: a known unicast stream h1 -> h2 does not reach h3.
 check "set-ageing 300" ctl set-ageing xvsbr0 300
