@@ -99,8 +99,25 @@ send_frames() {
 
 ctl() { "$XVSCTL" --socket "$SOCK" --timeout 5 "$@"; }
 
+# wait_carrier: waits (up to 3 s) until every veth in $SW has carrier, so
+# tests start from links that are up (t-forward tests link changes itself).
+wait_carrier() {
+    local i dev down
+    for i in $(seq 30); do
+        down=
+        for dev in $(on sw ls /sys/class/net); do
+            [ "$dev" = lo ] && continue
+            [ "$(on sw cat /sys/class/net/"$dev"/operstate)" = up ] || down="$down $dev"
+        done
+        [ -z "$down" ] && return 0
+        sleep 0.1
+    done
+    echo "$T_NAME: links still down after 3 s:$down"
+}
+
 # start_xvsd: runs xvsd (foreground) on $CONF in $SW, waits until it answers.
 start_xvsd() {
+    wait_carrier
     # Log to stderr (our file) even when the test itself runs under systemd.
     ip netns exec "$SW" env -u JOURNAL_STREAM -u NOTIFY_SOCKET \
         "$XVSD" --foreground --config "$CONF" --control "$SOCK" \
