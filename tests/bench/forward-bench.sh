@@ -139,8 +139,8 @@ profile_xvsd() {   # perf profile of xvsd during one more blast
     blast "$1" >/dev/null
     wait $p
     echo "  xvsd profile, $1-byte frames (perf report --no-children, top 15):"
-    perf report -q -i "$TMP/perf.data" --no-children --sort symbol 2>/dev/null \
-        | grep -v '^$' | grep -v '^ *|' | grep -v '^ *-' | head -n 15 | sed 's/^/    /'
+    perf report -q -i "$TMP/perf.data" --no-children -g none --sort symbol 2>/dev/null \
+        | grep -v "^$" | head -n 15 | sed "s/^/    /"
 }
 
 declare -A RESULT
