@@ -149,7 +149,10 @@ profile_xvsd() {   # perf profile of xvsd during one more blast
     local p=$!
     blast "$1" >/dev/null
     wait $p
-    echo "  xvsd profile, $1-byte frames (perf report --no-children, top 15):"
+    echo "  xvsd profile, $1-byte frames: time by object"
+    perf report -q -i "$TMP/perf.data" --no-children -g none --sort dso 2>/dev/null \
+        | grep -v "^$" | head -n 5 | sed "s/^/    /"
+    echo "  top 15 symbols:"
     perf report -q -i "$TMP/perf.data" --no-children -g none --sort symbol 2>/dev/null \
         | grep -v "^$" | head -n 15 | sed "s/^/    /"
 }
