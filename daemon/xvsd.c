@@ -1,8 +1,8 @@
 /* xvsd: the xvs daemon -- options, start, signals, reload, shutdown.
  *
  * Life cycle:
- *   start:  options -> config file (any error: exit 1) -> [detach unless -f
- *           or under systemd] -> control socket (another xvsd there: exit 1)
+ *   start:  options -> config file (any error: exit 1) -> [detach, unless
+ *           -f or NOTIFY_SOCKET is set] -> control socket (another xvsd there: exit 1)
  *           -> bridges from the file (failures logged, the rest runs) ->
  *           READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
@@ -126,9 +126,10 @@ static void parse_options(int argc, char *argv[])
     }
 }
 
+/* Started by systemd (any service type): log to the journal by default. */
 static bool under_systemd(void)
 {
-    return getenv("NOTIFY_SOCKET") || getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM");
+    return getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM");
 }
 
 /* The file's log levels, unless -l overrides them. */
@@ -266,7 +267,8 @@ int main(int argc, char *argv[])
 
     parse_options(argc, argv);
     conf_path = opt.config ? opt.config : XVS_CONF_PATH;
-    detach = !opt.foreground && !opt.check && !under_systemd();
+    /* Type=notify: systemd watches this very process. */
+    detach = !opt.foreground && !opt.check && !getenv("NOTIFY_SOCKET");
     /* Until detached, messages go where the user can see them. */
     enum xlog_target first = XLOG_TO_STDERR;
     if (!detach && opt.log_target >= 0)

@@ -66,6 +66,7 @@ vlan = 10
 EOF
 
 # --- start: detaches once ready, parent exits 0 ---
+unset NOTIFY_SOCKET INVOCATION_ID JOURNAL_STREAM   # not under systemd here
 if ip netns exec "$NS" "$XVSD" -c "$CONF" --control "$SOCK" --log-target stderr 2>"$LOG"; then
     pass "start (detached)"
 else
@@ -170,6 +171,36 @@ ip -n "$NS" link show dsk1 >/dev/null 2>&1 && fail "TAP dsk1 left behind" || pas
 ip -n "$NS" link show dv0 >/dev/null 2>&1 && pass "veth dv0 (not xvsd's) still there" \
     || fail "dv0 vanished"
 grep -q "stopped" "$LOG" && pass "clean exit logged" || fail "no 'stopped' in the log"
+
+# --- systemd Type=notify: READY, RELOADING, STOPPING ---
+NOTIFY=$DIR/notify
+timeout 20 socat -u "UNIX-RECV:$NOTIFY" - > "$DIR/notify.out" &
+NPID=$!
+for _ in $(seq 1 20); do [ -S "$NOTIFY" ] && break; sleep 0.1; done
+cp "$DIR/good.conf" "$CONF"
+LOG=$DIR/xvsd-notify.log
+NOTIFY_SOCKET=$NOTIFY ip netns exec "$NS" "$XVSD" -c "$CONF" --control "$SOCK" \
+    --log-target stderr 2>"$LOG" &
+PID=$!
+wait_notify() {
+    for _ in $(seq 1 50); do
+        [ "$(grep -c "$2" "$DIR/notify.out")" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+wait_notify 1 "READY=1" && pass "sd_notify READY=1 (no -f needed: NOTIFY_SOCKET keeps it in front)" \
+    || fail "no READY=1: $(cat "$DIR/notify.out")"
+grep -q "STATUS=2 bridges, 3 ports" "$DIR/notify.out" && pass "sd_notify STATUS" \
+    || fail "STATUS: $(cat "$DIR/notify.out")"
+kill -HUP "$PID"
+wait_notify 1 "RELOADING=1" && wait_notify 2 "READY=1" && pass "sd_notify RELOADING=1, READY=1" \
+    || fail "reload notifications: $(cat "$DIR/notify.out")"
+kill -TERM "$PID"
+wait_notify 1 "STOPPING=1" && pass "sd_notify STOPPING=1" || fail "no STOPPING=1"
+wait "$PID" && pass "exit status 0 after SIGTERM" || fail "exit status $?"
+PID=
+kill "$NPID" 2>/dev/null
 
 if [ "$failures" -ne 0 ]; then
     echo "--- xvsd log ---"; cat "$LOG"
