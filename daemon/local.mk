@@ -2,6 +2,7 @@
 # Everything but main() is in daemon/libxvsdaemon.a so unit tests link it.
 noinst_LIBRARIES += daemon/libxvsdaemon.a
 daemon_libxvsdaemon_a_SOURCES = daemon/conf.c daemon/conf.h
+daemon_libxvsdaemon_a_SOURCES += daemon/conf_values.c
 daemon_libxvsdaemon_a_SOURCES += daemon/brmgr.c daemon/brmgr.h
 daemon_libxvsdaemon_a_SOURCES += daemon/apply.c daemon/apply.h
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl.c daemon/ctl.h
