@@ -168,6 +168,8 @@ json_t *ctl_dispatch(const char *req, size_t len, bool *fatal)
     result = c->fn(argc, argv, c->arg, &err);
     if (result) {
         reply = json_pack("{s:b, s:o}", "ok", 1, "result", result);
+        if (!reply)                     /* e.g. a NULL member inside */
+            reply = reply_error(cmd, "result could not be encoded (out of memory?)");
     } else {
         reply = reply_error(cmd, err);
         xlog(XLOG_MOD_CTL, XLOG_DBG, "command %s failed: %s", cmd, err ? err : "?");
