@@ -154,7 +154,8 @@ static struct conf *load(bool at_start)
     struct conf_errors errs;
     struct conf *c;
 
-    if (at_start && !opt.config && access(conf_path, F_OK) < 0 && errno == ENOENT) {
+    if (at_start && !opt.config && !opt.check && access(conf_path, F_OK) < 0
+        && errno == ENOENT) {
         xlog(XLOG_MOD_CONFIG, XLOG_WARN, "%s does not exist: starting without "
              "bridges (add them with xvsctl add-br)", conf_path);
         return conf_default();
