@@ -11,6 +11,7 @@ daemon_libxvsdaemon_a_SOURCES += daemon/ctl_commands.c daemon/ctl_commands.h
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl_fdb.c
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl_server.c daemon/ctl_server.h
 daemon_libxvsdaemon_a_SOURCES += daemon/detach.c daemon/detach.h
+daemon_libxvsdaemon_a_SOURCES += daemon/modules.c daemon/modules.h
 
 # Libraries every user of libxvsdaemon.a needs (after it, in this order).
 XVSD_CORE_LIBS = daemon/libxvsdaemon.a switch/libswitch.a lib/libxvsutil.a \

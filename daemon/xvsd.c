@@ -4,11 +4,12 @@
  *   start:  options -> config file (any error: exit 1) -> [detach, unless
  *           -f or NOTIFY_SOCKET is set] -> control socket (another xvsd there: exit 1)
  *           -> bridges from the file (failures logged, the rest runs) ->
- *           READY=1
+ *           modules (netback, xenstore: modules.h) -> READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
  *           (apply.h) -> READY=1
- *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> remove every
+ *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
+ *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
  *           back) -> exit 0
  * Signals arrive through a signalfd on the event loop, so handlers never
@@ -36,6 +37,7 @@
 #include "daemon/ctl_commands.h"
 #include "daemon/ctl_server.h"
 #include "daemon/detach.h"
+#include "daemon/modules.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "ports/hostport.h"
@@ -313,6 +315,13 @@ int main(int argc, char *argv[])
     ctl_commands_set_defaults(cur->ageing_s, cur->fdb_max);
     int failures = apply_conf(NULL, cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
+    if (modules_start(loop, err, sizeof err)) {
+        xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
+        modules_stop();
+        ctl_server_destroy(ctl);
+        brmgr_destroy_all();
+        return 1;
+    }
 
     xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "xvsd %s running (pid %d): "
          "%zu bridge%s from %s%s", PACKAGE_VERSION, (int)getpid(), cur->n_bridges,
@@ -330,6 +339,7 @@ int main(int argc, char *argv[])
 
     sd_notify(0, "STOPPING=1\nSTATUS=removing bridges");
     ctl_server_destroy(ctl);
+    modules_stop();
     brmgr_destroy_all();
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "stopped");
     evloop_destroy(loop);
