@@ -1,1 +1,11 @@
 # netback/ build fragment (included by the top Makefile.am)
+noinst_LIBRARIES += netback/libnetback.a
+netback_libnetback_a_SOURCES = \
+	netback/xenif.h netback/xenif.c netback/xenif_xen.c \
+	netback/xenif_sim.h netback/xenif_sim.c netback/xenif_simcom.c \
+	netback/xenif_simdom.c \
+	netback/netif_ring.h netback/netif_tx.h netback/netif_tx.c \
+	netback/netif_rx.h netback/netif_rx.c
+
+# What a program linking libnetback.a needs after it.
+NETBACK_LIBS = netback/libnetback.a $(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) -lpthread

@@ -1,1 +1,2 @@
-# tests/sim/local.mk
+# tests/sim/local.mk: the simulated-hypervisor test programs (netback owner).
+include tests/sim/xenstore.mk
