@@ -5,7 +5,11 @@ netback_libnetback_a_SOURCES = \
 	netback/xenif_sim.h netback/xenif_sim.c netback/xenif_simcom.c \
 	netback/xenif_simdom.c \
 	netback/netif_ring.h netback/netif_tx.h netback/netif_tx.c \
-	netback/netif_rx.h netback/netif_rx.c
+	netback/netif_rx.h netback/netif_rx.c \
+	netback/netif_csum.h netback/netif_csum.c \
+	netback/netback.h netback/netback.c \
+	netback/vif.h netback/vif_private.h netback/vif.c \
+	netback/vif_tx.c netback/vif_rx.c
 
 # What a program linking libnetback.a needs after it.
 NETBACK_LIBS = netback/libnetback.a $(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) -lpthread
