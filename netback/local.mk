@@ -11,5 +11,7 @@ netback_libnetback_a_SOURCES = \
 	netback/vif.h netback/vif_private.h netback/vif.c \
 	netback/vif_tx.c netback/vif_rx.c
 
-# What a program linking libnetback.a needs after it.
-NETBACK_LIBS = netback/libnetback.a $(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) -lpthread
+# What a program linking libnetback.a needs after it (vif.c uses the switch,
+# lib/ and jansson).
+NETBACK_LIBS = netback/libnetback.a switch/libswitch.a lib/libxvsutil.a \
+	$(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS) -lpthread

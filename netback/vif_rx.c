@@ -251,8 +251,10 @@ static int linearise(struct vif *v, const struct frame *f, uint16_t tci,
     return len;
 }
 
+/* Backlog a frame: from its descriptor (f), or already linear (lin, with
+ * meta describing the linear bytes). */
 static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
-                     const struct netif_rx_meta *m)
+                     const struct netif_rx_meta *m, const uint8_t *lin)
 {
     struct vif *v = q->vif;
     if (q->rxq_bytes + m->len > netback_config(v->nb)->rxq_max_bytes) {
@@ -266,7 +268,9 @@ static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
         return;
     }
     rb->meta = *m;
-    if (linearise(v, f, tci, &rb->meta, rb->data, m->len) < 0) {
+    if (lin) {
+        memcpy(rb->data, lin, m->len);
+    } else if (linearise(v, f, tci, &rb->meta, rb->data, m->len) < 0) {
         free(rb);
         v->stats.rx_copy_errors++;
         port_count_drop(&v->port, DROP_TX_ERROR);
@@ -385,7 +389,7 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
             continue;
         }
         if (q->rxq_head) {
-            rxq_push(q, f, t, &m);
+            rxq_push(q, f, t, &m, NULL);
             continue;
         }
         bool local = t || cfg->bounce || netif_rx_csum_fixup(&m, &v->fe.rx);
@@ -405,7 +409,7 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
         int r = netif_rx_build(&q->rx, &built, &v->fe.rx, &b->pkts[b->n]);
         if (r == -ENOSPC) {
             rx_refused(q);
-            rxq_push(q, f, t, &m);
+            rxq_push(q, f, t, local ? &built : &m, local ? lin : NULL);
             continue;
         }
         if (r == -EPROTO) {

@@ -275,7 +275,7 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
     while (v->state == VIF_CONNECTED && !v->credit_timer) {
         enum stop stop = STOP_FULL;
         uint16_t need = 0;
-        struct netif_tx_pkt fatal_pkt;
+        enum netif_tx_reason why = NETIF_TX_R_NONE;
 
         if (done >= budget)
             return true;
@@ -293,7 +293,7 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
                 break;
             }
             if (res == NETIF_TX_FATAL) {
-                fatal_pkt = *pkt;
+                why = pkt->reason;
                 stop = STOP_FATAL;
                 break;
             }
@@ -330,8 +330,8 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
         case STOP_RATE:
             return false;                       /* credit_cb kicks us */
         case STOP_FATAL:
-            v->stats.tx_drop[fatal_pkt.reason]++;
-            vif_fatal(v, "%s", netif_tx_reason_name(fatal_pkt.reason));
+            v->stats.tx_drop[why]++;
+            vif_fatal(v, "%s", netif_tx_reason_name(why));
             return false;
         }
     }

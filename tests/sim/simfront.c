@@ -379,7 +379,7 @@ static bool rx_one(struct nf *nf, RING_IDX prod)
             do {
                 if (at == prod)
                     return false;
-                x = *(netif_extra_info_t *)RING_GET_RESPONSE(&nf->rx, at);
+                memcpy(&x, RING_GET_RESPONSE(&nf->rx, at), sizeof x);
                 at++;
                 if (x.type == XEN_NETIF_EXTRA_TYPE_GSO) {
                     off.gso_type = x.u.gso.type;

@@ -6,7 +6,7 @@
  *   xvs-simback --dir DIR --vif DIR/dom1.vif0 --vif DIR/dom2.vif0
  *               [--bridge NAME] [--bounce] [--wait SEC] [--duration SEC]
  *               [--rate D:BYTES,USECS] [--rx-stall-ms N] [--rx-drain-ms N]
- *               [--tick-ms N] [--log-level LEVEL]
+ *               [--tick-ms N] [--rxq-bytes N] [--log-level LEVEL]
  *
  * It runs until SIGINT/SIGTERM (or --duration), then prints one JSON object:
  * every port's stats and vif description. */
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         { "dir", 1, 0, 'D' }, { "vif", 1, 0, 'v' }, { "bridge", 1, 0, 'b' },
         { "bounce", 0, 0, 'B' }, { "wait", 1, 0, 'w' }, { "duration", 1, 0, 't' },
         { "rate", 1, 0, 'r' }, { "rx-stall-ms", 1, 0, 'S' }, { "rx-drain-ms", 1, 0, 'R' },
-        { "tick-ms", 1, 0, 'k' }, { "log-level", 1, 0, 'l' }, { 0 },
+        { "tick-ms", 1, 0, 'k' }, { "rxq-bytes", 1, 0, 'q' }, { "log-level", 1, 0, 'l' }, { 0 },
     };
     const char *dir = NULL, *brname = "simbr0", *vifs[SIMBACK_VIFS_MAX];
     struct rate rates[SIMBACK_VIFS_MAX];
@@ -98,6 +98,7 @@ int main(int argc, char **argv)
         case 'S': cfg.rx_stall_ms = (uint32_t)atoi(optarg); break;
         case 'R': cfg.rx_drain_ms = (uint32_t)atoi(optarg); break;
         case 'k': cfg.tick_ms = (uint32_t)atoi(optarg); break;
+        case 'q': cfg.rxq_max_bytes = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 'l': xlog_level_from_name(optarg, &level); break;
         default:
             fprintf(stderr, "usage: xvs-simback --dir DIR --vif INFO... [options]\n");

@@ -52,8 +52,10 @@ static void usage(void)
 "usage: xvs-simfront --domid D [--devid N] [--dir DIR] [--info FILE]\n"
 "         [--split] [--no-sg] [--no-gso] [--no-csum-offload] [--no-ipv6-csum]\n"
 "         [--no-rx-notify] [--mcast-control] [--mac MAC] [--duration SEC]\n"
-"         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] | --count N]\n"
-"         [--evil MODE]\n"
+"         [--idle SEC: exit SEC after the last frame received]\n"
+"         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] [--csum]\n"
+"          | --count N]\n"
+"         [--evil MODE] [--verify]\n"
 "evil modes: prod-jump, slots:N, bad-offset, first-smaller, bad-gref, revoked-mid,\n"
 "            storm:N, no-rx, one-slot, tiny-head, random-mac, gso-zero\n");
 }
@@ -66,8 +68,36 @@ struct app {
     /* generator */
     uint8_t dst[6], mac[6];
     uint32_t size;
-    bool gso, random_mac;
+    bool gso, random_mac, verify, csum;
+    uint64_t csum_ok, csum_partial;
+    uint64_t verify_errors;
 };
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+    for (; n > 1; p += 2, n -= 2)
+        s += (uint32_t)(p[0] << 8 | p[1]);
+    if (n)
+        s += (uint32_t)p[0] << 8;
+    return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)s;
+}
+
+/* IPv4 pseudo header sum of the L4 segment at ip + 20. */
+static uint32_t pseudo4(const uint8_t *ip, uint16_t l4len)
+{
+    uint32_t s = sum16(ip + 12, 8, 0);
+    return s + ip[9] + l4len;
+}
+
+#define PATTERN_AT 54                   /* after Ethernet + IPv4 + TCP */
+static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7 + 3); }
 
 /* ---- TAP ---- */
 
@@ -107,13 +137,28 @@ static void to_tap(void *ctx, const uint8_t *frame, uint32_t len, const struct n
 
     a->sink_frames++;
     a->sink_bytes += len;
-    if (a->tap < 0) {
-        double t = now_s();
-        if (!a->first_rx)
-            a->first_rx = t;
-        a->last_rx = t;
-        return;
+    if (a->verify)
+        for (uint32_t i = PATTERN_AT; i < len; i++)
+            if (frame[i] != pattern(i)) {
+                a->verify_errors++;
+                break;
+            }
+    if (a->verify && len >= 42 && frame[23] == 17 && !o->csum_blank) {
+        /* a complete UDP checksum must sum to 0xffff */
+        uint16_t l4 = (uint16_t)(len - 34);
+        if (fold(sum16(frame + 34, l4, pseudo4(frame + 14, l4))) == 0xffff)
+            a->csum_ok++;
+        else
+            a->verify_errors++;
+    } else if (o->csum_blank) {
+        a->csum_partial++;
     }
+    double t = now_s();
+    if (!a->first_rx)
+        a->first_rx = t;
+    a->last_rx = t;
+    if (a->tap < 0)
+        return;
     if (o->csum_blank && !netif_csum_setup(frame, len, &c)) {
         h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
         h.csum_start = c.start;
@@ -178,6 +223,28 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     ip[8] = 64;
     ip[9] = a->gso ? 6 : 17;
     memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+    for (uint32_t i = PATTERN_AT; i < len; i++)
+        f[i] = pattern(i);
+    if (!a->gso) {
+        uint8_t *uh = ip + 20;                  /* UDP 1000 -> 2000 */
+        uint16_t l4 = (uint16_t)(len - 34);
+        memcpy(uh, "\x03\xe8\x07\xd0", 4);
+        uh[4] = (uint8_t)(l4 >> 8);
+        uh[5] = (uint8_t)l4;
+        uh[6] = uh[7] = 0;
+        if (a->csum) {
+            /* CHECKSUM_PARTIAL: the field holds the pseudo-header sum */
+            uint16_t ps = fold(pseudo4(ip, l4));
+            uh[6] = (uint8_t)(ps >> 8);
+            uh[7] = (uint8_t)ps;
+            o->csum_blank = true;
+        } else {
+            uint16_t c = (uint16_t)~fold(sum16(uh, l4, pseudo4(ip, l4)));
+            uh[6] = (uint8_t)(c >> 8);
+            uh[7] = (uint8_t)c;
+            o->data_validated = true;
+        }
+    }
     if (a->gso) {
         uint8_t *th = ip + 20;
         memset(th, 0, 20);
@@ -307,13 +374,13 @@ int main(int argc, char **argv)
         { "mcast-control", 0, 0, 'M' }, { "mac", 1, 0, 'm' }, { "duration", 1, 0, 't' },
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
-        { "evil", 1, 0, 'e' }, { "help", 0, 0, 'h' }, { 0 },
+        { "idle", 1, 0, 'I' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
     struct app a = { .tap = -1, .size = 64 };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
-    double duration = 0;
+    double duration = 0, idle = 0;
     bool gen = false, have_mac = false;
     int c;
 
@@ -333,6 +400,7 @@ int main(int argc, char **argv)
         case 'M': o.features.mcast_control = true; break;
         case 'm': if (parse_mac(optarg, a.mac)) { usage(); return 2; } have_mac = true; break;
         case 't': duration = atof(optarg); break;
+        case 'I': idle = atof(optarg); break;
         case 'T': tap = optarg; break;
         case 'g': gen = true; break;
         case 'a': if (parse_mac(optarg, a.dst)) { usage(); return 2; } break;
@@ -340,6 +408,8 @@ int main(int argc, char **argv)
         case 'c': a.want = strtoull(optarg, NULL, 10); break;
         case 'o': a.gso = true; break;
         case 'e': evil_mode = optarg; break;
+        case 'V': a.verify = true; break;
+        case 'x': a.csum = true; break;
         default: usage(); return 2;
         }
     }
@@ -410,16 +480,21 @@ int main(int argc, char **argv)
             break;
         if (deadline && now_s() >= deadline)
             break;
+        if (idle > 0 && a.last_rx && now_s() - a.last_rx >= idle)
+            break;
     }
     const struct nf_stats *s = nf_get_stats(a.nf);
     double span = gen ? (gen_end ? gen_end : now_s()) - gen_start : a.last_rx - a.first_rx;
     printf("{\"domid\":%u,\"tx_frames\":%llu,\"tx_bytes\":%llu,\"tx_errors\":%llu,"
            "\"rx_frames\":%llu,\"rx_bytes\":%llu,\"rx_errors\":%llu,\"events\":%llu,"
-           "\"kicks\":%llu,\"seconds\":%.6f}\n", o.domid,
+           "\"kicks\":%llu,\"verify_errors\":%llu,\"csum_ok\":%llu,\"csum_partial\":%llu,"
+           "\"seconds\":%.6f}\n", o.domid,
            (unsigned long long)s->tx_frames, (unsigned long long)s->tx_bytes,
            (unsigned long long)s->tx_errors, (unsigned long long)s->rx_frames,
            (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_errors,
-           (unsigned long long)s->events, (unsigned long long)s->kicks_sent, span);
+           (unsigned long long)s->events, (unsigned long long)s->kicks_sent,
+           (unsigned long long)a.verify_errors, (unsigned long long)a.csum_ok,
+           (unsigned long long)a.csum_partial, span);
     fflush(stdout);
     unlink(info);
     if (a.tap >= 0)
