@@ -12,5 +12,5 @@ tests_sim_xvs_simback_SOURCES = tests/sim/xvs-simback.c tests/sim/simfront.c \
 tests_sim_xvs_simback_LDADD = $(NETBACK_LIBS)
 
 # Integration tests on the sim hypervisor (no root, no network namespace).
-TESTS += tests/sim/test-sim-pair.sh
-EXTRA_DIST += tests/sim/sim-lib.sh tests/sim/test-sim-pair.sh
+TESTS += tests/sim/test-sim-pair.sh tests/sim/test-sim-hostile.sh
+EXTRA_DIST += tests/sim/sim-lib.sh tests/sim/test-sim-pair.sh tests/sim/test-sim-hostile.sh

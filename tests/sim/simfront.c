@@ -102,7 +102,7 @@ struct nf *nf_create(const struct nf_options *o, char *err, size_t errlen)
     /* A locally administered MAC derived from the domid. */
     uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x5c, (uint8_t)(o->domid >> 8), (uint8_t)o->domid };
     memcpy(nf->mac, mac, 6);
-    nf_set_rx_posting(nf, NF_RX_BUFS);
+    nf_set_rx_posting(nf, o->rx_limit ? o->rx_buffers : NF_RX_BUFS);
     return nf;
 }
 
@@ -480,9 +480,9 @@ int nf_send_raw(struct nf *nf, const struct nf_raw_slot *s, unsigned n, const ui
     return (int)n;
 }
 
-void nf_set_tx_req_prod(struct nf *nf, uint32_t prod)
+void nf_jump_tx_req_prod(struct nf *nf, uint32_t delta)
 {
     wmb();
-    nf->tx.sring->req_prod = prod;
+    nf->tx.sring->req_prod = nf->tx.req_prod_pvt + delta;
     mb();
 }

@@ -35,6 +35,8 @@ struct nf_options {
     uint32_t devid;
     uint16_t backend_domid;          /* 0 */
     bool split;                      /* split event channels */
+    bool rx_limit;                   /* post only rx_buffers (else NF_RX_BUFS) */
+    unsigned rx_buffers;
     struct vif_frontend features;    /* only the feature flags are used */
 };
 
@@ -91,8 +93,8 @@ struct nf_raw_slot {
 /* Put raw slots on the TX ring (data slots get a page with `fill` bytes). */
 int nf_send_raw(struct nf *, const struct nf_raw_slot *, unsigned n, const uint8_t *fill,
                 uint32_t fill_len);
-/* Write req_prod directly (e.g. far past the ring size). */
-void nf_set_tx_req_prod(struct nf *, uint32_t);
+/* Publish req_prod `delta` past the requests really written. */
+void nf_jump_tx_req_prod(struct nf *, uint32_t delta);
 /* Keep at most `n` RX buffers posted (NF_RX_BUFS: normal; 0: none). */
 void nf_set_rx_posting(struct nf *, unsigned n);
 /* Kick the backend's TX (and RX) channel unconditionally. */
