@@ -46,6 +46,8 @@ struct nf {
     bool inflight[NF_TX_IDS];
     unsigned rx_posting;
     bool tx_pending_kick;
+    bool tx_same_frame, rx_nocopy;
+    uint8_t tx_chunk[NF_TX_IDS];        /* same-frame chunk + 1 a page holds */
     nf_rx_cb *rx_cb;
     void *rx_ctx;
     struct nf_stats stats;
@@ -121,6 +123,14 @@ void nf_set_rx_cb(struct nf *nf, nf_rx_cb *cb, void *ctx)
 }
 
 void nf_set_mac(struct nf *nf, const uint8_t mac[6]) { memcpy(nf->mac, mac, 6); }
+
+void nf_set_tx_same_frame(struct nf *nf, bool on)
+{
+    nf->tx_same_frame = on;
+    memset(nf->tx_chunk, 0, sizeof nf->tx_chunk);
+}
+
+void nf_set_rx_copy(struct nf *nf, bool on) { nf->rx_nocopy = !on; }
 int nf_fd(struct nf *nf) { return xsim_evtchn_fd(nf->dom); }
 
 bool nf_backend_attached(struct nf *nf)
@@ -239,7 +249,10 @@ int nf_send(struct nf *nf, const uint8_t *frame, uint32_t len, const struct nf_o
     for (unsigned k = 0; k < n; k++) {
         uint16_t id = nf->free_ids[--nf->n_free_ids];
         uint32_t chunk = MIN_U(len - k * 4096u, 4096u);
-        memcpy(page(nf, PFN_TX0 + id), frame + k * 4096u, chunk);
+        if (!nf->tx_same_frame || nf->tx_chunk[id] != k + 1) {
+            memcpy(page(nf, PFN_TX0 + id), frame + k * 4096u, chunk);
+            nf->tx_chunk[id] = nf->tx_same_frame ? (uint8_t)(k + 1) : 0;
+        }
         nf->inflight[id] = true;
         netif_tx_request_t *q = tx_next(nf);
         q->gref = nf->tx_gref[id];
@@ -370,7 +383,9 @@ static bool rx_one(struct nf *nf, RING_IDX prod)
             || len + (unsigned)r.status > sizeof nf->frame)
             bad = true;
         else {
-            memcpy(nf->frame + len, page(nf, PFN_RX0 + slot_page) + r.offset, (size_t)r.status);
+            if (!nf->rx_nocopy)
+                memcpy(nf->frame + len, page(nf, PFN_RX0 + slot_page) + r.offset,
+                       (size_t)r.status);
             len += (uint32_t)r.status;
         }
         if (at - 1 == i && (flags & NETRXF_extra_info)) {

@@ -79,6 +79,12 @@ int nf_send(struct nf *, const uint8_t *frame, uint32_t len, const struct nf_off
 void nf_flush(struct nf *);
 const struct nf_stats *nf_get_stats(const struct nf *);
 
+/* Benchmark helpers: the sender promises every nf_send() carries the same
+ * frame (pages already holding the right chunk are not rewritten); the
+ * receiver may skip copying frames out of its buffers (no callback data). */
+void nf_set_tx_same_frame(struct nf *, bool);
+void nf_set_rx_copy(struct nf *, bool);
+
 /* ---- misbehaving ---- */
 
 /* One raw TX slot, exactly as the hostile guest wants it. */

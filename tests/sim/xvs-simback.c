@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -172,6 +173,11 @@ int main(int argc, char **argv)
     for (unsigned i = 0; (p = bridge_port_at(br, i)); i++)
         json_array_append_new(ports, port_json(p));
     json_object_set_new(out, "ports", ports);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    json_object_set_new(out, "cpu_us", json_integer(
+        (json_int_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000
+        + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
     char *txt = json_dumps(out, JSON_COMPACT);
     printf("%s\n", txt);
     free(txt);

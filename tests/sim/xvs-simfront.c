@@ -55,6 +55,8 @@ static void usage(void)
 "         [--idle SEC: exit SEC after the last frame received]\n"
 "         [--from MAC: count (and hand to the TAP) only frames from MAC]\n"
 "         [--rx-buffers N: keep at most N receive buffers posted (256)]\n"
+"         [--bench: no per-frame copies in the guest (same frame sent, frames\n"
+"          not copied out of receive buffers unless needed)]\n"
 "         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] [--csum]\n"
 "          | --count N]\n"
 "         [--evil MODE] [--verify]\n"
@@ -388,13 +390,14 @@ int main(int argc, char **argv)
         { "mcast-control", 0, 0, 'M' }, { "mac", 1, 0, 'm' }, { "duration", 1, 0, 't' },
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
-        { "idle", 1, 0, 'I' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
+        { "idle", 1, 0, 'I' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
     struct app a = { .tap = -1, .size = 64 };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
     double duration = 0, idle = 0;
+    bool bench = false;
     bool gen = false, have_mac = false;
     int c;
 
@@ -415,6 +418,7 @@ int main(int argc, char **argv)
         case 'm': if (parse_mac(optarg, a.mac)) { usage(); return 2; } have_mac = true; break;
         case 't': duration = atof(optarg); break;
         case 'I': idle = atof(optarg); break;
+        case 'b': bench = true; break;
         case 'P': o.rx_limit = true; o.rx_buffers = (unsigned)atoi(optarg); break;
         case 'F': if (parse_mac(optarg, a.from)) { usage(); return 2; } a.from_set = true; break;
         case 'T': tap = optarg; break;
@@ -453,6 +457,11 @@ int main(int argc, char **argv)
         memcpy(a.mac, m, 6);
     }
     nf_set_mac(a.nf, a.mac);
+    if (bench) {
+        /* the guests must not be the bottleneck: no per-frame memcpy */
+        nf_set_tx_same_frame(a.nf, !a.random_mac);
+        nf_set_rx_copy(a.nf, a.verify || tap);
+    }
     nf_set_rx_cb(a.nf, to_tap, &a);
     if (tap && (a.tap = tap_open(tap, a.mac)) < 0) {
         fprintf(stderr, "xvs-simfront: tap %s: %s\n", tap, strerror(-a.tap));
