@@ -468,8 +468,13 @@ int nf_send_raw(struct nf *nf, const struct nf_raw_slot *s, unsigned n, const ui
             memset(x, 0, sizeof *x);
             x->type = s[k].extra_type;
             x->flags = s[k].extra_flags;
-            x->u.gso.size = s[k].gso_size;
-            x->u.gso.type = s[k].gso_type;
+            if (x->type == XEN_NETIF_EXTRA_TYPE_MCAST_ADD
+                || x->type == XEN_NETIF_EXTRA_TYPE_MCAST_DEL) {
+                memcpy(x->u.mcast.addr, s[k].mcast, 6);
+            } else {
+                x->u.gso.size = s[k].gso_size;
+                x->u.gso.type = s[k].gso_type;
+            }
             continue;
         }
         unsigned pg = spare++ % NF_SPARE_PAGES;

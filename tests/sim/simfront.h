@@ -95,6 +95,7 @@ struct nf_raw_slot {
     bool extra;                      /* an extra-info slot: type/size below */
     uint8_t extra_type, extra_flags, gso_type;
     uint16_t gso_size;
+    uint8_t mcast[6];                /* MCAST_ADD / MCAST_DEL extras */
 };
 /* Put raw slots on the TX ring (data slots get a page with `fill` bytes). */
 int nf_send_raw(struct nf *, const struct nf_raw_slot *, unsigned n, const uint8_t *fill,

@@ -55,6 +55,8 @@ static void usage(void)
 "         [--idle SEC: exit SEC after the last frame received]\n"
 "         [--from MAC: count (and hand to the TAP) only frames from MAC]\n"
 "         [--rx-buffers N: keep at most N receive buffers posted (256)]\n"
+"         [--mcast-join MAC: ask the backend's filter for MAC (with --mcast-control)]\n"
+"         [--delay SEC: generate / misbehave SEC after the backend attached]\n"
 "         [--bench: no per-frame copies in the guest (same frame sent, frames\n"
 "          not copied out of receive buffers unless needed)]\n"
 "         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] [--csum]\n"
@@ -390,13 +392,15 @@ int main(int argc, char **argv)
         { "mcast-control", 0, 0, 'M' }, { "mac", 1, 0, 'm' }, { "duration", 1, 0, 't' },
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
-        { "idle", 1, 0, 'I' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
+        { "idle", 1, 0, 'I' }, { "mcast-join", 1, 0, 'J' }, { "delay", 1, 0, 'y' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
     struct app a = { .tap = -1, .size = 64 };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
-    double duration = 0, idle = 0;
+    double duration = 0, idle = 0, delay = 0, attached_at = 0;
+    uint8_t join[6];
+    bool have_join = false;
     bool bench = false;
     bool gen = false, have_mac = false;
     int c;
@@ -418,6 +422,8 @@ int main(int argc, char **argv)
         case 'm': if (parse_mac(optarg, a.mac)) { usage(); return 2; } have_mac = true; break;
         case 't': duration = atof(optarg); break;
         case 'I': idle = atof(optarg); break;
+        case 'J': if (parse_mac(optarg, join)) { usage(); return 2; } have_join = true; break;
+        case 'y': delay = atof(optarg); break;
         case 'b': bench = true; break;
         case 'P': o.rx_limit = true; o.rx_buffers = (unsigned)atoi(optarg); break;
         case 'F': if (parse_mac(optarg, a.from)) { usage(); return 2; } a.from_set = true; break;
@@ -485,6 +491,21 @@ int main(int argc, char **argv)
         nf_poll(a.nf);
         /* Misbehave and generate once the backend has attached. */
         bool attached = nf_backend_attached(a.nf);
+        if (attached && !attached_at) {
+            attached_at = now_s();
+            if (have_join) {
+                /* a filter update: a dummy request + MCAST_ADD extra */
+                struct nf_raw_slot j[2] = {
+                    { .flags = NETTXF_extra_info, .size = 0 },
+                    { .extra = true, .extra_type = XEN_NETIF_EXTRA_TYPE_MCAST_ADD },
+                };
+                memcpy(j[1].mcast, join, 6);
+                nf_send_raw(a.nf, j, 2, NULL, 0);
+                nf_flush(a.nf);
+            }
+        }
+        if (attached && now_s() < attached_at + delay)
+            attached = false;
         if (!evil_done && attached) {
             if (evil(&a, evil_mode))
                 fprintf(stderr, "xvs-simfront: unknown --evil %s\n", evil_mode);
