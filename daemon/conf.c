@@ -465,7 +465,7 @@ static int conf_handler(void *p_, const char *section, const char *name,
     if (!k->name) {
         char list[256];
         size_t used = 0;
-        for (const struct key *q = keys; q->name; q++)
+        for (const struct key *q = keys; q->name && used < sizeof list; q++)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
                                      q == keys ? "" : ", ", q->name);
         perr(p, p->lineno, "[%s] %s: unknown key (expected %s)", p->label, name, list);
@@ -628,7 +628,7 @@ static bool open_section(struct parse *p, char *line)
 
     size_t used = 0;
     p->label[0] = '\0';
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && used < sizeof p->label; i++)   /* long: cut */
         used += (size_t)snprintf(p->label + used, sizeof p->label - used, "%s%s",
                                  i ? " " : "", words[i]);
 
