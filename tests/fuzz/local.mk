@@ -1,1 +1,2 @@
 # tests/fuzz/local.mk
+include tests/fuzz/harden.mk
