@@ -20,5 +20,3 @@ tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh
 
-# libFuzzer targets of daemon/ (built with --enable-fuzzing only).
-include tests/fuzz/daemon.mk
