@@ -307,6 +307,13 @@ static void test_bad_names(void)
     expect_error("[bridge abcdefghijklmnop]\n",
                  "xvs.conf:1: [bridge abcdefghijklmnop]: bridge name "
                  "'abcdefghijklmnop' must be 1..15 characters");
+    /* a section header longer than the label kept for messages (fuzzer) */
+    expect_error("[bridge aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n",
+                 "xvs.conf:1: [bridge aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 "a]: bridge name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' must "
+                 "be 1..15 characters");
     expect_error("[bridge abcdefghijklmno]\n[port abcdefghijklmno ..]\n",
                  "xvs.conf:2: [port abcdefghijklmno ..]: '..' is not an interface name");
 }
