@@ -19,6 +19,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "ports/frame_iov.h"
 #include "ports/linkmon.h"
 #include "ports/vnet.h"
 #include "switch/bridge.h"
@@ -389,10 +390,11 @@ uplink_open_big(struct uplink *u)
 static int
 uplink_send_big(struct uplink *u, const struct frame *f, uint16_t tci)
 {
-    unsigned tag = tci ? VLAN_HLEN_ : 0;
+    unsigned tag = tci ? VLAN_HLEN_ : 0, niov;
     struct virtio_net_hdr vh;
-    struct iovec iov[2];
-    struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+    struct iovec iov[1 + FRAME_IOV_MAX];
+    struct msghdr msg = { .msg_iov = iov };
+    uint8_t tagbuf[VLAN_HLEN_];
     int r;
 
     if (!(f->flags & FRAME_F_GSO)) {
@@ -413,13 +415,20 @@ uplink_send_big(struct uplink *u, const struct frame *f, uint16_t tci)
         }
         return DROP_TX_ERROR + 1;
     }
-    r = frame_gather_tagged(f, tci, u->gso_buf, FRAME_LEN_MAX + VLAN_HLEN_);
-    if (r < 0) {
-        return DROP_TX_ERROR + 1;
-    }
+    /* The kernel copies anyway: hand it the frame where it is, and only
+     * gather frames it cannot read (grant fragments). */
     vnet_hdr_from_frame(f, tag, 0, &vh);
     iov[0] = (struct iovec) { &vh, sizeof vh };
-    iov[1] = (struct iovec) { u->gso_buf, (size_t) r };
+    niov = frame_iov(f, tci, tagbuf, iov + 1);
+    if (!niov) {
+        r = frame_gather_tagged(f, tci, u->gso_buf, FRAME_LEN_MAX + VLAN_HLEN_);
+        if (r < 0) {
+            return DROP_TX_ERROR + 1;
+        }
+        iov[1] = (struct iovec) { u->gso_buf, (size_t) r };
+        niov = 1;
+    }
+    msg.msg_iovlen = 1 + niov;
     if (sendmsg(u->gso_fd, &msg, MSG_DONTWAIT) < 0) {
         if (xlog_ratelimit(&uplink_rl)) {
             XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: send: %s", u->port.name,
@@ -428,7 +437,7 @@ uplink_send_big(struct uplink *u, const struct frame *f, uint16_t tci)
         return DROP_TX_ERROR + 1;
     }
     u->port.stats.tx_packets++;
-    u->port.stats.tx_bytes += (unsigned) r;
+    u->port.stats.tx_bytes += f->len + tag;
     return 0;
 }
 
