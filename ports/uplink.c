@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -738,6 +739,12 @@ uplink_create(struct evloop *loop, const char *ifname, struct port **out,
         snprintf(err, errlen, "uplink %s: %s", ifname,
                  r == -ENODEV ? "no such device" : strerror(-r));
         return r;
+    }
+    if (st.hwtype != ARPHRD_ETHER) {
+        /* AF_PACKET on an L3 device (tun, WireGuard, lo) gives no
+         * Ethernet header: nothing the switch could parse. */
+        snprintf(err, errlen, "uplink %s: not an Ethernet device", ifname);
+        return -EINVAL;
     }
     u = calloc(1, sizeof *u);
     if (!u) {

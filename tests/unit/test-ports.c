@@ -243,6 +243,8 @@ test_create_errors(void)
     CU_ASSERT_EQUAL(uplink_create(loop, "", &p, err, sizeof err), -EINVAL);
     CU_ASSERT_EQUAL(uplink_create(loop, "a-name-much-too-long", &p, err, sizeof err), -EINVAL);
     CU_ASSERT_PTR_NULL(strstr(err, "(null)"));
+    CU_ASSERT_EQUAL(uplink_create(loop, "lo", &p, err, sizeof err), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "uplink lo: not an Ethernet device");
 
     CU_ASSERT_EQUAL(hostport_create(loop, "xvs/bad", NULL, &p, err, sizeof err), -EINVAL);
     CU_ASSERT_EQUAL(hostport_create(loop, "lo", NULL, &p, err, sizeof err), -EEXIST);
