@@ -34,7 +34,7 @@ not() { ! "$@"; }
 
 need() {
     [ "$(id -u)" = 0 ] || { echo "test-ports: needs root (network namespaces)"; exit 1; }
-    for c in ip ping tc iperf3 timeout python3; do
+    for c in ip ping tc iperf3 timeout python3 tcpdump; do
         command -v $c >/dev/null || { echo "test-ports: '$c' is missing"; exit 1; }
     done
     [ -x "$DRIVER" ] || { echo "test-ports: port-driver not built ($DRIVER)"; exit 1; }
