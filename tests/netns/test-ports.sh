@@ -2,14 +2,17 @@
 # Port-level integration test (as root): uplink (AF_PACKET) and host (TAP)
 # ports driven by tests/netns/port-driver, in network namespaces xvs-pt-*.
 #
-#   xvs-pt-a:a0 ---- pa0 \                      / pb0 ---- b0:xvs-pt-b
-#                         [ns xvs-pt-sw: bridge ]
-#   xvs-pt-t:t0 ---- pt  /  trunk 10   host port  \ pv ---- v0:xvs-pt-v
-#   (802.1Q probe frames)   xvs-pt0                 (802.1Q probe frames)
+#   xvs-pt-a:a0 ---- pa0 \                          / pb0 ---- b0:xvs-pt-b
+#   xvs-pt-c:c0 ---- pc (access 10)               |
+#                        [ns xvs-pt-sw: bridge + host port xvs-pt0]
+#   xvs-pt-t:t0 ---- pt (trunk 10)                \ pv (trunk 10) ---- v0:xvs-pt-v
+#        (probe frames; later a second switch in xvs-pt-t: t0 trunk,
+#         q0 access 10 ---- q1:xvs-pt-q)
 #
 # and, for address takeover, xvs-pt-h:u0 ---- r0:xvs-pt-r with the driver
 # running inside xvs-pt-h.  Every wait is bounded; namespaces are removed
-# on exit.
+# on exit.  Prints "ok:"/"FAIL:" per check and "test-ports: N passed, M
+# failed"; exit status 0 only if every check passed.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROBE=$HERE/port-vlan-probe.py
