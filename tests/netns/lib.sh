@@ -162,6 +162,10 @@ reload() {
 
 it_cleanup() {
     local rc=$?
+    if { [ "$T_FAIL" != 0 ] || [ "$rc" != 0 ]; } && [ -n "$XVSD_PID" ]; then
+        echo "--- xvsctl show and port-stats at the end of the failed test:"
+        { ctl show; ctl port-stats; } 2>&1 | head -n 80 | sed 's/^/    /'
+    fi
     stop_xvsd
     local n
     for n in "${T_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
