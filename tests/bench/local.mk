@@ -7,4 +7,9 @@ EXTRA_DIST += tests/bench/forward-bench.sh
 bench-forward: all
 	XVSD=$(abs_top_builddir)/daemon/xvsd $(SHELL) $(top_srcdir)/tests/bench/forward-bench.sh
 bench: bench-forward
-.PHONY: bench bench-forward
+
+# The switch core alone (tests/bench/switch.mk builds it).
+bench-switch: all
+	$(SHELL) $(top_srcdir)/tests/bench/switch-bench.sh $(abs_top_builddir)
+bench: bench-switch
+.PHONY: bench bench-forward bench-switch
