@@ -65,10 +65,11 @@ extra() {
     local rtt gbps
     rtt=$(ip netns exec $NS_A ping -c 20 -i 0.05 -W 1 10.232.0.2 | awk -F/ '/^rtt/ {print $5}')
     ip netns exec $NS_B timeout 10 iperf3 -s -1 -p 5232 >/dev/null 2>&1 &
+    local srv=$!
     sleep 0.3
     gbps=$(ip netns exec $NS_A timeout 8 iperf3 -c 10.232.0.2 -p 5232 -t 3 -J 2>/dev/null \
            | awk -F'[:,]' '/"bits_per_second"/ {v = $2} END {printf "%.2f", v / 1e9}')
-    wait
+    wait $srv
     echo "  $1 ping-avg-ms $rtt tcp-gbps $gbps"
 }
 

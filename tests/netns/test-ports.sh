@@ -2,14 +2,17 @@
 # Port-level integration test (as root): uplink (AF_PACKET) and host (TAP)
 # ports driven by tests/netns/port-driver, in network namespaces xvs-pt-*.
 #
-#   xvs-pt-a:a0 ---- pa0 \                      / pb0 ---- b0:xvs-pt-b
-#                         [ns xvs-pt-sw: bridge ]
-#   xvs-pt-t:t0 ---- pt  /  trunk 10   host port  \ pv ---- v0:xvs-pt-v
-#   (802.1Q probe frames)   xvs-pt0                 (802.1Q probe frames)
+#   xvs-pt-a:a0 ---- pa0 \                          / pb0 ---- b0:xvs-pt-b
+#   xvs-pt-c:c0 ---- pc (access 10)               |
+#                        [ns xvs-pt-sw: bridge + host port xvs-pt0]
+#   xvs-pt-t:t0 ---- pt (trunk 10)                \ pv (trunk 10) ---- v0:xvs-pt-v
+#        (probe frames; later a second switch in xvs-pt-t: t0 trunk,
+#         q0 access 10 ---- q1:xvs-pt-q)
 #
 # and, for address takeover, xvs-pt-h:u0 ---- r0:xvs-pt-r with the driver
 # running inside xvs-pt-h.  Every wait is bounded; namespaces are removed
-# on exit.
+# on exit.  Prints "ok:"/"FAIL:" per check and "test-ports: N passed, M
+# failed"; exit status 0 only if every check passed.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROBE=$HERE/port-vlan-probe.py
@@ -34,7 +37,7 @@ not() { ! "$@"; }
 
 need() {
     [ "$(id -u)" = 0 ] || { echo "test-ports: needs root (network namespaces)"; exit 1; }
-    for c in ip ping tc iperf3 timeout python3; do
+    for c in ip ping tc iperf3 timeout python3 tcpdump; do
         command -v $c >/dev/null || { echo "test-ports: '$c' is missing"; exit 1; }
     done
     [ -x "$DRIVER" ] || { echo "test-ports: port-driver not built ($DRIVER)"; exit 1; }
@@ -213,6 +216,15 @@ check "ping with 1200-byte payload, pb0 MTU 1000: dropped" \
 check "MTU drops counted on pb0" test "$(stat pb0 drop_mtu)" -ge $((m0 + 2))
 check "small frames still pass" pinga xvs-pt-a 10.231.0.2 2
 ip -n xvs-pt-sw link set pb0 mtu 1500
+# MTU raised after the ring slots were sized: big frames still pass (RX:
+# the kernel's copy queue, TX: the second socket).
+mtu_all() { ip -n xvs-pt-a link set a0 mtu $1; ip -n xvs-pt-sw link set pa0 mtu $1
+            ip -n xvs-pt-sw link set pb0 mtu $1; ip -n xvs-pt-b link set b0 mtu $1; }
+mtu_all 4000
+sleep 0.3
+check "MTU raised to 4000: 3500-byte pings pass unfragmented" \
+    sh -c "ip netns exec xvs-pt-a ping -c 2 -i 0.2 -W 1 -s 3500 -M do 10.231.0.2 >/dev/null"
+mtu_all 1500
 
 # Host port: admin down drops, up recovers; deleting the TAP under the
 # driver neither crashes it nor makes it spin.
