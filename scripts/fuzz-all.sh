@@ -86,7 +86,7 @@ else
 fi
 
 pass=0 fail=0
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=${FUZZ_COMMIT:-$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 for t in "${targets[@]}"; do
     name=$(basename "$t")
     stem=${name#fuzz-}
