@@ -84,11 +84,20 @@ json_t *ctl_errf(char **err, const char *fmt, ...)
 static json_t *reply_error(const char *prefix, const char *msg)
 {
     char *text = NULL;
-    json_t *r;
+    json_t *r, *e;
 
     if (asprintf(&text, "%s: %s", prefix, msg ? msg : "out of memory") < 0)
         text = NULL;
-    r = json_pack("{s:b, s:s}", "ok", 0, "error", text ? text : "out of memory");
+    e = text ? json_string(text) : NULL;
+    if (text && !e) {
+        /* Not UTF-8: jansson quotes the bytes of a bad request in its
+         * message.  Keep the ASCII. */
+        for (char *c = text; *c; c++)
+            if ((unsigned char)*c >= 0x80)
+                *c = '?';
+        e = json_string(text);
+    }
+    r = json_pack("{s:b, s:o}", "ok", 0, "error", e ? e : json_string("out of memory"));
     free(text);
     return r;
 }
@@ -159,6 +168,8 @@ json_t *ctl_dispatch(const char *req, size_t len, bool *fatal)
     result = c->fn(argc, argv, c->arg, &err);
     if (result) {
         reply = json_pack("{s:b, s:o}", "ok", 1, "result", result);
+        if (!reply)                     /* e.g. a NULL member inside */
+            reply = reply_error(cmd, "result could not be encoded (out of memory?)");
     } else {
         reply = reply_error(cmd, err);
         xlog(XLOG_MOD_CTL, XLOG_DBG, "command %s failed: %s", cmd, err ? err : "?");

@@ -2,6 +2,7 @@
 # Everything but main() is in daemon/libxvsdaemon.a so unit tests link it.
 noinst_LIBRARIES += daemon/libxvsdaemon.a
 daemon_libxvsdaemon_a_SOURCES = daemon/conf.c daemon/conf.h
+daemon_libxvsdaemon_a_SOURCES += daemon/conf_values.c
 daemon_libxvsdaemon_a_SOURCES += daemon/brmgr.c daemon/brmgr.h
 daemon_libxvsdaemon_a_SOURCES += daemon/apply.c daemon/apply.h
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl.c daemon/ctl.h
@@ -10,6 +11,7 @@ daemon_libxvsdaemon_a_SOURCES += daemon/ctl_commands.c daemon/ctl_commands.h
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl_fdb.c
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl_server.c daemon/ctl_server.h
 daemon_libxvsdaemon_a_SOURCES += daemon/detach.c daemon/detach.h
+daemon_libxvsdaemon_a_SOURCES += daemon/modules.c daemon/modules.h
 
 # Libraries every user of libxvsdaemon.a needs (after it, in this order).
 XVSD_CORE_LIBS = daemon/libxvsdaemon.a switch/libswitch.a lib/libxvsutil.a \

@@ -1,14 +1,15 @@
 /* xvsd: the xvs daemon -- options, start, signals, reload, shutdown.
  *
  * Life cycle:
- *   start:  options -> config file (any error: exit 1) -> [detach unless -f
- *           or under systemd] -> control socket (another xvsd there: exit 1)
+ *   start:  options -> config file (any error: exit 1) -> [detach, unless
+ *           -f or NOTIFY_SOCKET is set] -> control socket (another xvsd there: exit 1)
  *           -> bridges from the file (failures logged, the rest runs) ->
- *           READY=1
+ *           modules (netback, xenstore: modules.h) -> READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
  *           (apply.h) -> READY=1
- *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> remove every
+ *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
+ *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
  *           back) -> exit 0
  * Signals arrive through a signalfd on the event loop, so handlers never
@@ -36,6 +37,7 @@
 #include "daemon/ctl_commands.h"
 #include "daemon/ctl_server.h"
 #include "daemon/detach.h"
+#include "daemon/modules.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "ports/hostport.h"
@@ -126,9 +128,10 @@ static void parse_options(int argc, char *argv[])
     }
 }
 
+/* Started by systemd (any service type): log to the journal by default. */
 static bool under_systemd(void)
 {
-    return getenv("NOTIFY_SOCKET") || getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM");
+    return getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM");
 }
 
 /* The file's log levels, unless -l overrides them. */
@@ -153,7 +156,8 @@ static struct conf *load(bool at_start)
     struct conf_errors errs;
     struct conf *c;
 
-    if (at_start && !opt.config && access(conf_path, F_OK) < 0 && errno == ENOENT) {
+    if (at_start && !opt.config && !opt.check && access(conf_path, F_OK) < 0
+        && errno == ENOENT) {
         xlog(XLOG_MOD_CONFIG, XLOG_WARN, "%s does not exist: starting without "
              "bridges (add them with xvsctl add-br)", conf_path);
         return conf_default();
@@ -266,7 +270,8 @@ int main(int argc, char *argv[])
 
     parse_options(argc, argv);
     conf_path = opt.config ? opt.config : XVS_CONF_PATH;
-    detach = !opt.foreground && !opt.check && !under_systemd();
+    /* Type=notify: systemd watches this very process. */
+    detach = !opt.foreground && !opt.check && !getenv("NOTIFY_SOCKET");
     /* Until detached, messages go where the user can see them. */
     enum xlog_target first = XLOG_TO_STDERR;
     if (!detach && opt.log_target >= 0)
@@ -310,6 +315,13 @@ int main(int argc, char *argv[])
     ctl_commands_set_defaults(cur->ageing_s, cur->fdb_max);
     int failures = apply_conf(NULL, cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
+    if (modules_start(loop, err, sizeof err)) {
+        xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
+        modules_stop();
+        ctl_server_destroy(ctl);
+        brmgr_destroy_all();
+        return 1;
+    }
 
     xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "xvsd %s running (pid %d): "
          "%zu bridge%s from %s%s", PACKAGE_VERSION, (int)getpid(), cur->n_bridges,
@@ -327,6 +339,7 @@ int main(int argc, char *argv[])
 
     sd_notify(0, "STOPPING=1\nSTATUS=removing bridges");
     ctl_server_destroy(ctl);
+    modules_stop();
     brmgr_destroy_all();
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "stopped");
     evloop_destroy(loop);

@@ -119,9 +119,22 @@ hostport_more(void *arg)
     hp->more_pending = false;
     if (hp->dead) {
         hostport_free(hp);
-    } else {
+    } else if (hp->fd >= 0) {
         hostport_rx_burst(hp);
     }
+}
+
+/* The TAP was deleted under us (`ip link del`): its fd only reports
+ * errors from now on, so stop polling it. */
+static void
+hostport_detach(struct hostport *hp)
+{
+    XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: device was deleted; port stays down",
+               hp->port.name);
+    evloop_del_fd(hp->loop, hp->fd);
+    close(hp->fd);
+    hp->fd = -1;
+    hp->port.link_up = false;
 }
 
 static void
@@ -129,6 +142,10 @@ hostport_readable(int fd, uint32_t events, void *arg)
 {
     struct hostport *hp = arg;
 
+    if (events & (EPOLLERR | EPOLLHUP)) {
+        hostport_detach(hp);
+        return;
+    }
     if (!hp->more_pending) {
         hostport_rx_burst(hp);
     }
@@ -162,7 +179,7 @@ hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, 
         struct virtio_net_hdr vh;
         unsigned niov = 0, j;
 
-        if (!p->link_up) {
+        if (!p->link_up || hp->fd < 0) {
             port_count_drop(p, DROP_LINK_DOWN);
             continue;
         }
@@ -207,7 +224,7 @@ static void
 hostport_link_changed(void *arg, const struct linkmon_state *st)
 {
     struct hostport *hp = arg;
-    bool up = st->exists && st->up;
+    bool up = st->exists && st->up && hp->fd >= 0;
 
     if (st->exists && st->mtu) {
         hp->mtu = st->mtu;
@@ -425,7 +442,8 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
         goto fail;
     }
     if (opts->takeover_from) {
-        r = ifaddr_takeover(opts->takeover_from, name, &hp->takeover, err, errlen);
+        r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, &hp->takeover,
+                            err, errlen);
         if (r) {
             evloop_del_fd(loop, hp->fd);
             goto fail_msg;

@@ -51,7 +51,7 @@ struct uplink {
     /* RX: fixed slots, read in ring order from rx_head. */
     unsigned rx_frame_size, rx_head;
     uint8_t *big_buf;               /* one oversized frame (recvmsg) per burst */
-    uint64_t rx_truncated, rx_bad_vnet, rx_ring_drops, rx_big;
+    uint64_t rx_truncated, rx_bad_vnet, rx_ring_drops, rx_big, rx_host_only;
 
     /* TX: fixed slots, filled in ring order from tx_head. */
     uint8_t *tx_ring;
@@ -163,6 +163,35 @@ rx_big(struct uplink *u, const struct tpacket2_hdr *h, struct frame *f)
     return rx_parse(u, h, room + VNET_HDR_LEN, (uint32_t) n - VNET_HDR_LEN, f);
 }
 
+/* Frames to the uplink device's own MAC are for the host's stack on that
+ * device (it still has one: AF_PACKET only listens).  The switch takes
+ * them only if a port of the bridge owns that MAC too (the host port after
+ * address takeover, which inherits it); otherwise they would be flooded
+ * to every port as unknown unicast. */
+static bool
+rx_host_only(struct uplink *u, const struct frame *f)
+{
+    struct port *p;
+    uint16_t vlan;
+    unsigned i;
+
+    if (memcmp(frame_dst(f), u->port.mac, 6) || !u->port.bridge) {
+        return false;
+    }
+    vlan = (f->flags & FRAME_F_TAGGED) && (f->tci & 0xfff) ? f->tci & 0xfff : u->port.pvid;
+    if (fdb_lookup(bridge_fdb(u->port.bridge), frame_dst(f), vlan)) {
+        return false;
+    }
+    /* Not learned (yet, or aged out while the host was silent): a port
+     * that owns the MAC still gets it.  Rare, so a scan is fine. */
+    for (i = 0; (p = bridge_port_at(u->port.bridge, i)) != NULL; i++) {
+        if (p != &u->port && !memcmp(p->mac, frame_dst(f), 6)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void
 rx_release(struct uplink *u, unsigned from, unsigned to)
 {
@@ -178,10 +207,12 @@ static void uplink_more(void *);
 static void
 uplink_rx_burst(struct uplink *u)
 {
-    unsigned start = u->rx_head, n = 0;
+    unsigned start = u->rx_head, n = 0, seen;
     bool big_used = false;
 
-    while (n < XVS_BURST_MAX) {
+    /* Dropped frames count against the burst too: the loop is bounded even
+     * if the whole ring holds bad frames (slots are released afterwards). */
+    for (seen = 0; seen < XVS_BURST_MAX; seen++) {
         struct tpacket2_hdr *h = rx_slot(u, u->rx_head);
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
         int drop;
@@ -205,6 +236,8 @@ uplink_rx_burst(struct uplink *u)
         }
         if (drop) {
             port_count_drop(&u->port, (enum port_drop_reason) (drop - 1));
+        } else if (rx_host_only(u, &u->rx_frames[n])) {
+            u->rx_host_only++;
         } else {
             u->rx_ptrs[n] = &u->rx_frames[n];
             n++;
@@ -215,7 +248,7 @@ uplink_rx_burst(struct uplink *u)
         bridge_input(u->port.bridge, &u->port, u->rx_ptrs, n);
     }
     rx_release(u, start, u->rx_head);
-    if (n == XVS_BURST_MAX || (big_used && n)) {
+    if (seen == XVS_BURST_MAX || big_used) {
         if (!u->more_pending) {
             u->more_pending = true;
             evloop_want_more(u->loop, uplink_more, u);
@@ -511,6 +544,9 @@ uplink_link_changed(void *arg, const struct linkmon_state *st)
         uplink_set_link(u, false, NULL);
         return;
     }
+    if (st->exists && memcmp(st->mac, u->port.mac, 6) && !eth_addr_is_zero(st->mac)) {
+        memcpy(u->port.mac, st->mac, 6);
+    }
     if (st->ifindex != u->ifindex) {
         int r = uplink_bind(u, st->ifindex);
 
@@ -657,6 +693,7 @@ uplink_describe(const struct port *p, json_t *obj)
     json_object_set_new(obj, "rx_ring_drops", json_integer((json_int_t) u->rx_ring_drops));
     json_object_set_new(obj, "rx_truncated", json_integer((json_int_t) u->rx_truncated));
     json_object_set_new(obj, "rx_oversized", json_integer((json_int_t) u->rx_big));
+    json_object_set_new(obj, "rx_host_only", json_integer((json_int_t) u->rx_host_only));
     json_object_set_new(obj, "rx_bad_offload", json_integer((json_int_t) u->rx_bad_vnet));
 }
 

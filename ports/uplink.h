@@ -32,6 +32,11 @@
  * stripped into tp_vlan_tci put back into the frame (802.1Q: as the frame's
  * tci; other TPIDs such as 802.1ad: back into the bytes).
  *
+ * Frames addressed to the device's own MAC belong to the host's stack on
+ * that device and are not switched, unless a port of the bridge has
+ * that MAC too (the host port after address takeover): counted as
+ * rx_host_only in describe().
+ *
  * Link state follows the netdev (ports/linkmon.h): port->link_up is true
  * while the device is up with carrier.  A device that disappears makes the
  * link go down (logged once); when a device of the same name appears again

@@ -5,7 +5,9 @@
 # trafgen in xvs-pt-ba sends SIZE-byte UDP frames to b0's MAC for DUR s;
 # the rate is what b0 receives.  Prints "NAME pps" lines and the ratio.
 # Usage: bench-ports.sh [PORT_DRIVER]   (env: DUR=5 SIZE=64; EXTRA=1 adds
-# ping latency and a TCP stream for both)
+# ping latency and a TCP stream for both; DRIVER_PREFIX="nice -n -10" runs
+# the driver under that command; SINK=socket: a UDP sink in the
+# receiving namespace, see setup())
 set -u
 DRIVER=${1:-$(dirname "$0")/port-driver}
 DUR=${DUR:-5}; SIZE=${SIZE:-64}
@@ -13,8 +15,10 @@ NS_A=xvs-pt-ba NS_B=xvs-pt-bb NS_S=xvs-pt-bs
 CFG=$(mktemp /tmp/xvs-pt-trafgen.XXXXXX)
 DPID=
 
+SINKPID=
 cleanup() {
     [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+    [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null && wait "$SINKPID" 2>/dev/null
     for n in $NS_A $NS_B $NS_S; do ip netns del $n 2>/dev/null; done
     rm -f "$CFG"
 }
@@ -31,6 +35,15 @@ setup() {
     ip -n $NS_A addr add 10.232.0.1/24 dev a0; ip -n $NS_B addr add 10.232.0.2/24 dev b0
     ip -n $NS_A link set a0 up; ip -n $NS_B link set b0 up
     ip -n $NS_S link set pa0 up; ip -n $NS_S link set pb0 up
+    if [ "${SINK:-}" = socket ]; then
+        # A UDP socket on port 9 that never reads: the blast is dropped at
+        # its full buffer instead of costing an ICMP port unreachable each
+        # (route lookups), work that runs in whichever context transmits
+        # on the veth: trafgen's for the Linux bridge, the switch's here.
+        ip netns exec $NS_B python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 9)); time.sleep(600)' &
+        SINKPID=$!
+    fi
 }
 
 blast() {
@@ -66,7 +79,7 @@ lb=$(blast); echo "linux-bridge $lb"
 [ -n "${EXTRA:-}" ] && extra linux-bridge
 
 setup
-ip netns exec $NS_S "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
+ip netns exec $NS_S ${DRIVER_PREFIX:-} "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
     > /tmp/xvs-pt-bench.out 2>&1 &
 DPID=$!
 sleep 1

@@ -19,3 +19,4 @@ tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 # A real xvsd in its own network namespace, driven through its socket.
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh
+

@@ -53,12 +53,14 @@ ip netns add "$NS" || { echo "FAIL: cannot create network namespace $NS"; exit 1
 ip -n "$NS" link add dv0 type veth peer name dv1
 ip -n "$NS" link set dv0 up
 ip -n "$NS" link set dv1 up
+ip -n "$NS" addr add 10.77.0.1/24 dev dv1
 
 cat > "$CONF" <<'EOF'
 [global]
 log-level = info
 [bridge dsk0]
-host-port = no
+uplink = dv1
+take-over-addresses = yes
 [bridge dsk1]
 ageing = 100
 [port dsk1 dv0]
@@ -66,6 +68,7 @@ vlan = 10
 EOF
 
 # --- start: detaches once ready, parent exits 0 ---
+unset NOTIFY_SOCKET INVOCATION_ID JOURNAL_STREAM   # not under systemd here
 if ip netns exec "$NS" "$XVSD" -c "$CONF" --control "$SOCK" --log-target stderr 2>"$LOG"; then
     pass "start (detached)"
 else
@@ -76,6 +79,10 @@ PID=$(sed -n 's/.*running (pid \([0-9]*\)).*/\1/p' "$LOG")
 [ "$(stat -c %a "$SOCK")" = 600 ] && pass "socket mode 0600" || fail "socket mode $(stat -c %a "$SOCK")"
 [ "$(stat -c %a "$DIR/run")" = 700 ] && pass "socket dir 0700" || fail "dir mode $(stat -c %a "$DIR/run")"
 ip -n "$NS" link show dsk1 >/dev/null 2>&1 && pass "host port TAP dsk1 exists" || fail "no TAP dsk1"
+# addr_on DEV: whether 10.77.0.1 is on DEV
+addr_on() { ip -n "$NS" -4 addr show dev "$1" 2>/dev/null | grep -q 10.77.0.1/24; }
+addr_on dsk0 && ! addr_on dv1 && pass "take-over: dv1's address moved to dsk0" \
+    || fail "take-over: $(ip -n "$NS" -br addr)"
 
 # --- protocol ---
 expect "list-br" '{"ok":true,"result":["dsk0","dsk1","dsk1.10"]}' '{"command":"list-br"}'
@@ -88,7 +95,7 @@ expect "bad argument" '{"ok":false,"error":"fdb-show: no bridge named '"'"'dsk9'
     '{"command":"fdb-show","args":["dsk9"]}'
 expect "unknown command" '{"ok":false,"error":"frob: unknown command (see list-commands)"}' \
     '{"command":"frob"}'
-got=$(ask '{"command":"version"}' '{"command":"fdb-stats","args":["dsk1"]}' '{"command":"list-ports","args":["dsk0"]}')
+got=$(ask '{"command":"version"}' '{"command":"fdb-stats","args":["dsk1"]}' '{"command":"list-ports","args":["dsk2"]}')
 [ "$(echo "$got" | wc -l)" = 3 ] && echo "$got" | tail -1 | grep -qx '{"ok":true,"result":\[\]}' \
     && pass "three requests on one connection" || fail "pipelined: $got"
 got=$(printf '{"command":"list-br"}' | timeout 10 socat - "UNIX-CONNECT:$SOCK")
@@ -139,7 +146,7 @@ fi
 cp "$CONF" "$DIR/good.conf"
 printf '[bridge dsk3]\nageing = abc\n' >> "$CONF"
 kill -HUP "$PID"; wait_log 1 "reload failed"
-grep -q "xvs.conf:10: \[bridge dsk3\] ageing: 'abc' is not a number of seconds (0..1000000)" "$LOG" \
+grep -q "xvs.conf:11: \[bridge dsk3\] ageing: 'abc' is not a number of seconds (0..1000000)" "$LOG" \
     && pass "reload: bad line reported with file:line" || fail "reload error not logged"
 expect "reload: bad file changed nothing" '{"ok":true,"result":["dsk0","dsk1","dsk1.10","dsk2"]}' \
     '{"command":"list-br"}'
@@ -158,6 +165,9 @@ EOF
 kill -HUP "$PID"; wait_log 1 "reload done"
 expect "reload: dsk0 gone, dsk3 new, dsk2 (runtime) kept" \
     '{"ok":true,"result":["dsk1","dsk1.20","dsk2","dsk3"]}' '{"command":"list-br"}'
+addr_on dv1 && ! ip -n "$NS" link show dsk0 >/dev/null 2>&1 \
+    && pass "reload: removed bridge gave dv1 its address back" \
+    || fail "give back: $(ip -n "$NS" -br addr)"
 expect_in "reload: ageing changed in place" '"ageing":50' '{"command":"fdb-stats","args":["dsk1"]}'
 kill -0 "$PID" && pass "still running" || fail "xvsd died"
 
@@ -170,6 +180,40 @@ ip -n "$NS" link show dsk1 >/dev/null 2>&1 && fail "TAP dsk1 left behind" || pas
 ip -n "$NS" link show dv0 >/dev/null 2>&1 && pass "veth dv0 (not xvsd's) still there" \
     || fail "dv0 vanished"
 grep -q "stopped" "$LOG" && pass "clean exit logged" || fail "no 'stopped' in the log"
+
+# --- systemd Type=notify: READY, RELOADING, STOPPING ---
+NOTIFY=$DIR/notify
+timeout 20 socat -u "UNIX-RECV:$NOTIFY" - > "$DIR/notify.out" &
+NPID=$!
+for _ in $(seq 1 20); do [ -S "$NOTIFY" ] && break; sleep 0.1; done
+cp "$DIR/good.conf" "$CONF"
+LOG=$DIR/xvsd-notify.log
+NOTIFY_SOCKET=$NOTIFY ip netns exec "$NS" "$XVSD" -c "$CONF" --control "$SOCK" \
+    --log-target stderr 2>"$LOG" &
+PID=$!
+wait_notify() {
+    for _ in $(seq 1 50); do
+        [ "$(grep -c "$2" "$DIR/notify.out")" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+wait_notify 1 "READY=1" && pass "sd_notify READY=1 (no -f needed: NOTIFY_SOCKET keeps it in front)" \
+    || fail "no READY=1: $(cat "$DIR/notify.out")"
+addr_on dsk0 && pass "take-over again" || fail "no take-over: $(ip -n "$NS" -br addr)"
+grep -q "STATUS=2 bridges, 4 ports" "$DIR/notify.out" && pass "sd_notify STATUS" \
+    || fail "STATUS: $(cat "$DIR/notify.out")"
+kill -HUP "$PID"
+wait_notify 1 "RELOADING=1" && wait_notify 2 "READY=1" && pass "sd_notify RELOADING=1, READY=1" \
+    || fail "reload notifications: $(cat "$DIR/notify.out")"
+kill -TERM "$PID"
+wait_notify 1 "STOPPING=1" && pass "sd_notify STOPPING=1" || fail "no STOPPING=1"
+wait "$PID" && pass "exit status 0 after SIGTERM" || fail "exit status $?"
+PID=
+addr_on dv1 && ! ip -n "$NS" link show dsk0 >/dev/null 2>&1 \
+    && pass "shutdown: TAP removed, dv1 has its address back" \
+    || fail "after shutdown: $(ip -n "$NS" -br addr)"
+kill "$NPID" 2>/dev/null
 
 if [ "$failures" -ne 0 ]; then
     echo "--- xvsd log ---"; cat "$LOG"

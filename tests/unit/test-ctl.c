@@ -185,6 +185,9 @@ static void test_protocol(void)
                                   "duplicate object key"));
     CU_ASSERT_TRUE(last_fatal);
     CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("")), "request: not valid JSON ("));
+    /* jansson quotes bad bytes in its message: the reply is still JSON */
+    CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("{\"comma\\\xc5\x9b\xfd\"list-br\"}")),
+                                  "request: not valid JSON ("));
     CU_ASSERT_TRUE(last_fatal);
 
     char big[1024] = "{\"command\":\"show\",\"args\":[";
