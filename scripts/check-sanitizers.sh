@@ -3,7 +3,7 @@
 # included) and UndefinedBehaviorSanitizer, as root.
 #
 #   1. configure --enable-sanitizers --enable-werror in its own build
-#      directory (SAN_BUILD_DIR, default _build-san/) and build;
+#      directory (SAN_BUILD_DIR, default build-san/) and build;
 #   2. make check (unit tests, xvsctl, the end-to-end socket test);
 #   3. make check-netns: the network namespace suite, driving the
 #      sanitized xvsd and xvsctl of that build (and any other netns
@@ -18,7 +18,7 @@
 # status non-zero if anything failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-B=${SAN_BUILD_DIR:-$top/_build-san}
+B=${SAN_BUILD_DIR:-$top/build-san}
 JOBS=${JOBS:-2}
 SKIP=${SKIP:-}
 passed=0 failed=0
@@ -64,9 +64,16 @@ if [[ " $SKIP " != *" netns "* ]]; then
     for target in check-netns check-netns-harden; do
         grep -q "^$target:" "$B/Makefile" || continue
         echo "######## make $target (sanitized xvsd and xvsctl)"
-        out=$(make -C "$B" "$target" 2>&1); rc=$?
-        echo "$out" | grep -E '^(=== |netns|harden)|FAIL' | tail -n 60
-        if [ $rc = 0 ]; then ok "$target"; else bad "$target"; fi
+        # In a mount namespace of its own with a private /run/netns: the
+        # suite's namespace names (xvs-it-N-...) cannot collide with the
+        # same suite run at the same time by someone else on this machine.
+        mkdir -p /run/netns
+        unshare --mount --propagation private sh -c \
+            'mount -t tmpfs xvs-san-netns /run/netns && exec make -C "$0" "$1"' \
+            "$B" "$target" >"$B/$target.out" 2>&1
+        rc=$?
+        grep -E '^(=== |netns|harden|FAIL)|^    \| ' "$B/$target.out" | tail -n 80
+        if [ $rc = 0 ]; then ok "$target"; else bad "$target (all output: $B/$target.out)"; fi
     done
 fi
 

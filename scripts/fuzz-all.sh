@@ -19,7 +19,7 @@
 # Usage: fuzz-all.sh [TARGET...]     (names or stems; default: all found)
 # Environment:
 #   FUZZ_BUILD_DIR  a tree configured with --enable-fuzzing CC=clang; by
-#                   default _build-fuzz/ at the top, configured and built
+#                   default build-fuzz/ at the top, configured and built
 #                   here if needed (`make` is always run in it)
 #   FUZZ_NO_BUILD=1 run the targets already built in FUZZ_BUILD_DIR as they are
 #   FUZZ_WORK       default $FUZZ_BUILD_DIR/fuzz-work
@@ -31,7 +31,7 @@
 # no target was found.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-B=${FUZZ_BUILD_DIR:-$top/_build-fuzz}
+B=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 JOBS=${JOBS:-2}
 LONG=0
 [ -n "${FUZZ_RUNS:-}" ] && LONG=1
