@@ -8,7 +8,7 @@ netback_libnetback_a_SOURCES = \
 	netback/netif_rx.h netback/netif_rx.c \
 	netback/netif_csum.h netback/netif_csum.c \
 	netback/netback.h netback/netback.c \
-	netback/vif.h netback/vif_private.h netback/vif.c \
+	netback/vif.h netback/vif_private.h netback/vif.c netback/vif_frontend.c \
 	netback/vif_tx.c netback/vif_rx.c
 
 # What a program linking libnetback.a needs after it (vif.c uses the switch,

@@ -47,6 +47,11 @@ void vif_frontend_linux_defaults(struct vif_frontend *fe)
 
 struct port *vif_port(struct vif *v) { return &v->port; }
 
+void vif_set_mcast_control(struct vif *v, bool on)
+{
+    v->fe.mcast_control = on;
+}
+
 struct vif *vif_from_port(struct port *p)
 {
     return p && p->ops == &vif_port_ops ? (struct vif *)p : NULL;
