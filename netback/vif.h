@@ -120,6 +120,7 @@ struct vif_stats {
     uint64_t rx_frames, rx_bytes;        /* switch -> guest */
     uint64_t rx_copy_errors;             /* bad rx or source grant */
     uint64_t rx_csum_fixups;             /* checksums completed for the guest */
+    uint64_t rx_gso_segmented;           /* GSO frames cut up for the guest */
     uint64_t rx_queued, rx_queue_drops, rx_expired;
     uint64_t rx_mcast_filtered;
     uint64_t rx_stalls;                  /* carrier turned off for no buffers */
