@@ -11,7 +11,8 @@
 # iperf3 TCP between the guests (throughput printed), vif-show shows
 # connected rings that moved, bad vif commands fail with clear errors,
 # vif-detach removes the port and its FDB entries (and a second vif-attach
-# resumes from the ring indices), SIGTERM stops xvsd cleanly.
+# resumes from the ring indices), a reload leaves the vifs alone, SIGTERM
+# stops xvsd cleanly.
 # Every loop is bounded; everything is removed on exit (KEEP=DIR keeps a
 # copy of the run's files, xvsd's log included, in DIR).
 set -e
@@ -191,10 +192,12 @@ bad "mac: 'ff:ff:ff:ff:ff:ff' is not a unicast" vif-attach $BR 3 0 1 2 3 mac=ff:
 bad "vif vif3.0: map tx ring" vif-attach $BR 3 0 1 2 3   # no dom3: connect fails
 bad "no vif named 'vif9.9'" vif-detach vif9.9
 bad "is a host port, not a vif" vif-detach $BR
+bad "bridge $BR still has 2 ports not made by xvsd (vif1.0, vif2.0)" del-br $BR
+bad "port vif1.0 (vif) was not made by xvsd" del-port $BR vif1.0
 ctl -j vif-show >"$SIM_DIR/show.json"
-[ "$(pyj "$SIM_DIR/show.json" "len(j)")" = 2 ] || sim_fail "a failed vif-attach left a vif behind"
+[ "$(pyj "$SIM_DIR/show.json" "len(j)")" = 2 ] || sim_fail "a failed command left or took a vif"
 ping_ok xvs-glue-a 10.214.9.2
-echo "ok - bad vif-attach / vif-detach arguments refused with clear errors"
+echo "ok - bad vif-attach / vif-detach, del-br / del-port of vifs refused with clear errors"
 
 # ---- vif-detach ----
 ctl vif-detach vif2.0 || sim_fail "vif-detach vif2.0"
@@ -215,6 +218,21 @@ echo "ok - vif-detach vif2.0: port and its FDB entries gone, guest b unreachable
 attach 2 >"$SIM_DIR/att2.json" || sim_fail "vif-attach dom2 again"
 ping_ok xvs-glue-a 10.214.9.2
 echo "ok - vif-attach again: guest b back, resumed from the ring indices"
+
+# ---- reload: [xen] changes wait for a restart, the vifs carry on ----
+sed -i 's/^rx-queue-bytes = .*/rx-queue-bytes = 8388608/' "$SIM_DIR/xvs.conf"
+kill -HUP "$PID_xvsd"
+i=0
+until grep -q "reload done" "$SIM_DIR/xvsd.err"; do
+    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "no reload: $(tail -3 "$SIM_DIR/xvsd.err")"
+    sleep 0.05
+done
+grep -q "\[xen\] changed: takes effect at the next start" "$SIM_DIR/xvsd.err" ||
+    sim_fail "reload did not say that [xen] changes need a restart"
+[ "$(ctl -j vif-show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
+    sim_fail "vifs lost by the reload"
+ping_ok xvs-glue-b 10.214.9.1
+echo "ok - SIGHUP with a changed [xen]: logged for the next start, vifs untouched"
 
 # ---- shutdown ----
 kill -TERM "$PID_xvsd"
