@@ -442,7 +442,8 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
         goto fail;
     }
     if (opts->takeover_from) {
-        r = ifaddr_takeover(opts->takeover_from, name, &hp->takeover, err, errlen);
+        r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, &hp->takeover,
+                            err, errlen);
         if (r) {
             evloop_del_fd(loop, hp->fd);
             goto fail_msg;

@@ -7,8 +7,9 @@
  * a device deleted and created again under the same name is picked up.  If
  * the kernel drops notifications (ENOBUFS) every watch is re-read with
  * ioctls, so no change is missed for good.  The callback runs on the loop
- * for every notification about the device, changed or not: callers compare
- * with what they knew. */
+ * for every notification about the device, changed or not, with the state
+ * read at that moment: callers compare with what they knew.  A callback
+ * must not unwatch any watch but its own. */
 #ifndef XVS_PORTS_LINKMON_H
 #define XVS_PORTS_LINKMON_H 1
 

@@ -171,13 +171,25 @@ rx_big(struct uplink *u, const struct tpacket2_hdr *h, struct frame *f)
 static bool
 rx_host_only(struct uplink *u, const struct frame *f)
 {
+    struct port *p;
     uint16_t vlan;
+    unsigned i;
 
     if (memcmp(frame_dst(f), u->port.mac, 6) || !u->port.bridge) {
         return false;
     }
     vlan = (f->flags & FRAME_F_TAGGED) && (f->tci & 0xfff) ? f->tci & 0xfff : u->port.pvid;
-    return !fdb_lookup(bridge_fdb(u->port.bridge), frame_dst(f), vlan);
+    if (fdb_lookup(bridge_fdb(u->port.bridge), frame_dst(f), vlan)) {
+        return false;
+    }
+    /* Not learned (yet, or aged out while the host was silent): a port
+     * that owns the MAC still gets it.  Rare, so a scan is fine. */
+    for (i = 0; (p = bridge_port_at(u->port.bridge, i)) != NULL; i++) {
+        if (p != &u->port && !memcmp(p->mac, frame_dst(f), 6)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void

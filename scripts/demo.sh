@@ -50,6 +50,12 @@ ip -n xvs-demo-g1 addr add 10.240.0.1/24 dev eth0
 ip -n xvs-demo-g2 addr add 10.240.0.2/24 dev eth0
 ip -n xvs-demo-g3 addr add 10.240.0.3/24 dev eth0
 
+# veth carrier comes up asynchronously: let it settle before xvsd opens them.
+for _ in $(seq 30); do
+    ip netns exec $D sh -c 'grep -qv "^up$" /sys/class/net/vif*/operstate' || break
+    sleep 0.1
+done
+
 cat > "$dir/xvs.conf" <<EOC
 # Bridge xenbr0 with a host port (dom0's address lives on it).
 [bridge xenbr0]

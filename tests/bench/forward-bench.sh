@@ -7,15 +7,23 @@
 #   a0 ──veth── pa0 ─┐                           ┌─ pb0 ──veth── b0
 #                    └─ switch under test ───────┘
 #
-# trafgen (one CPU) sends UDP frames from a0 to b0's MAC for DUR seconds; the
+# trafgen (one CPU) sends frames from a0 to b0's MAC for DUR seconds; the
 # rate is what arrives at b0 (rx_packets).  MACs are learned by a ping first.
 # The switches run in their own namespace so nothing touches the host.
+#
+# Frames are of a local experimental EtherType (0x88b5) by default, which
+# b0's stack drops at once: with UDP, b0's IP stack (route lookups, ICMP port
+# unreachable, the ICMP replies crossing the switch back) runs inside the
+# sendto() of whichever process transmits to pb0 -- the switch's own thread
+# for xvsd and OVS, softirq of the sender for the Linux bridge -- and that
+# would be measured as switch cost.  FRAME=udp gives the UDP frames of
+# ../shared/peers/bench-peers.sh.
 #
 # Usage: forward-bench.sh [PEER...]   PEER: xvsd linux-bridge ovs-netdev direct
 #   (default: xvsd linux-bridge ovs-netdev; "direct" is a bare veth pair, the
 #   ceiling of the sender)
 # Environment: DUR (seconds per measurement, default 5), SIZES (default
-#   "64 1500"), XVSD (default ./daemon/xvsd), PROFILE=1 (perf profile of
+#   "64 1500"), FRAME (raw or udp, default raw), XVSD (default ./daemon/xvsd), PROFILE=1 (perf profile of
 #   xvsd, top symbols printed), MARKDOWN=1 (also print a README table).
 set -u
 DUR=${DUR:-5}
@@ -117,11 +125,14 @@ direct() {   # no switch: one veth pair a0 -- b0
 # blast SIZE: frames/s that reach b0 while trafgen sends SIZE-byte frames
 # (without FCS) for DUR seconds.
 blast() {
-    local size=$1 pay=$(( $1 - 42 ))
-    [ $pay -lt 18 ] && pay=18           # 60 bytes minimum on the wire
-    cat > "$TMP/trafgen.cfg" <<EOC
-{ eth(da=02:00:00:be:00:02, sa=02:00:00:be:00:01), ipv4(saddr=10.241.0.1, daddr=10.241.0.2, ttl=64), udp(sp=9, dp=9), fill(0x41, $pay) }
-EOC
+    local size=$1 pay
+    if [ "${FRAME:-raw}" = udp ]; then
+        pay=$(( size - 42 )); [ $pay -lt 18 ] && pay=18    # 60 bytes minimum
+        echo "{ eth(da=02:00:00:be:00:02, sa=02:00:00:be:00:01), ipv4(saddr=10.241.0.1, daddr=10.241.0.2, ttl=64), udp(sp=9, dp=9), fill(0x41, $pay) }"
+    else
+        pay=$(( size - 14 )); [ $pay -lt 46 ] && pay=46
+        echo "{ eth(da=02:00:00:be:00:02, sa=02:00:00:be:00:01, type=0x88b5), fill(0x41, $pay) }"
+    fi > "$TMP/trafgen.cfg"
     ip netns exec $NA ping -c 3 -i 0.2 -W 1 -q 10.241.0.2 >/dev/null 2>&1 \
         || { echo "no-connectivity"; return 1; }
     local rx=/sys/class/net/b0/statistics/rx_packets r0 r1
@@ -138,9 +149,12 @@ profile_xvsd() {   # perf profile of xvsd during one more blast
     local p=$!
     blast "$1" >/dev/null
     wait $p
-    echo "  xvsd profile, $1-byte frames (perf report --no-children, top 15):"
-    perf report -q -i "$TMP/perf.data" --no-children --sort symbol 2>/dev/null \
-        | grep -v '^$' | grep -v '^ *|' | grep -v '^ *-' | head -n 15 | sed 's/^/    /'
+    echo "  xvsd profile, $1-byte frames: time by object"
+    perf report -q -i "$TMP/perf.data" --no-children -g none --sort dso 2>/dev/null \
+        | grep -v "^$" | head -n 5 | sed "s/^/    /"
+    echo "  top 15 symbols:"
+    perf report -q -i "$TMP/perf.data" --no-children -g none --sort symbol 2>/dev/null \
+        | grep -v "^$" | head -n 15 | sed "s/^/    /"
 }
 
 declare -A RESULT

@@ -5,7 +5,8 @@
 # trafgen in xvs-pt-ba sends SIZE-byte UDP frames to b0's MAC for DUR s;
 # the rate is what b0 receives.  Prints "NAME pps" lines and the ratio.
 # Usage: bench-ports.sh [PORT_DRIVER]   (env: DUR=5 SIZE=64; EXTRA=1 adds
-# ping latency and a TCP stream for both; SINK=socket: a UDP sink in the
+# ping latency and a TCP stream for both; DRIVER_PREFIX="nice -n -10" runs
+# the driver under that command; SINK=socket: a UDP sink in the
 # receiving namespace, see setup())
 set -u
 DRIVER=${1:-$(dirname "$0")/port-driver}
@@ -78,7 +79,7 @@ lb=$(blast); echo "linux-bridge $lb"
 [ -n "${EXTRA:-}" ] && extra linux-bridge
 
 setup
-ip netns exec $NS_S "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
+ip netns exec $NS_S ${DRIVER_PREFIX:-} "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
     > /tmp/xvs-pt-bench.out 2>&1 &
 DPID=$!
 sleep 1

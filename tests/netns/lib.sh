@@ -99,8 +99,25 @@ send_frames() {
 
 ctl() { "$XVSCTL" --socket "$SOCK" --timeout 5 "$@"; }
 
+# wait_carrier: waits (up to 3 s) until every veth in $SW has carrier, so
+# tests start from links that are up (t-forward tests link changes itself).
+wait_carrier() {
+    local i dev down
+    for i in $(seq 30); do
+        down=
+        for dev in $(on sw ls /sys/class/net); do
+            [ "$dev" = lo ] && continue
+            [ "$(on sw cat /sys/class/net/"$dev"/operstate)" = up ] || down="$down $dev"
+        done
+        [ -z "$down" ] && return 0
+        sleep 0.1
+    done
+    echo "$T_NAME: links still down after 3 s:$down"
+}
+
 # start_xvsd: runs xvsd (foreground) on $CONF in $SW, waits until it answers.
 start_xvsd() {
+    wait_carrier
     # Log to stderr (our file) even when the test itself runs under systemd.
     ip netns exec "$SW" env -u JOURNAL_STREAM -u NOTIFY_SOCKET \
         "$XVSD" --foreground --config "$CONF" --control "$SOCK" \
@@ -206,7 +223,7 @@ fdb_lacks() {
     ctl -j fdb-show "$1" | jq -e --arg m "$2" 'all(.[]; .mac != $m)' >/dev/null
 }
 
-# pstat BR PORT FIELD: a port-stats counter ("rx_packets", "drops.vlan-ingress").
+# pstat BR PORT FIELD: a port-stats counter ("rx_packets", "drops.vlan_ingress").
 pstat() {
     ctl -j port-stats "$1" "$2" | jq -r --arg f "$3" \
         '.[0] | getpath($f | split(".")) // 0'
@@ -230,11 +247,17 @@ capture() {
 # Filters: "vlan N and udp" matches tagged frames only; for untagged only,
 # write "udp and not vlan" ("vlan" shifts the offsets of what follows it).
 captured() {
+    # Not `wait`: this runs in a $(...) subshell, which cannot wait for the
+    # test shell's children.  tcpdump is bounded by its own timeout.
     local var="CAP_PID_${1//-/_}_${2//./_}"
-    wait "${!var}" 2>/dev/null
+    while kill -0 "${!var}" 2>/dev/null; do sleep 0.1; done
     grep -c ' > ' "$T_DIR/cap-$1-$2"
 }
 
 # matches REGEX CMD...: some line of CMD's output (stdout and stderr)
 # matches the extended REGEX.
 matches() { local re=$1; shift; "$@" 2>&1 | grep -Eq -- "$re"; }
+
+# bridges: the bridges list-br prints, without the VLAN bridges such as
+# "xvsbr0.10", sorted on one line ("xvsbr0 xvsbr1 ").
+bridges() { ctl list-br | grep -v '\.' | sort | tr '\n' ' '; }

@@ -27,14 +27,21 @@ check "set-ageing 2" ctl set-ageing xvsbr0 2
 check "fdb-stats shows ageing 2" jq -e '.ageing == 2' <(ctl -j fdb-stats xvsbr0)
 check "show shows ageing 2" jq -e '.bridges[0].ageing == 2' <(ctl -j show)
 
-# No traffic now: every entry must be gone within ageing + 1 s of scan + slack.
+# No traffic now: every entry must be gone within ageing + the 1 s ager
+# tick + slack.  (fdb-show hides an expired entry at once; the ager removes
+# it and counts it in "aged" on its next tick.)
 gone=no
 for _ in $(seq 60); do
     if fdb_lacks xvsbr0 "$(mac_of 1)" && fdb_lacks xvsbr0 "$(mac_of 2)"; then gone=yes; break; fi
     sleep 0.1
 done
 check "entries aged out within 6 s of set-ageing 2" test $gone = yes
-check "fdb-stats counts aged entries" jq -e '.aged >= 2 and .entries == 0' <(ctl -j fdb-stats xvsbr0)
+for _ in $(seq 30); do
+    stats=$(ctl -j fdb-stats xvsbr0)
+    jq -e '.aged >= 2' <<<"$stats" >/dev/null && break
+    sleep 0.1
+done
+check "fdb-stats counts them as aged ($stats)" jq -e '.aged >= 2' <<<"$stats"
 
 # Learning switch: a known unicast stream h1 -> h2 does not reach h3.
 check "set-ageing 300" ctl set-ageing xvsbr0 300

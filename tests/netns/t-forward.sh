@@ -54,7 +54,7 @@ check "port-stats: rx_bytes counted" test "$(pstat xvsbr0 h2-p rx_bytes)" -ge $(
 stats=$(ctl -j fdb-stats xvsbr0)
 check "fdb-stats: 4 entries, 4 learned ($stats)" jq -e '.entries >= 4 and .learned >= 4 and .ageing == 300' <<<"$stats"
 
-check "list-br" test "$(ctl list-br)" = xvsbr0
+check "list-br" test "$(bridges)" = "xvsbr0 "
 check "list-ports" test "$(ctl list-ports xvsbr0 | sort | tr '\n' ' ')" = "h1-p h2-p h3-p xvsbr0 "
 show=$(ctl -j show)
 check "show -j: uplink h1-p, host port kind host" \
@@ -62,6 +62,23 @@ check "show -j: uplink h1-p, host port kind host" \
            and any(.ports[]; .name == "xvsbr0" and .kind == "host")
            and any(.ports[]; .name == "h1-p" and .kind == "uplink" and .link_up)' <<<"$show"
 check "show text" matches '^Bridge xvsbr0$' ctl show
+
+# Link state is followed: h3's side goes down, then up again.
+link_is() {   # link_is PORT true|false: within 3 s
+    local i
+    for i in $(seq 30); do
+        ctl -j show | jq -e --arg p "$1" --argjson v "$2" \
+            '.bridges[0].ports[] | select(.name == $p) | .link_up == $v' >/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+on h3 ip link set eth0 down
+check "link down of h3-p followed" link_is h3-p false
+check "h1 cannot reach h3 while its link is down" ping_fails h1 "$NET.3"
+on h3 ip link set eth0 up
+check "link up of h3-p followed" link_is h3-p true
+check "h1 -> h3 again after link up" ping_ok h1 "$NET.3"
 
 # TCP through the switch (checksum offloads of veth must be handled).
 on h2 timeout 15 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &

@@ -1,7 +1,7 @@
 #!/bin/bash
 # t-vlan: access ports of VLAN 10 and 20 are isolated; a trunk carries both,
 # tagged; a native VLAN carries untagged frames; flooding stays inside the
-# VLAN; frames a port may not send are dropped and counted (vlan-ingress).
+# VLAN; frames a port may not send are dropped and counted (vlan_ingress).
 #
 # The kernel under test may have no 8021q, so no namespace can terminate a
 # VLAN itself.  Instead two bridges are joined by a trunk (veth tr0 -- tr1 in
@@ -116,11 +116,11 @@ check "broadcast VLAN 30: trunk t1 (10,20) does not" test "$(captured t1 eth0)" 
 
 # Frames a port may not send are dropped and counted.
 nobody="udp port 9"
-drops() { pstat xvsbr0 "$1" drops.vlan-ingress; }
+drops() { pstat xvsbr0 "$1" drops.vlan_ingress; }
 d0=$(drops a1-p); capture a2 eth0 1 "$nobody"
 send_frames a1 3 ff:ff:ff:ff:ff:ff 10
 d1=$(drops a1-p)
-check "tagged frames on access port a1-p dropped as vlan-ingress ($d0 -> $d1)" test $((d1 - d0)) -ge 3
+check "tagged frames on access port a1-p dropped as vlan_ingress ($d0 -> $d1)" test $((d1 - d0)) -ge 3
 check "... and not forwarded" test "$(captured a2 eth0)" = 0
 d0=$(drops t1-p); capture a1 eth0 1 "$nobody"
 send_frames t1 3 ff:ff:ff:ff:ff:ff 0
@@ -132,8 +132,10 @@ send_frames t1 3 ff:ff:ff:ff:ff:ff 30
 d1=$(drops t1-p)
 check "VLAN 30 frames on trunk 10,20 dropped ($d0 -> $d1)" test $((d1 - d0)) -ge 3
 check "... and not forwarded to VLAN 30" test "$(captured c1 eth0)" = 0
-check "port-stats text shows the drop reason" matches '^xvsbr0 +t1-p .*vlan-ingress [0-9]+' ctl port-stats xvsbr0 t1-p
+check "port-stats text shows the drop reason" matches '^xvsbr0 +t1-p .*vlan_ingress [0-9]+' ctl port-stats xvsbr0 t1-p
 
+check "list-br lists the VLAN bridges xvsbr0.10 and xvsbr0.20" \
+    test "$(ctl list-br | grep -E '^xvsbr0\.(10|20)$' | sort | tr '\n' ' ')" = "xvsbr0.10 xvsbr0.20 "
 check "br-to-vlan xvsbr0.10" test "$(ctl br-to-vlan xvsbr0.10)" = 10
 check "br-to-vlan xvsbr1" test "$(ctl br-to-vlan xvsbr1)" = 0
 check_not "br-to-vlan xvsbr0.5000 fails" ctl br-to-vlan xvsbr0.5000

@@ -30,5 +30,3 @@ tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a $(NETBACK_LIBS) $(INIH_LIB
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh
 
-# libFuzzer targets of daemon/ (built with --enable-fuzzing only).
-include tests/fuzz/daemon.mk

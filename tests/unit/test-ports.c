@@ -179,7 +179,7 @@ static void
 test_create_errors(void)
 {
     struct evloop *loop = evloop_create();
-    struct hostport_options o = { NULL, 10 };
+    struct hostport_options o = { .takeover_from = NULL, .mtu = 10 };
     struct port *p = NULL;
     char err[256];
 
