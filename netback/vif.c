@@ -60,6 +60,17 @@ struct vif *vif_from_port(struct port *p)
 enum vif_state vif_state(const struct vif *v) { return v->state; }
 const char *vif_fatal_reason(const struct vif *v) { return v->fatal_reason; }
 const struct vif_stats *vif_get_stats(const struct vif *v) { return &v->stats; }
+uint16_t vif_domid(const struct vif *v) { return v->domid; }
+uint32_t vif_devid(const struct vif *v) { return v->devid; }
+const struct vif_frontend *vif_get_frontend(const struct vif *v) { return &v->fe; }
+unsigned vif_n_queues(const struct vif *v) { return v->nqueues; }
+bool vif_carrier_stalled(const struct vif *v) { return v->stalled; }
+
+void vif_get_rate(const struct vif *v, uint64_t *bytes, uint64_t *usecs)
+{
+    *bytes = v->credit_bytes;
+    *usecs = v->credit_usec;
+}
 
 /* ---- timers ---- */
 

@@ -129,6 +129,17 @@ struct vif_stats {
 };
 const struct vif_stats *vif_get_stats(const struct vif *);
 
+/* Read-only accessors, for diagnostics (xvsctl vif-show) and the daemon. */
+uint16_t vif_domid(const struct vif *);
+uint32_t vif_devid(const struct vif *);
+/* The frontend of the current connection (of the last one once
+ * disconnected; all zero before the first). */
+const struct vif_frontend *vif_get_frontend(const struct vif *);
+unsigned vif_n_queues(const struct vif *);
+bool vif_carrier_stalled(const struct vif *);      /* no RX buffers: carrier off */
+/* The `rate` limit (bytes == 0: none). */
+void vif_get_rate(const struct vif *, uint64_t *bytes, uint64_t *usecs);
+
 /* Ring indices of queue q, for diagnostics and tests. */
 struct vif_ring_info {
     uint32_t tx_req_prod, tx_req_cons, tx_rsp_prod;
