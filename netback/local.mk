@@ -8,7 +8,7 @@ netback_libnetback_a_SOURCES = \
 	netback/netif_rx.h netback/netif_rx.c \
 	netback/netif_csum.h netback/netif_csum.c \
 	netback/netif_gso.h netback/netif_gso.c \
-	netback/netback.h netback/netback.c netback/netback_module.c \
+	netback/netback.h netback/netback.c \
 	netback/vif.h netback/vif_private.h netback/vif.c netback/vif_frontend.c \
 	netback/vif_tx.c netback/vif_rx.c
 

@@ -58,13 +58,6 @@ struct evloop *netback_loop(const struct netback *);
 const struct netback_config *netback_config(const struct netback *);
 void netback_set_bounce(struct netback *, bool);
 
-/* xvsd module (netback_module.c): add
- *     { "netback", netback_module_start, netback_module_stop }
- * to daemon/modules.c before the xenstore module.  The hypervisor
- * interface comes from $XVS_XENIF: "xen" (default), "sim", "sim:DIR".
- * netback_instance() is the running netback, NULL when idle (no Xen). */
-int netback_module_start(struct evloop *, char *err, size_t errlen);
-void netback_module_stop(void);
-struct netback *netback_instance(void);
+/* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
 
 #endif
