@@ -34,13 +34,17 @@
 
 struct evloop;
 
-#define HOSTPORT_MTU_DEFAULT 1500
-#define HOSTPORT_MTU_MIN 68
-#define HOSTPORT_MTU_MAX 65521    /* TAP limit: 65535 - ETH_HLEN */
+#define HOSTPORT_MTU_DEFAULT 1500u
+#define HOSTPORT_MTU_MIN 68u
+#define HOSTPORT_MTU_MAX 65521u   /* TAP limit: 65535 - ETH_HLEN */
 
 struct hostport_options {
     const char *takeover_from;    /* uplink ifname, or NULL */
     unsigned mtu;                 /* 0: the uplink's with takeover, else 1500 */
+    /* Optional: directory for the takeover record that lets the next start
+     * repair an unclean stop (ports/ifaddr.h), e.g. "/run/xvs"; NULL: no
+     * record. */
+    const char *state_dir;
 };
 
 /* Create TAP `name`, bring it up, and (takeover) move the uplink's

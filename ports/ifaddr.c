@@ -3,12 +3,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "lib/util.h"
@@ -21,6 +23,7 @@ struct ifaddr_takeover {
     char from[IF_NAMESIZE], to[IF_NAMESIZE];
     int from_idx, to_idx;
     bool isolated, created_qdisc;
+    char *state_path;           /* record of what moved, or NULL */
 };
 
 /* Copies of dumped messages. */
@@ -289,9 +292,76 @@ dump_dev(struct mnl_socket *nl, uint16_t type, int family, mnl_cb_t cb, struct m
 /* Move addresses and routes from -> to.  Returns 0, or a negative errno
  * (with err set) if an address could not be added to `to`; the addresses
  * added so far are then removed again and `from` is left as it was. */
+/* ---- record of a takeover, to undo it after an unclean stop ---- */
+
+/* The dumped messages as they were, one after the other; written to a
+ * temporary file renamed into place. */
+static void
+state_save(const char *path, const struct msgs *a, const struct msgs *r)
+{
+    char tmp[PATH_MAX];
+    const struct msgs *m[2] = { a, r };
+    unsigned i, j;
+    FILE *f;
+
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int) sizeof tmp
+        || !(f = fopen(tmp, "we"))) {
+        XLOG_WARN_(XLOG_MOD_HOSTPORT, "takeover record %s: %s", path, strerror(errno));
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        for (j = 0; j < m[i]->n; j++) {
+            fwrite(m[i]->v[j], 1, NLMSG_ALIGN(m[i]->v[j]->nlmsg_len), f);
+        }
+    }
+    if (fclose(f) || rename(tmp, path)) {
+        XLOG_WARN_(XLOG_MOD_HOSTPORT, "takeover record %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+}
+
+/* A record left by a takeover that was never given back (xvsd killed):
+ * put its addresses and routes back on `from` first.  Returns how many
+ * were restored, or -1 if there is no record. */
+static int
+state_recover(struct mnl_socket *nl, const char *path, const char *from, int from_idx)
+{
+    static uint8_t buf[IFADDR_MSGS_MAX * 256];
+    const struct nlmsghdr *nlh;
+    size_t len;
+    int n = 0, left;
+    FILE *f = fopen(path, "re");
+
+    if (!f) {
+        return -1;
+    }
+    len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    left = (int) len;
+    /* Routes need their addresses: the record lists addresses first. */
+    for (nlh = (const struct nlmsghdr *) buf; mnl_nlmsg_ok(nlh, left);
+         nlh = mnl_nlmsg_next(nlh, &left)) {
+        int e = -EINVAL;
+
+        if (nlh->nlmsg_type == RTM_NEWADDR
+            && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg))) {
+            e = addr_apply(nl, nlh, from_idx, from, from);
+        } else if (nlh->nlmsg_type == RTM_NEWROUTE
+                   && nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg))) {
+            e = route_apply(nl, nlh, from_idx, true);
+        }
+        n += !e || e == -EEXIST;
+    }
+    isolate_remove(nl, from_idx, false);
+    unlink(path);
+    XLOG_WARN_(XLOG_MOD_HOSTPORT, "%s: restored %d address(es)/route(s) of a takeover that "
+               "was not given back (unclean stop)", from, n);
+    return n;
+}
+
 static int
 ifaddr_move(struct mnl_socket *nl, const char *from, int from_idx, const char *to,
-            int to_idx, char *err, size_t errlen)
+            int to_idx, const char *save_path, char *err, size_t errlen)
 {
     static struct msgs addrs, routes;    /* large: not on the stack */
     char name[128];
@@ -344,6 +414,9 @@ ifaddr_move(struct mnl_socket *nl, const char *from, int from_idx, const char *t
                       route_name(routes.v[i], name, sizeof name), strerror(-e));
         }
     }
+    if (save_path) {
+        state_save(save_path, &addrs, &routes);
+    }
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "moved %u address(es) and %u route(s) from %s to %s",
                addrs.n, routes.n, from, to);
 out:
@@ -353,8 +426,8 @@ out:
 }
 
 int
-ifaddr_takeover(const char *from, const char *to, struct ifaddr_takeover **out,
-                char *err, size_t errlen)
+ifaddr_takeover(const char *from, const char *to, const char *state_dir,
+                struct ifaddr_takeover **out, char *err, size_t errlen)
 {
     struct ifaddr_takeover *t;
     struct mnl_socket *nl;
@@ -378,16 +451,24 @@ ifaddr_takeover(const char *from, const char *to, struct ifaddr_takeover **out,
         free(t);
         return -ENODEV;
     }
+    if (state_dir && asprintf(&t->state_path, "%s/takeover-%s", state_dir, from) < 0) {
+        t->state_path = NULL;
+    }
     nl = nl_open();
     if (!nl) {
         r = -errno;
         snprintf(err, errlen, "takeover %s -> %s: netlink: %s", from, to, strerror(errno));
+        free(t->state_path);
         free(t);
         return r;
     }
-    r = ifaddr_move(nl, from, t->from_idx, to, t->to_idx, err, errlen);
+    if (t->state_path) {
+        state_recover(nl, t->state_path, from, t->from_idx);
+    }
+    r = ifaddr_move(nl, from, t->from_idx, to, t->to_idx, t->state_path, err, errlen);
     if (r) {
         mnl_socket_close(nl);
+        free(t->state_path);
         free(t);
         return r;
     }
@@ -418,6 +499,7 @@ ifaddr_giveback(struct ifaddr_takeover *t)
     if (!nl) {
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back %s -> %s: netlink: %s", t->to, t->from,
                   strerror(errno));
+        free(t->state_path);
         free(t);
         return;
     }
@@ -430,9 +512,13 @@ ifaddr_giveback(struct ifaddr_takeover *t)
     if (!from_idx || !to_idx) {
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back %s -> %s: %s is gone", t->to, t->from,
                   from_idx ? t->to : t->from);
-    } else if (ifaddr_move(nl, t->to, to_idx, t->from, from_idx, err, sizeof err)) {
+    } else if (ifaddr_move(nl, t->to, to_idx, t->from, from_idx, NULL, err, sizeof err)) {
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back: %s", err);
     }
+    if (t->state_path) {
+        unlink(t->state_path);
+    }
     mnl_socket_close(nl);
+    free(t->state_path);
     free(t);
 }

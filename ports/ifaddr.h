@@ -21,7 +21,14 @@
  * routes back to U.
  *
  * Failures name the address or route ("address 10.0.0.2/24: File
- * exists").  A takeover that fails half way gives back what it moved. */
+ * exists").  A takeover that fails half way gives back what it moved.
+ *
+ * With a state directory, takeover records what it moved in
+ * STATE_DIR/takeover-UPLINK (removed by give-back).  If xvsd dies without
+ * giving back, the TAP and the addresses on it vanish and the uplink stays
+ * cut off; the next takeover of that uplink finds the record, first puts
+ * the addresses and routes back on the uplink and removes the classifier,
+ * then takes over again: the host is offline only while xvsd is down. */
 #ifndef XVS_PORTS_IFADDR_H
 #define XVS_PORTS_IFADDR_H 1
 
@@ -30,10 +37,10 @@
 
 struct ifaddr_takeover;
 
-/* Returns 0 and a handle for give-back, or a negative errno with a
- * message in err. */
-int ifaddr_takeover(const char *from, const char *to, struct ifaddr_takeover **out,
-                    char *err, size_t errlen);
+/* state_dir: where to keep the record (NULL: none).  Returns 0 and a
+ * handle for give-back, or a negative errno with a message in err. */
+int ifaddr_takeover(const char *from, const char *to, const char *state_dir,
+                    struct ifaddr_takeover **out, char *err, size_t errlen);
 
 /* Move everything back and free the handle.  Errors are logged (each names
  * what could not be moved); the give-back continues past them. */

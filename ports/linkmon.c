@@ -71,6 +71,7 @@ linkmon_query(const char *ifname, struct linkmon_state *st)
         goto out;
     }
     memcpy(st->mac, ifr.ifr_hwaddr.sa_data, 6);
+    st->hwtype = ifr.ifr_hwaddr.sa_family;
     st->exists = true;
 out:
     close(fd);
@@ -98,72 +99,42 @@ resync_all(void)
     }
 }
 
-struct link_msg {
-    const char *name;
-    unsigned mtu;
-    const uint8_t *mac;
-};
-
 static int
 link_attr_cb(const struct nlattr *a, void *data)
 {
-    struct link_msg *m = data;
+    const char **name = data;
 
-    switch (mnl_attr_get_type(a)) {
-    case IFLA_IFNAME:
-        if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0) {
-            m->name = mnl_attr_get_str(a);
-        }
-        break;
-    case IFLA_MTU:
-        if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
-            m->mtu = mnl_attr_get_u32(a);
-        }
-        break;
-    case IFLA_ADDRESS:
-        if (mnl_attr_get_payload_len(a) == 6) {
-            m->mac = mnl_attr_get_payload(a);
-        }
-        break;
+    if (mnl_attr_get_type(a) == IFLA_IFNAME
+        && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0) {
+        *name = mnl_attr_get_str(a);
     }
     return MNL_CB_OK;
 }
 
+/* A notification only says which device changed: the state delivered is
+ * read afresh, so notifications queued before a change (e.g. while a TAP
+ * was being configured) never report a stale state. */
 static int
 link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
     const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
     struct linkmon_watch *w, *next;
-    struct link_msg m = { NULL, 0, NULL };
-    bool gone = nlh->nlmsg_type == RTM_DELLINK;
+    const char *name = NULL;
 
-    if ((nlh->nlmsg_type != RTM_NEWLINK && !gone)
+    if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
         || nlh->nlmsg_len < NLMSG_LENGTH(sizeof *ifi)) {
         return MNL_CB_OK;
     }
-    mnl_attr_parse(nlh, sizeof *ifi, link_attr_cb, &m);
+    mnl_attr_parse(nlh, sizeof *ifi, link_attr_cb, &name);
 
     for (w = lm.watches; w; w = next) {
         struct linkmon_state st;
-        bool same_index = w->ifindex && w->ifindex == ifi->ifi_index;
-        bool same_name = m.name && !strcmp(m.name, w->name);
 
         next = w->next;
-        if (!same_index && !same_name) {
-            continue;
+        if ((w->ifindex && w->ifindex == ifi->ifi_index) || (name && !strcmp(name, w->name))) {
+            linkmon_query(w->name, &st);
+            watch_deliver(w, &st);
         }
-        memset(&st, 0, sizeof st);
-        /* Renamed away from our name: for this watch it is gone. */
-        st.exists = !gone && same_name;
-        if (st.exists) {
-            st.ifindex = ifi->ifi_index;
-            st.up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
-            st.mtu = m.mtu;
-            if (m.mac) {
-                memcpy(st.mac, m.mac, 6);
-            }
-        }
-        watch_deliver(w, &st);
     }
     return MNL_CB_OK;
 }

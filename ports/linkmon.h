@@ -7,8 +7,9 @@
  * a device deleted and created again under the same name is picked up.  If
  * the kernel drops notifications (ENOBUFS) every watch is re-read with
  * ioctls, so no change is missed for good.  The callback runs on the loop
- * for every notification about the device, changed or not: callers compare
- * with what they knew. */
+ * for every notification about the device, changed or not, with the state
+ * read at that moment: callers compare with what they knew.  A callback
+ * must not unwatch any watch but its own. */
 #ifndef XVS_PORTS_LINKMON_H
 #define XVS_PORTS_LINKMON_H 1
 
@@ -24,6 +25,7 @@ struct linkmon_state {
     bool up;              /* IFF_UP and IFF_RUNNING (carrier) */
     unsigned mtu;
     uint8_t mac[6];
+    unsigned short hwtype;  /* ARPHRD_* (ARPHRD_ETHER = 1) */
 };
 
 typedef void linkmon_cb(void *arg, const struct linkmon_state *);

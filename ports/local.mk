@@ -10,3 +10,4 @@ ports_libports_a_SOURCES += ports/ifaddr.c ports/ifaddr.h
 ports_libports_a_SOURCES += ports/isolate.c ports/isolate.h
 ports_libports_a_SOURCES += ports/nl.c ports/nl.h
 ports_libports_a_SOURCES += ports/vnet.c ports/vnet.h
+ports_libports_a_SOURCES += ports/frame_iov.c ports/frame_iov.h

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -19,6 +20,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "ports/frame_iov.h"
 #include "ports/linkmon.h"
 #include "ports/vnet.h"
 #include "switch/bridge.h"
@@ -37,7 +39,8 @@ struct uplink {
     struct evloop *loop;
     struct linkmon_watch *watch;
     int fd;                         /* ring socket */
-    int gso_fd;                     /* ring-less socket for GSO frames, or -1 */
+    int gso_fd;                     /* ring-less socket for frames bigger than a
+                                       TX slot (GSO, MTU raised later), or -1 */
     int ifindex;
     unsigned mtu;
     bool dev_gone;                  /* "device removed" logged */
@@ -56,7 +59,8 @@ struct uplink {
     /* TX: fixed slots, filled in ring order from tx_head. */
     uint8_t *tx_ring;
     unsigned tx_frame_size, tx_head;
-    uint8_t *gso_buf;               /* linear copy of one GSO frame */
+    unsigned tx_room;               /* frame bytes a slot holds, tag included */
+    uint8_t *gso_buf;               /* linear copy of one such frame */
 
     struct frame rx_frames[XVS_BURST_MAX];
     struct frame *rx_ptrs[XVS_BURST_MAX];
@@ -171,13 +175,25 @@ rx_big(struct uplink *u, const struct tpacket2_hdr *h, struct frame *f)
 static bool
 rx_host_only(struct uplink *u, const struct frame *f)
 {
+    struct port *p;
     uint16_t vlan;
+    unsigned i;
 
     if (memcmp(frame_dst(f), u->port.mac, 6) || !u->port.bridge) {
         return false;
     }
     vlan = (f->flags & FRAME_F_TAGGED) && (f->tci & 0xfff) ? f->tci & 0xfff : u->port.pvid;
-    return !fdb_lookup(bridge_fdb(u->port.bridge), frame_dst(f), vlan);
+    if (fdb_lookup(bridge_fdb(u->port.bridge), frame_dst(f), vlan)) {
+        return false;
+    }
+    /* Not learned (yet, or aged out while the host was silent): a port
+     * that owns the MAC still gets it.  Rare, so a scan is fine. */
+    for (i = 0; (p = bridge_port_at(u->port.bridge, i)) != NULL; i++) {
+        if (p != &u->port && !memcmp(p->mac, frame_dst(f), 6)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void
@@ -342,7 +358,7 @@ gso_segment_l3_len(const struct frame *f)
 }
 
 static int
-uplink_open_gso(struct uplink *u)
+uplink_open_big(struct uplink *u)
 {
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = u->ifindex };
     int one = 1;
@@ -369,46 +385,60 @@ uplink_open_gso(struct uplink *u)
     return 0;
 }
 
-/* Returns 0 or the drop reason + 1. */
+/* A frame too big for a TX slot, sent by sendmsg() on the ring-less socket
+ * (GSO frames are segmented by the kernel).  Returns 0 or the drop reason
+ * + 1. */
 static int
-uplink_send_gso(struct uplink *u, const struct frame *f, uint16_t tci)
+uplink_send_big(struct uplink *u, const struct frame *f, uint16_t tci)
 {
-    unsigned tag = tci ? VLAN_HLEN_ : 0;
+    unsigned tag = tci ? VLAN_HLEN_ : 0, niov;
     struct virtio_net_hdr vh;
-    struct iovec iov[2];
-    struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+    struct iovec iov[1 + FRAME_IOV_MAX];
+    struct msghdr msg = { .msg_iov = iov };
+    uint8_t tagbuf[VLAN_HLEN_];
     int r;
 
-    if (!(f->flags & FRAME_F_CSUM_PARTIAL) || gso_segment_l3_len(f) > u->mtu) {
+    if (!(f->flags & FRAME_F_GSO)) {
+        if (f->len > u->mtu + ETH_HLEN_) {
+            return DROP_MTU + 1;
+        }
+    } else if (!(f->flags & FRAME_F_CSUM_PARTIAL) || gso_segment_l3_len(f) > u->mtu) {
         if (xlog_ratelimit(&uplink_rl)) {
             XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: dropping GSO frame (mss %u) whose "
                        "segments exceed MTU %u", u->port.name, f->gso_size, u->mtu);
         }
         return DROP_MTU + 1;
     }
-    if (u->gso_fd < 0 && (r = uplink_open_gso(u)) != 0) {
+    if (u->gso_fd < 0 && (r = uplink_open_big(u)) != 0) {
         if (xlog_ratelimit(&uplink_rl)) {
-            XLOG_ERR_(XLOG_MOD_UPLINK, "uplink %s: GSO socket: %s", u->port.name,
+            XLOG_ERR_(XLOG_MOD_UPLINK, "uplink %s: second socket: %s", u->port.name,
                       strerror(-r));
         }
         return DROP_TX_ERROR + 1;
     }
-    r = frame_gather_tagged(f, tci, u->gso_buf, FRAME_LEN_MAX + VLAN_HLEN_);
-    if (r < 0) {
-        return DROP_TX_ERROR + 1;
-    }
+    /* The kernel copies anyway: hand it the frame where it is, and only
+     * gather frames it cannot read (grant fragments). */
     vnet_hdr_from_frame(f, tag, 0, &vh);
     iov[0] = (struct iovec) { &vh, sizeof vh };
-    iov[1] = (struct iovec) { u->gso_buf, (size_t) r };
+    niov = frame_iov(f, tci, tagbuf, iov + 1);
+    if (!niov) {
+        r = frame_gather_tagged(f, tci, u->gso_buf, FRAME_LEN_MAX + VLAN_HLEN_);
+        if (r < 0) {
+            return DROP_TX_ERROR + 1;
+        }
+        iov[1] = (struct iovec) { u->gso_buf, (size_t) r };
+        niov = 1;
+    }
+    msg.msg_iovlen = 1 + niov;
     if (sendmsg(u->gso_fd, &msg, MSG_DONTWAIT) < 0) {
         if (xlog_ratelimit(&uplink_rl)) {
-            XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: GSO send: %s", u->port.name,
+            XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: send: %s", u->port.name,
                        strerror(errno));
         }
         return DROP_TX_ERROR + 1;
     }
     u->port.stats.tx_packets++;
-    u->port.stats.tx_bytes += (unsigned) r;
+    u->port.stats.tx_bytes += f->len + tag;
     return 0;
 }
 
@@ -418,7 +448,7 @@ uplink_queue(struct uplink *u, const struct frame *f, uint16_t tci, unsigned *qu
 {
     struct tpacket2_hdr *h = tx_slot(u, u->tx_head);
     unsigned tag = tci ? VLAN_HLEN_ : 0;
-    unsigned room = u->tx_frame_size - TX_DATA_OFF - VNET_HDR_LEN;
+    unsigned room = u->tx_room;
     uint8_t *p = (uint8_t *) h + TX_DATA_OFF;
     struct virtio_net_hdr *vh;
     int r;
@@ -474,13 +504,14 @@ uplink_output(struct port *p, struct frame **frames, const uint16_t *out_tci, un
         const struct frame *f = frames[i];
         int drop;
 
-        if (f->flags & FRAME_F_GSO && f->len > u->mtu + ETH_HLEN_) {
+        if ((f->flags & FRAME_F_GSO && f->len > u->mtu + ETH_HLEN_)
+            || f->len + VLAN_HLEN_ > u->tx_room) {
             /* Keep order: what is already in the ring goes first. */
             if (queued) {
                 uplink_kick(u);
                 queued = 0;
             }
-            drop = uplink_send_gso(u, f, out_tci[i]);
+            drop = uplink_send_big(u, f, out_tci[i]);
         } else {
             drop = uplink_queue(u, f, out_tci[i], &queued);
         }
@@ -548,12 +579,9 @@ uplink_link_changed(void *arg, const struct linkmon_state *st)
                    u->port.name, st->ifindex);
     }
     if (st->mtu && st->mtu != u->mtu) {
+        /* Frames that outgrow the ring slots now take the slower socket
+         * path (TX) or the kernel's copy queue (RX): nothing is lost. */
         XLOG_INFO_(XLOG_MOD_UPLINK, "uplink %s: MTU %u -> %u", u->port.name, u->mtu, st->mtu);
-        if (st->mtu + ETH_HLEN_ + VLAN_HLEN_ + TX_DATA_OFF + VNET_HDR_LEN > u->tx_frame_size) {
-            XLOG_WARN_(XLOG_MOD_UPLINK, "uplink %s: frames above %u bytes will be dropped "
-                       "until the port is re-created", u->port.name,
-                       u->tx_frame_size - (unsigned) (TX_DATA_OFF + VNET_HDR_LEN));
-        }
         u->mtu = st->mtu;
     }
     uplink_set_link(u, st->up, NULL);
@@ -596,6 +624,7 @@ uplink_setup_socket(struct uplink *u, const char **what)
     u->rx_frame_size = round_pow2(TPACKET2_HDRLEN + 16 + VNET_HDR_LEN + VLAN_HLEN_
                                   + ETH_HLEN_ + mtu);
     u->tx_frame_size = round_pow2(TX_DATA_OFF + VNET_HDR_LEN + VLAN_HLEN_ + ETH_HLEN_ + mtu);
+    u->tx_room = u->tx_frame_size - TX_DATA_OFF - VNET_HDR_LEN;
     ring_req(&rx, u->rx_frame_size, UPLINK_RX_SLOTS);
     ring_req(&tx, u->tx_frame_size, UPLINK_TX_SLOTS);
 
@@ -710,6 +739,12 @@ uplink_create(struct evloop *loop, const char *ifname, struct port **out,
         snprintf(err, errlen, "uplink %s: %s", ifname,
                  r == -ENODEV ? "no such device" : strerror(-r));
         return r;
+    }
+    if (st.hwtype != ARPHRD_ETHER) {
+        /* AF_PACKET on an L3 device (tun, WireGuard, lo) gives no
+         * Ethernet header: nothing the switch could parse. */
+        snprintf(err, errlen, "uplink %s: not an Ethernet device", ifname);
+        return -EINVAL;
     }
     u = calloc(1, sizeof *u);
     if (!u) {

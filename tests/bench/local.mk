@@ -1,6 +1,7 @@
 # tests/bench/local.mk: benchmarks (reported, not pass/fail).  `make bench`
 # runs them all; each fragment adds its own target as a prerequisite.
 include tests/bench/switch.mk
+include tests/bench/netback.mk
 EXTRA_DIST += tests/bench/forward-bench.sh
 
 # xvsd vs Linux bridge vs OVS userspace between veth namespaces (root).

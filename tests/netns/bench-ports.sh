@@ -5,7 +5,8 @@
 # trafgen in xvs-pt-ba sends SIZE-byte UDP frames to b0's MAC for DUR s;
 # the rate is what b0 receives.  Prints "NAME pps" lines and the ratio.
 # Usage: bench-ports.sh [PORT_DRIVER]   (env: DUR=5 SIZE=64; EXTRA=1 adds
-# ping latency and a TCP stream for both; SINK=socket: a UDP sink in the
+# ping latency and a TCP stream for both; DRIVER_PREFIX="nice -n -10" runs
+# the driver under that command; SINK=socket: a UDP sink in the
 # receiving namespace, see setup())
 set -u
 DRIVER=${1:-$(dirname "$0")/port-driver}
@@ -64,10 +65,11 @@ extra() {
     local rtt gbps
     rtt=$(ip netns exec $NS_A ping -c 20 -i 0.05 -W 1 10.232.0.2 | awk -F/ '/^rtt/ {print $5}')
     ip netns exec $NS_B timeout 10 iperf3 -s -1 -p 5232 >/dev/null 2>&1 &
+    local srv=$!
     sleep 0.3
     gbps=$(ip netns exec $NS_A timeout 8 iperf3 -c 10.232.0.2 -p 5232 -t 3 -J 2>/dev/null \
            | awk -F'[:,]' '/"bits_per_second"/ {v = $2} END {printf "%.2f", v / 1e9}')
-    wait
+    wait $srv
     echo "  $1 ping-avg-ms $rtt tcp-gbps $gbps"
 }
 
@@ -78,7 +80,7 @@ lb=$(blast); echo "linux-bridge $lb"
 [ -n "${EXTRA:-}" ] && extra linux-bridge
 
 setup
-ip netns exec $NS_S "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
+ip netns exec $NS_S ${DRIVER_PREFIX:-} "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
     > /tmp/xvs-pt-bench.out 2>&1 &
 DPID=$!
 sleep 1

@@ -3,7 +3,8 @@
  * forwarding measurements, before and independently of xvsd.
  *
  *   port-driver --bridge NAME [--uplink IF[,access=VID|,trunk=LIST[,native=VID]]]...
- *               [--host NAME [--takeover IF] [--mtu N]] [--seconds N] [--ageing S]
+ *               [--host NAME [--takeover IF] [--mtu N] [--state-dir DIR]]
+ *               [--seconds N] [--ageing S]
  *
  * Prints "ready" once every port is up, and the port counters and FDB
  * statistics ("stats" block) on SIGUSR1 and at exit (timeout, SIGTERM,
@@ -163,8 +164,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: port-driver --bridge NAME [--uplink IF[,access=VID|,trunk=LIST"
-            "[,native=VID]]]... [--host NAME [--takeover IF] [--mtu N]] [--seconds N] "
-            "[--ageing S] [--debug]\n");
+            "[,native=VID]]]... [--host NAME [--takeover IF] [--mtu N] [--state-dir DIR]] "
+            "[--seconds N] [--ageing S] [--debug]\n");
     exit(2);
 }
 
@@ -179,12 +180,13 @@ main(int argc, char **argv)
         { "mtu", required_argument, NULL, 'm' },
         { "seconds", required_argument, NULL, 's' },
         { "ageing", required_argument, NULL, 'a' },
+        { "state-dir", required_argument, NULL, 'S' },
         { "debug", no_argument, NULL, 'd' },
         { NULL, 0, NULL, 0 },
     };
     const char *brname = NULL, *host = NULL, *uplinks[DRIVER_UPLINKS_MAX];
     struct bridge_config cfg = { FDB_DEFAULT_AGEING_S, FDB_DEFAULT_MAX };
-    struct hostport_options hopts = { NULL, 0 };
+    struct hostport_options hopts = { NULL, 0, NULL };
     unsigned long long seconds = 20, v;
     unsigned n_uplinks = 0, i;
     enum xlog_level level = XLOG_INFO;
@@ -220,6 +222,7 @@ main(int argc, char **argv)
             }
             cfg.ageing_s = (uint32_t) v;
             break;
+        case 'S': hopts.state_dir = optarg; break;
         case 'd': level = XLOG_DBG; break;
         default: usage();
         }

@@ -2,20 +2,23 @@
 # Port-level integration test (as root): uplink (AF_PACKET) and host (TAP)
 # ports driven by tests/netns/port-driver, in network namespaces xvs-pt-*.
 #
-#   xvs-pt-a:a0 ---- pa0 \                      / pb0 ---- b0:xvs-pt-b
-#                         [ns xvs-pt-sw: bridge ]
-#   xvs-pt-t:t0 ---- pt  /  trunk 10   host port  \ pv ---- v0:xvs-pt-v
-#   (802.1Q probe frames)   xvs-pt0                 (802.1Q probe frames)
+#   xvs-pt-a:a0 ---- pa0 \                          / pb0 ---- b0:xvs-pt-b
+#   xvs-pt-c:c0 ---- pc (access 10)               |
+#                        [ns xvs-pt-sw: bridge + host port xvs-pt0]
+#   xvs-pt-t:t0 ---- pt (trunk 10)                \ pv (trunk 10) ---- v0:xvs-pt-v
+#        (probe frames; later a second switch in xvs-pt-t: t0 trunk,
+#         q0 access 10 ---- q1:xvs-pt-q)
 #
 # and, for address takeover, xvs-pt-h:u0 ---- r0:xvs-pt-r with the driver
 # running inside xvs-pt-h.  Every wait is bounded; namespaces are removed
-# on exit.
+# on exit.  Prints "ok:"/"FAIL:" per check and "test-ports: N passed, M
+# failed"; exit status 0 only if every check passed.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROBE=$HERE/port-vlan-probe.py
 DRIVER=${DRIVER:-$HERE/port-driver}
 [ -x "$DRIVER" ] || DRIVER=${abs_top_builddir:-.}/tests/netns/port-driver
-NSS="xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-h xvs-pt-r"
+NSS="xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-c xvs-pt-q xvs-pt-h xvs-pt-r"
 OUT=$(mktemp -d /tmp/xvs-pt-test.XXXXXX)
 DPID=
 FAILS=0 PASSES=0
@@ -34,7 +37,7 @@ not() { ! "$@"; }
 
 need() {
     [ "$(id -u)" = 0 ] || { echo "test-ports: needs root (network namespaces)"; exit 1; }
-    for c in ip ping tc iperf3 timeout python3; do
+    for c in ip ping tc iperf3 timeout python3 tcpdump; do
         command -v $c >/dev/null || { echo "test-ports: '$c' is missing"; exit 1; }
     done
     [ -x "$DRIVER" ] || { echo "test-ports: port-driver not built ($DRIVER)"; exit 1; }
@@ -97,15 +100,19 @@ need
 for n in $NSS; do ip netns del "$n" 2>/dev/null; done
 
 # ---------------------------------------------------------------- switching
-mkns xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v
+mkns xvs-pt-sw xvs-pt-a xvs-pt-b xvs-pt-t xvs-pt-v xvs-pt-c xvs-pt-q
 veth xvs-pt-a a0 xvs-pt-sw pa0
 veth xvs-pt-b b0 xvs-pt-sw pb0
 veth xvs-pt-t t0 xvs-pt-sw pt
 veth xvs-pt-v v0 xvs-pt-sw pv
+veth xvs-pt-c c0 xvs-pt-sw pc
+veth xvs-pt-q q1 xvs-pt-t q0
+ip -n xvs-pt-c addr add 10.231.10.1/24 dev c0
+ip -n xvs-pt-q addr add 10.231.10.2/24 dev q1
 ip -n xvs-pt-a addr add 10.231.0.1/24 dev a0
 ip -n xvs-pt-b addr add 10.231.0.2/24 dev b0
 start_driver xvs-pt-sw --bridge xvs-ptbr --uplink pa0 --uplink pb0 \
-    --uplink pt,trunk=10 --uplink pv,trunk=10 --host xvs-pt0 || exit 1
+    --uplink pt,trunk=10 --uplink pv,trunk=10 --uplink pc,access=10 --host xvs-pt0 || exit 1
 ip -n xvs-pt-sw addr add 10.231.0.3/24 dev xvs-pt0
 
 check "ping a -> b through two uplinks" pinga xvs-pt-a 10.231.0.2
@@ -147,6 +154,18 @@ tcp() { # tcp CLIENT_NS SERVER_NS SERVER_IP
 check "TCP 20 MB a -> b (uplink -> uplink, GSO)" tcp xvs-pt-a xvs-pt-b 10.231.0.2
 check "TCP 20 MB host port -> b (TAP TSO -> uplink)" tcp xvs-pt-sw xvs-pt-b 10.231.0.2
 check "TCP 20 MB b -> host port (uplink GSO -> TAP)" tcp xvs-pt-b xvs-pt-sw 10.231.0.3
+
+# TCP over an 802.1Q trunk between two switches (GSO frames leave tagged
+# and come back tagged): c (access 10) - [sw] pt ==trunk== t0 [t] q0
+# (access 10) - q.  The second switch is another port-driver in xvs-pt-t.
+ip netns exec xvs-pt-t "$DRIVER" --bridge xvs-ptb2 --uplink t0,trunk=10 --uplink q0,access=10 \
+    --seconds 60 > "$OUT/drv2.out" 2> "$OUT/drv2.err" &
+D2=$!
+for _ in $(seq 50); do grep -q '^ready' "$OUT/drv2.out" && break; sleep 0.1; done
+check "VLAN 10 across two switches: c -> q" pinga xvs-pt-c 10.231.10.2
+check "TCP 20 MB c -> q over the trunk" tcp xvs-pt-c xvs-pt-q 10.231.10.2
+check "TCP 20 MB q -> c over the trunk" tcp xvs-pt-q xvs-pt-c 10.231.10.1
+kill -TERM $D2; wait $D2
 
 # The uplink device's own stack: frames to pa0's MAC are the host's, not
 # flooded through the switch.
@@ -197,6 +216,15 @@ check "ping with 1200-byte payload, pb0 MTU 1000: dropped" \
 check "MTU drops counted on pb0" test "$(stat pb0 drop_mtu)" -ge $((m0 + 2))
 check "small frames still pass" pinga xvs-pt-a 10.231.0.2 2
 ip -n xvs-pt-sw link set pb0 mtu 1500
+# MTU raised after the ring slots were sized: big frames still pass (RX:
+# the kernel's copy queue, TX: the second socket).
+mtu_all() { ip -n xvs-pt-a link set a0 mtu $1; ip -n xvs-pt-sw link set pa0 mtu $1
+            ip -n xvs-pt-sw link set pb0 mtu $1; ip -n xvs-pt-b link set b0 mtu $1; }
+mtu_all 4000
+sleep 0.3
+check "MTU raised to 4000: 3500-byte pings pass unfragmented" \
+    sh -c "ip netns exec xvs-pt-a ping -c 2 -i 0.2 -W 1 -s 3500 -M do 10.231.0.2 >/dev/null"
+mtu_all 1500
 
 # Host port: admin down drops, up recovers; deleting the TAP under the
 # driver neither crashes it nor makes it spin.
@@ -233,8 +261,20 @@ ip -n xvs-pt-h -6 route add default via 2001:db8:231::1
 sleep 0.3
 check "before takeover: h reaches r" pinga xvs-pt-h 10.231.2.1 1
 
-start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 || exit 1
-addrs() { ip -n xvs-pt-h -br addr show dev "$1"; }
+# An unclean stop (kill -9) first: the TAP and its addresses vanish; the
+# next start repairs the uplink from its record, then takes over again.
+start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
+    --state-dir "$OUT" || exit 1
+check "takeover record written" test -s "$OUT/takeover-u0"
+kill -KILL $DPID; wait $DPID 2>/dev/null; DPID=
+check "promiscuous membership dropped by the kernel after kill -9" \
+    test "$(ip -n xvs-pt-h -d link show u0 | grep -o 'promiscuity [0-9]*' | awk '{print $2}')" = 0
+check "after kill -9 the addresses are gone with the TAP" \
+    sh -c "! ip -n xvs-pt-h addr show | grep -q 10.231.1.2"
+start_driver xvs-pt-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
+    --state-dir "$OUT" --ageing 2 || exit 1
+grep -q 'u0: restored 5 address(es)/route(s) of a takeover' "$OUT/drv.err"
+check "restart repaired the unclean stop (2 addresses, 3 routes)" test $? = 0
 check "address moved to the TAP" sh -c "ip -n xvs-pt-h -br addr show dev xvs-ptbr | grep -q 10.231.1.2/24"
 check "IPv6 address moved to the TAP" sh -c "ip -n xvs-pt-h -br addr show dev xvs-ptbr | grep -q 2001:db8:231::2/64"
 check "uplink has no IPv4 address left" sh -c "! ip -n xvs-pt-h -br addr show dev u0 | grep -q 10.231.1.2"
@@ -248,7 +288,8 @@ check "uplink isolated (BPF classifier on ingress)" \
     sh -c "tc -n xvs-pt-h filter show dev u0 ingress | grep -q xvs-isolate"
 check "h -> r off-link via default route through the switch" pinga xvs-pt-h 10.231.2.1
 check "  ... without duplicates" nodup
-check "r -> h" pinga xvs-pt-r 10.231.1.2
+sleep 3    # the host's MAC ages out of the FDB (ageing 2 s)
+check "r -> h, host's MAC not in the FDB (shared with the uplink)" pinga xvs-pt-r 10.231.1.2
 check "  ... without duplicates" nodup
 check "IPv6 h -> r" pinga xvs-pt-h 2001:db8:231::1
 check "TCP 20 MB r -> h through the switch" tcp xvs-pt-r xvs-pt-h 10.231.1.2
@@ -259,6 +300,7 @@ check "give back: default route via u0" sh -c "ip -n xvs-pt-h route show default
 check "give back: static route via u0" sh -c "ip -n xvs-pt-h route show 10.231.77.0/24 | grep -q 'dev u0.*metric 7'"
 check "give back: IPv6 default route via u0" sh -c "ip -n xvs-pt-h -6 route show default | grep -q 'dev u0'"
 check "give back: classifier removed" sh -c "! tc -n xvs-pt-h filter show dev u0 ingress | grep -q bpf"
+check "takeover record removed by give back" test ! -e "$OUT/takeover-u0"
 check "TAP removed after exit" sh -c "! ip -n xvs-pt-h link show xvs-ptbr 2>/dev/null"
 check "after give back: h reaches r directly" pinga xvs-pt-h 10.231.2.1
 

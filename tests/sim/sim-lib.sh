@@ -7,10 +7,18 @@ SIM_DIR=$(mktemp -d /tmp/xvs-netback-sim.XXXXXX)
 export XVS_SIM_DIR="$SIM_DIR"
 
 sim_cleanup() {
-    for p in $SIM_PIDS; do kill "$p" 2>/dev/null; done
-    for p in $SIM_PIDS; do wait "$p" 2>/dev/null; done
+    for p in $SIM_PIDS; do kill "$p" 2>/dev/null || true; done
+    for p in $SIM_PIDS; do wait "$p" 2>/dev/null || true; done
     SIM_PIDS=""
     rm -rf "$SIM_DIR"
+    return 0
+}
+
+# sim_reset: clean up and start over with a fresh directory
+sim_reset() {
+    sim_cleanup
+    SIM_DIR=$(mktemp -d /tmp/xvs-netback-sim.XXXXXX)
+    export XVS_SIM_DIR="$SIM_DIR"
 }
 
 sim_fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -38,7 +46,7 @@ sim_wait() {
         [ $i -gt $((t * 20)) ] && sim_fail "process $pid still running after ${t}s"
         sleep 0.05
     done
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
 }
 
 # sim_stop_back: SIGINT the backend, wait for its JSON report

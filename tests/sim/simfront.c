@@ -46,6 +46,8 @@ struct nf {
     bool inflight[NF_TX_IDS];
     unsigned rx_posting;
     bool tx_pending_kick;
+    bool tx_same_frame, rx_nocopy;
+    uint8_t tx_chunk[NF_TX_IDS];        /* same-frame chunk + 1 a page holds */
     nf_rx_cb *rx_cb;
     void *rx_ctx;
     struct nf_stats stats;
@@ -102,7 +104,7 @@ struct nf *nf_create(const struct nf_options *o, char *err, size_t errlen)
     /* A locally administered MAC derived from the domid. */
     uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x5c, (uint8_t)(o->domid >> 8), (uint8_t)o->domid };
     memcpy(nf->mac, mac, 6);
-    nf_set_rx_posting(nf, NF_RX_BUFS);
+    nf_set_rx_posting(nf, o->rx_limit ? o->rx_buffers : NF_RX_BUFS);
     return nf;
 }
 
@@ -121,6 +123,14 @@ void nf_set_rx_cb(struct nf *nf, nf_rx_cb *cb, void *ctx)
 }
 
 void nf_set_mac(struct nf *nf, const uint8_t mac[6]) { memcpy(nf->mac, mac, 6); }
+
+void nf_set_tx_same_frame(struct nf *nf, bool on)
+{
+    nf->tx_same_frame = on;
+    memset(nf->tx_chunk, 0, sizeof nf->tx_chunk);
+}
+
+void nf_set_rx_copy(struct nf *nf, bool on) { nf->rx_nocopy = !on; }
 int nf_fd(struct nf *nf) { return xsim_evtchn_fd(nf->dom); }
 
 bool nf_backend_attached(struct nf *nf)
@@ -159,48 +169,52 @@ int nf_write_info(struct nf *nf, const char *path)
     return rename(tmp, path) ? -errno : 0;
 }
 
+#define INFO_KEYS_MAX 32
+
+struct info_kv {
+    unsigned n;
+    char key[INFO_KEYS_MAX][64], val[INFO_KEYS_MAX][64];
+};
+
+static const char *info_get(void *ctx, const char *key)
+{
+    struct info_kv *kv = ctx;
+    for (unsigned i = 0; i < kv->n; i++)
+        if (!strcmp(kv->key[i], key))
+            return kv->val[i];
+    return NULL;
+}
+
+/* The info file is read like the frontend's xenstore directory: through
+ * vif_frontend_parse(), the validation the daemon uses. */
 int nf_read_info(const char *path, uint16_t *domid, uint32_t *devid,
                  struct vif_frontend *fe, uint8_t mac[6])
 {
-    FILE *fp = fopen(path, "r");
-    char line[256], key[64];
-    unsigned long val;
+    static struct info_kv kv;
+    char line[256], err[160];
     unsigned m[6];
-    bool have_tx = false, have_rx = false, have_ch = false;
+    FILE *fp = fopen(path, "r");
 
     if (!fp)
         return -errno;
-    memset(fe, 0, sizeof *fe);
-    fe->rx.csum_v4 = true;
-    while (fgets(line, sizeof line, fp)) {
-        if (sscanf(line, "mac=%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
-            for (int i = 0; i < 6; i++)
-                mac[i] = (uint8_t)m[i];
-            continue;
-        }
-        if (sscanf(line, "%63[^=]=%lu", key, &val) != 2)
-            continue;
-        if (!strcmp(key, "domid")) *domid = (uint16_t)val;
-        else if (!strcmp(key, "devid")) *devid = (uint32_t)val;
-        else if (!strcmp(key, "tx-ring-ref")) { fe->tx_ring_ref = (uint32_t)val; have_tx = true; }
-        else if (!strcmp(key, "rx-ring-ref")) { fe->rx_ring_ref = (uint32_t)val; have_rx = true; }
-        else if (!strcmp(key, "event-channel")) {
-            fe->evtchn_tx = fe->evtchn_rx = (uint32_t)val;
-            have_ch = true;
-        } else if (!strcmp(key, "event-channel-tx")) {
-            fe->evtchn_tx = (uint32_t)val;
-            fe->split = have_ch = true;
-        } else if (!strcmp(key, "event-channel-rx")) fe->evtchn_rx = (uint32_t)val;
-        else if (!strcmp(key, "feature-rx-notify")) fe->rx_notify = val;
-        else if (!strcmp(key, "feature-sg")) fe->rx.sg = val;
-        else if (!strcmp(key, "feature-gso-tcpv4")) fe->rx.gso_tcpv4 = val;
-        else if (!strcmp(key, "feature-gso-tcpv6")) fe->rx.gso_tcpv6 = val;
-        else if (!strcmp(key, "feature-ipv6-csum-offload")) fe->rx.csum_v6 = val;
-        else if (!strcmp(key, "feature-no-csum-offload")) fe->rx.csum_v4 = !val;
-        else if (!strcmp(key, "request-multicast-control")) fe->mcast_control = val;
-    }
+    kv.n = 0;
+    while (fgets(line, sizeof line, fp) && kv.n < INFO_KEYS_MAX)
+        if (sscanf(line, "%63[^=]=%63s", kv.key[kv.n], kv.val[kv.n]) == 2)
+            kv.n++;
     fclose(fp);
-    return have_tx && have_rx && have_ch ? 0 : -EINVAL;
+    const char *d = info_get(&kv, "domid"), *n = info_get(&kv, "devid");
+    const char *mc = info_get(&kv, "mac");
+    if (!d || !n || !mc || sscanf(mc, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+                                  &m[4], &m[5]) != 6)
+        return -EINVAL;
+    *domid = (uint16_t)atoi(d);
+    *devid = (uint32_t)atoi(n);
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)m[i];
+    int e = vif_frontend_parse(fe, info_get, &kv, err, sizeof err);
+    if (e)
+        fprintf(stderr, "simfront: %s: %s\n", path, err);
+    return e;
 }
 
 /* ---- TX ---- */
@@ -239,7 +253,10 @@ int nf_send(struct nf *nf, const uint8_t *frame, uint32_t len, const struct nf_o
     for (unsigned k = 0; k < n; k++) {
         uint16_t id = nf->free_ids[--nf->n_free_ids];
         uint32_t chunk = MIN_U(len - k * 4096u, 4096u);
-        memcpy(page(nf, PFN_TX0 + id), frame + k * 4096u, chunk);
+        if (!nf->tx_same_frame || nf->tx_chunk[id] != k + 1) {
+            memcpy(page(nf, PFN_TX0 + id), frame + k * 4096u, chunk);
+            nf->tx_chunk[id] = nf->tx_same_frame ? (uint8_t)(k + 1) : 0;
+        }
         nf->inflight[id] = true;
         netif_tx_request_t *q = tx_next(nf);
         q->gref = nf->tx_gref[id];
@@ -370,7 +387,9 @@ static bool rx_one(struct nf *nf, RING_IDX prod)
             || len + (unsigned)r.status > sizeof nf->frame)
             bad = true;
         else {
-            memcpy(nf->frame + len, page(nf, PFN_RX0 + slot_page) + r.offset, (size_t)r.status);
+            if (!nf->rx_nocopy)
+                memcpy(nf->frame + len, page(nf, PFN_RX0 + slot_page) + r.offset,
+                       (size_t)r.status);
             len += (uint32_t)r.status;
         }
         if (at - 1 == i && (flags & NETRXF_extra_info)) {
@@ -453,8 +472,13 @@ int nf_send_raw(struct nf *nf, const struct nf_raw_slot *s, unsigned n, const ui
             memset(x, 0, sizeof *x);
             x->type = s[k].extra_type;
             x->flags = s[k].extra_flags;
-            x->u.gso.size = s[k].gso_size;
-            x->u.gso.type = s[k].gso_type;
+            if (x->type == XEN_NETIF_EXTRA_TYPE_MCAST_ADD
+                || x->type == XEN_NETIF_EXTRA_TYPE_MCAST_DEL) {
+                memcpy(x->u.mcast.addr, s[k].mcast, 6);
+            } else {
+                x->u.gso.size = s[k].gso_size;
+                x->u.gso.type = s[k].gso_type;
+            }
             continue;
         }
         unsigned pg = spare++ % NF_SPARE_PAGES;
@@ -480,9 +504,9 @@ int nf_send_raw(struct nf *nf, const struct nf_raw_slot *s, unsigned n, const ui
     return (int)n;
 }
 
-void nf_set_tx_req_prod(struct nf *nf, uint32_t prod)
+void nf_jump_tx_req_prod(struct nf *nf, uint32_t delta)
 {
     wmb();
-    nf->tx.sring->req_prod = prod;
+    nf->tx.sring->req_prod = nf->tx.req_prod_pvt + delta;
     mb();
 }

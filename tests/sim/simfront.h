@@ -35,6 +35,8 @@ struct nf_options {
     uint32_t devid;
     uint16_t backend_domid;          /* 0 */
     bool split;                      /* split event channels */
+    bool rx_limit;                   /* post only rx_buffers (else NF_RX_BUFS) */
+    unsigned rx_buffers;
     struct vif_frontend features;    /* only the feature flags are used */
 };
 
@@ -77,6 +79,12 @@ int nf_send(struct nf *, const uint8_t *frame, uint32_t len, const struct nf_off
 void nf_flush(struct nf *);
 const struct nf_stats *nf_get_stats(const struct nf *);
 
+/* Benchmark helpers: the sender promises every nf_send() carries the same
+ * frame (pages already holding the right chunk are not rewritten); the
+ * receiver may skip copying frames out of its buffers (no callback data). */
+void nf_set_tx_same_frame(struct nf *, bool);
+void nf_set_rx_copy(struct nf *, bool);
+
 /* ---- misbehaving ---- */
 
 /* One raw TX slot, exactly as the hostile guest wants it. */
@@ -87,12 +95,13 @@ struct nf_raw_slot {
     bool extra;                      /* an extra-info slot: type/size below */
     uint8_t extra_type, extra_flags, gso_type;
     uint16_t gso_size;
+    uint8_t mcast[6];                /* MCAST_ADD / MCAST_DEL extras */
 };
 /* Put raw slots on the TX ring (data slots get a page with `fill` bytes). */
 int nf_send_raw(struct nf *, const struct nf_raw_slot *, unsigned n, const uint8_t *fill,
                 uint32_t fill_len);
-/* Write req_prod directly (e.g. far past the ring size). */
-void nf_set_tx_req_prod(struct nf *, uint32_t);
+/* Publish req_prod `delta` past the requests really written. */
+void nf_jump_tx_req_prod(struct nf *, uint32_t delta);
 /* Keep at most `n` RX buffers posted (NF_RX_BUFS: normal; 0: none). */
 void nf_set_rx_posting(struct nf *, unsigned n);
 /* Kick the backend's TX (and RX) channel unconditionally. */

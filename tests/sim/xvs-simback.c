@@ -7,6 +7,7 @@
  *               [--bridge NAME] [--bounce] [--wait SEC] [--duration SEC]
  *               [--rate D:BYTES,USECS] [--rx-stall-ms N] [--rx-drain-ms N]
  *               [--tick-ms N] [--rxq-bytes N] [--log-level LEVEL]
+ *               [--uplink IFNAME] [--hostport NAME]
  *
  * It runs until SIGINT/SIGTERM (or --duration), then prints one JSON object:
  * every port's stats and vif description. */
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -27,6 +29,8 @@
 #include "netback/netback.h"
 #include "netback/vif.h"
 #include "netback/xenif.h"
+#include "ports/hostport.h"
+#include "ports/uplink.h"
 #include "switch/bridge.h"
 #include "tests/sim/simfront.h"
 
@@ -68,9 +72,11 @@ int main(int argc, char **argv)
         { "dir", 1, 0, 'D' }, { "vif", 1, 0, 'v' }, { "bridge", 1, 0, 'b' },
         { "bounce", 0, 0, 'B' }, { "wait", 1, 0, 'w' }, { "duration", 1, 0, 't' },
         { "rate", 1, 0, 'r' }, { "rx-stall-ms", 1, 0, 'S' }, { "rx-drain-ms", 1, 0, 'R' },
-        { "tick-ms", 1, 0, 'k' }, { "rxq-bytes", 1, 0, 'q' }, { "log-level", 1, 0, 'l' }, { 0 },
+        { "tick-ms", 1, 0, 'k' }, { "rxq-bytes", 1, 0, 'q' },
+        { "uplink", 1, 0, 'U' }, { "hostport", 1, 0, 'H' }, { "log-level", 1, 0, 'l' }, { 0 },
     };
     const char *dir = NULL, *brname = "simbr0", *vifs[SIMBACK_VIFS_MAX];
+    const char *uplink = NULL, *hostport = NULL;
     struct rate rates[SIMBACK_VIFS_MAX];
     unsigned nvifs = 0, nrates = 0;
     double wait_s = 10, duration = 0;
@@ -99,6 +105,8 @@ int main(int argc, char **argv)
         case 'R': cfg.rx_drain_ms = (uint32_t)atoi(optarg); break;
         case 'k': cfg.tick_ms = (uint32_t)atoi(optarg); break;
         case 'q': cfg.rxq_max_bytes = (uint32_t)strtoul(optarg, NULL, 10); break;
+        case 'U': uplink = optarg; break;
+        case 'H': hostport = optarg; break;
         case 'l': xlog_level_from_name(optarg, &level); break;
         default:
             fprintf(stderr, "usage: xvs-simback --dir DIR --vif INFO... [options]\n");
@@ -120,6 +128,23 @@ int main(int argc, char **argv)
     struct bridge *br = bridge_create(brname, &bc, NULL, NULL);
     if (!nb || !br) {
         fprintf(stderr, "xvs-simback: %s\n", nb ? "bridge" : err);
+        return 1;
+    }
+
+    struct port *extra[2] = { NULL, NULL };
+    int pe = 0;
+    if (uplink)
+        pe = uplink_create(loop, uplink, &extra[0], err, sizeof err);
+    if (!pe && hostport) {
+        struct hostport_options ho = { 0 };
+        pe = hostport_create(loop, hostport, &ho, &extra[1], err, sizeof err);
+    }
+    for (int i = 0; !pe && i < 2; i++)
+        if (extra[i] && (pe = bridge_add_port(br, extra[i])))
+            snprintf(err, sizeof err, "bridge %s: add %s: %s", brname, extra[i]->name,
+                     strerror(-pe));
+    if (pe) {
+        fprintf(stderr, "xvs-simback: %s\n", err);
         return 1;
     }
 
@@ -172,6 +197,11 @@ int main(int argc, char **argv)
     for (unsigned i = 0; (p = bridge_port_at(br, i)); i++)
         json_array_append_new(ports, port_json(p));
     json_object_set_new(out, "ports", ports);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    json_object_set_new(out, "cpu_us", json_integer(
+        (json_int_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000
+        + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
     char *txt = json_dumps(out, JSON_COMPACT);
     printf("%s\n", txt);
     free(txt);

@@ -53,11 +53,17 @@ static void usage(void)
 "         [--split] [--no-sg] [--no-gso] [--no-csum-offload] [--no-ipv6-csum]\n"
 "         [--no-rx-notify] [--mcast-control] [--mac MAC] [--duration SEC]\n"
 "         [--idle SEC: exit SEC after the last frame received]\n"
+"         [--from MAC: count (and hand to the TAP) only frames from MAC]\n"
+"         [--rx-buffers N: keep at most N receive buffers posted (256)]\n"
+"         [--mcast-join MAC: ask the backend's filter for MAC (with --mcast-control)]\n"
+"         [--delay SEC: generate / misbehave SEC after the backend attached]\n"
+"         [--bench: no per-frame copies in the guest (same frame sent, frames\n"
+"          not copied out of receive buffers unless needed)]\n"
 "         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] [--csum]\n"
 "          | --count N]\n"
 "         [--evil MODE] [--verify]\n"
 "evil modes: prod-jump, slots:N, bad-offset, first-smaller, bad-gref, revoked-mid,\n"
-"            storm:N, no-rx, one-slot, tiny-head, random-mac, gso-zero\n");
+"            storm:N, no-rx, rx-pause:MS, one-slot, tiny-head, random-mac, gso-zero\n");
 }
 
 struct app {
@@ -69,6 +75,10 @@ struct app {
     uint8_t dst[6], mac[6];
     uint32_t size;
     bool gso, random_mac, verify, csum;
+    double rx_resume_at;
+    bool from_set;
+    uint8_t from[6];                    /* sink: count only frames from it */
+    uint64_t rx_other;
     uint64_t csum_ok, csum_partial;
     uint64_t verify_errors;
 };
@@ -135,16 +145,25 @@ static void to_tap(void *ctx, const uint8_t *frame, uint32_t len, const struct n
     struct virtio_net_hdr h = { 0 };
     struct netif_csum c;
 
+    if (a->from_set && (len < 12 || memcmp(frame + 6, a->from, 6))) {
+        a->rx_other++;
+        return;
+    }
     a->sink_frames++;
     a->sink_bytes += len;
-    if (a->verify)
+    bool tcp = len >= PATTERN_AT && frame[23] == 6;
+    if (a->verify) {
+        /* a TCP segment of a generated GSO frame starts `seq` bytes in */
+        uint32_t seq = tcp ? (uint32_t)frame[38] << 24 | (uint32_t)frame[39] << 16
+                             | (uint32_t)frame[40] << 8 | frame[41] : 0;
         for (uint32_t i = PATTERN_AT; i < len; i++)
-            if (frame[i] != pattern(i)) {
+            if (frame[i] != pattern(i + seq)) {
                 a->verify_errors++;
                 break;
             }
-    if (a->verify && len >= 42 && frame[23] == 17 && !o->csum_blank) {
-        /* a complete UDP checksum must sum to 0xffff */
+    }
+    if (a->verify && len >= 42 && (frame[23] == 17 || tcp) && !o->csum_blank) {
+        /* a complete UDP / TCP checksum must sum to 0xffff */
         uint16_t l4 = (uint16_t)(len - 34);
         if (fold(sum16(frame + 34, l4, pseudo4(frame + 14, l4))) == 0xffff)
             a->csum_ok++;
@@ -288,7 +307,7 @@ static int evil(struct app *a, const char *mode)
     memset(s, 0, sizeof s);
 
     if (!strcmp(mode, "prod-jump")) {
-        nf_set_tx_req_prod(nf, nf_tx_outstanding(nf) + 1000);
+        nf_jump_tx_req_prod(nf, 1000);
         nf_kick(nf);
         return 0;
     } else if (!strncmp(mode, "slots:", 6)) {
@@ -337,6 +356,10 @@ static int evil(struct app *a, const char *mode)
     } else if (!strcmp(mode, "no-rx")) {
         nf_set_rx_posting(nf, 0);
         return 0;
+    } else if (!strncmp(mode, "rx-pause:", 9)) {
+        nf_set_rx_posting(nf, 0);
+        a->rx_resume_at = now_s() + atof(mode + 9) / 1000;
+        return 0;
     } else if (!strcmp(mode, "one-slot")) {
         nf_set_rx_posting(nf, 1);
         return 0;
@@ -374,13 +397,16 @@ int main(int argc, char **argv)
         { "mcast-control", 0, 0, 'M' }, { "mac", 1, 0, 'm' }, { "duration", 1, 0, 't' },
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
-        { "idle", 1, 0, 'I' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
+        { "idle", 1, 0, 'I' }, { "mcast-join", 1, 0, 'J' }, { "delay", 1, 0, 'y' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
     struct app a = { .tap = -1, .size = 64 };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
-    double duration = 0, idle = 0;
+    double duration = 0, idle = 0, delay = 0, attached_at = 0;
+    uint8_t join[6];
+    bool have_join = false;
+    bool bench = false;
     bool gen = false, have_mac = false;
     int c;
 
@@ -401,6 +427,11 @@ int main(int argc, char **argv)
         case 'm': if (parse_mac(optarg, a.mac)) { usage(); return 2; } have_mac = true; break;
         case 't': duration = atof(optarg); break;
         case 'I': idle = atof(optarg); break;
+        case 'J': if (parse_mac(optarg, join)) { usage(); return 2; } have_join = true; break;
+        case 'y': delay = atof(optarg); break;
+        case 'b': bench = true; break;
+        case 'P': o.rx_limit = true; o.rx_buffers = (unsigned)atoi(optarg); break;
+        case 'F': if (parse_mac(optarg, a.from)) { usage(); return 2; } a.from_set = true; break;
         case 'T': tap = optarg; break;
         case 'g': gen = true; break;
         case 'a': if (parse_mac(optarg, a.dst)) { usage(); return 2; } break;
@@ -437,6 +468,11 @@ int main(int argc, char **argv)
         memcpy(a.mac, m, 6);
     }
     nf_set_mac(a.nf, a.mac);
+    if (bench) {
+        /* the guests must not be the bottleneck: no per-frame memcpy */
+        nf_set_tx_same_frame(a.nf, !a.random_mac);
+        nf_set_rx_copy(a.nf, a.verify || tap);
+    }
     nf_set_rx_cb(a.nf, to_tap, &a);
     if (tap && (a.tap = tap_open(tap, a.mac)) < 0) {
         fprintf(stderr, "xvs-simfront: tap %s: %s\n", tap, strerror(-a.tap));
@@ -460,10 +496,29 @@ int main(int argc, char **argv)
         nf_poll(a.nf);
         /* Misbehave and generate once the backend has attached. */
         bool attached = nf_backend_attached(a.nf);
+        if (attached && !attached_at) {
+            attached_at = now_s();
+            if (have_join) {
+                /* a filter update: a dummy request + MCAST_ADD extra */
+                struct nf_raw_slot j[2] = {
+                    { .flags = NETTXF_extra_info, .size = 0 },
+                    { .extra = true, .extra_type = XEN_NETIF_EXTRA_TYPE_MCAST_ADD },
+                };
+                memcpy(j[1].mcast, join, 6);
+                nf_send_raw(a.nf, j, 2, NULL, 0);
+                nf_flush(a.nf);
+            }
+        }
+        if (attached && now_s() < attached_at + delay)
+            attached = false;
         if (!evil_done && attached) {
             if (evil(&a, evil_mode))
                 fprintf(stderr, "xvs-simfront: unknown --evil %s\n", evil_mode);
             evil_done = true;
+        }
+        if (a.rx_resume_at && now_s() >= a.rx_resume_at) {
+            a.rx_resume_at = 0;
+            nf_set_rx_posting(a.nf, NF_RX_BUFS);
         }
         if (npf == 2 && (pf[1].revents & POLLIN))
             from_tap(&a);
@@ -488,13 +543,13 @@ int main(int argc, char **argv)
     printf("{\"domid\":%u,\"tx_frames\":%llu,\"tx_bytes\":%llu,\"tx_errors\":%llu,"
            "\"rx_frames\":%llu,\"rx_bytes\":%llu,\"rx_errors\":%llu,\"events\":%llu,"
            "\"kicks\":%llu,\"verify_errors\":%llu,\"csum_ok\":%llu,\"csum_partial\":%llu,"
-           "\"seconds\":%.6f}\n", o.domid,
+           "\"rx_other\":%llu,\"seconds\":%.6f}\n", o.domid,
            (unsigned long long)s->tx_frames, (unsigned long long)s->tx_bytes,
-           (unsigned long long)s->tx_errors, (unsigned long long)s->rx_frames,
+           (unsigned long long)s->tx_errors, (unsigned long long)a.sink_frames,
            (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_errors,
            (unsigned long long)s->events, (unsigned long long)s->kicks_sent,
            (unsigned long long)a.verify_errors, (unsigned long long)a.csum_ok,
-           (unsigned long long)a.csum_partial, span);
+           (unsigned long long)a.csum_partial, (unsigned long long)a.rx_other, span);
     fflush(stdout);
     unlink(info);
     if (a.tap >= 0)
