@@ -11,18 +11,21 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
 #define CONF_PORT_SECTIONS_MAX (CONF_PORTS_MAX - 2 * CONF_BRIDGES_MAX)
 #define WHY_MAX 512
 
-enum sec_kind { SEC_NONE, SEC_BAD, SEC_GLOBAL, SEC_BRIDGE, SEC_PORT };
+enum sec_kind { SEC_NONE, SEC_BAD, SEC_GLOBAL, SEC_XEN, SEC_BRIDGE, SEC_PORT };
 
 struct bridge_extra {           /* parse-time facts about one [bridge] */
     bool ageing_set, fdb_max_set;
@@ -54,7 +57,7 @@ struct parse {
     char label[64];             /* "bridge xenbr0", for messages */
     size_t idx;                 /* of the current bridge / port */
     unsigned key_lines[KEYS_MAX];
-    unsigned global_line;
+    unsigned global_line, xen_line;
 
     struct error *errors;
     size_t n_errors;
@@ -134,6 +137,36 @@ static int g_ageing(struct parse *p, const char *v, char *why, size_t n)
 static int g_fdb_max(struct parse *p, const char *v, char *why, size_t n)
 {
     return conf_parse_fdb_max(v, &p->conf->fdb_max, why, n);
+}
+
+static int x_xenif(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_xenif(v, &p->conf->xen, why, n);
+}
+
+static int x_rxq_bytes(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_rxq_bytes(v, &p->conf->xen.rxq_bytes, why, n);
+}
+
+static int x_tx_budget(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_tx_budget(v, &p->conf->xen.tx_budget, why, n);
+}
+
+static int x_rx_stall(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_timeout(v, &p->conf->xen.rx_stall_s, why, n);
+}
+
+static int x_rx_drain(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_timeout(v, &p->conf->xen.rx_drain_s, why, n);
+}
+
+static int x_bounce(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_yes_no(v, &p->conf->xen.bounce, why, n);
 }
 
 static int b_uplink(struct parse *p, const char *v, char *why, size_t n)
@@ -221,6 +254,11 @@ static const struct key global_keys[] = {
     { "log-level", g_log_level }, { "control-socket", g_control_socket },
     { "ageing", g_ageing }, { "fdb-max", g_fdb_max }, { NULL, NULL },
 };
+static const struct key xen_keys[] = {
+    { "xenif", x_xenif }, { "rx-queue-bytes", x_rxq_bytes }, { "tx-budget", x_tx_budget },
+    { "rx-stall-timeout", x_rx_stall }, { "rx-drain-timeout", x_rx_drain },
+    { "bounce", x_bounce }, { NULL, NULL },
+};
 static const struct key bridge_keys[] = {
     { "uplink", b_uplink }, { "host-port", b_host_port },
     { "take-over-addresses", b_take_over }, { "ageing", b_ageing },
@@ -233,7 +271,8 @@ static const struct key port_keys[] = {
 
 static const struct key *section_keys(enum sec_kind k)
 {
-    return k == SEC_GLOBAL ? global_keys : k == SEC_BRIDGE ? bridge_keys : port_keys;
+    return k == SEC_GLOBAL ? global_keys : k == SEC_XEN ? xen_keys
+         : k == SEC_BRIDGE ? bridge_keys : port_keys;
 }
 
 static int conf_handler(void *p_, const char *section, const char *name,
@@ -339,6 +378,17 @@ static void open_global(struct parse *p)
     p->sec = SEC_GLOBAL;
 }
 
+static void open_xen(struct parse *p)
+{
+    if (p->xen_line) {
+        perr(p, p->lineno, "[xen]: duplicate section (first on line %u)", p->xen_line);
+        p->sec = SEC_BAD;
+        return;
+    }
+    p->xen_line = p->lineno;
+    p->sec = SEC_XEN;
+}
+
 static void open_bridge(struct parse *p, const char *name)
 {
     char why[WHY_MAX];
@@ -425,13 +475,15 @@ static bool open_section(struct parse *p, char *line)
 
     if (n == 1 && !strcmp(words[0], "global"))
         open_global(p);
+    else if (n == 1 && !strcmp(words[0], "xen"))
+        open_xen(p);
     else if (n == 2 && !strcmp(words[0], "bridge"))
         open_bridge(p, words[1]);
     else if (n == 3 && !strcmp(words[0], "port"))
         open_port(p, words[1], words[2]);
     else
         perr(p, p->lineno, "[%s]: unknown section (expected [global], "
-             "[bridge NAME] or [port BRIDGE IFNAME])", p->label);
+             "[xen], [bridge NAME] or [port BRIDGE IFNAME])", p->label);
     return true;
 }
 
@@ -616,6 +668,7 @@ struct conf *conf_default(void)
     strcpy(c->control_socket, CONF_DEFAULT_CONTROL_SOCKET);
     c->ageing_s = FDB_DEFAULT_AGEING_S;
     c->fdb_max = FDB_DEFAULT_MAX;
+    conf_xen_default(&c->xen);
     return c;
 }
 
@@ -668,16 +721,40 @@ struct conf *conf_parse_string(const char *text, const char *source,
     return p.conf;
 }
 
+/* Opens path for reading if it is a regular file.  O_NONBLOCK: opening a
+ * FIFO would otherwise wait for a writer, and the whole daemon with it. */
+static FILE *open_regular(const char *path, const char **why)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    FILE *f;
+
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        *why = "not a regular file";
+        close(fd);
+        return NULL;
+    }
+    if (!(f = fdopen(fd, "r"))) {
+        *why = strerror(errno);
+        close(fd);
+    }
+    return f;
+}
+
 struct conf *conf_parse_file(const char *path, struct conf_errors *errs)
 {
-    FILE *f = fopen(path, "r");
     char *buf = NULL;
     size_t len = 0;
     const char *why = NULL;
     struct conf *c = NULL;
+    FILE *f = open_regular(path, &why);
 
     if (!f) {
-        why = strerror(errno);
+        /* why says it */
     } else {
         buf = malloc(CONF_FILE_MAX + 1);
         if (!buf)

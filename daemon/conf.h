@@ -40,6 +40,38 @@
  *                               0 makes a bridge a hub (learns nothing).
  *   fdb-max = N                 default 65536, 1..4194304; default for bridges.
  *
+ * [xen]                         (optional) the guest backend (netback)
+ *   xenif = KIND                default auto.  How xvsd reaches the hypervisor:
+ *                               xen    /dev/xen/gntdev and /dev/xen/evtchn
+ *                                      (libxengnttab, libxenevtchn); failing
+ *                                      to open them stops xvsd's start.
+ *                               auto   xen if both devices exist, else none
+ *                                      (the choice is logged).
+ *                               none   no guest backend: bridges only.
+ *                               sim:DIR  the simulated hypervisor of the
+ *                                      tests, sockets in DIR (absolute, at
+ *                                      most 93 bytes).
+ *   rx-queue-bytes = N          default 1048576, 65536..268435456: bound of
+ *                               the frames waiting for one guest's receive
+ *                               buffers; beyond it frames are dropped
+ *                               (counted as queue_full).
+ *   tx-budget = N               default 256, 1..4096: frames taken from one
+ *                               guest per event loop turn, so a busy guest
+ *                               cannot starve the others.
+ *   rx-stall-timeout = SECONDS  default 60, 1..3600: a guest that posts no
+ *                               receive buffers this long loses its carrier
+ *                               (until it posts again).  Linux netback's
+ *                               rx_stall_timeout_msecs.
+ *   rx-drain-timeout = SECONDS  default 10, 1..3600: a frame waiting longer
+ *                               for receive buffers is dropped.  Linux
+ *                               netback's rx_drain_timeout_msecs.
+ *   bounce = BOOL               default no.  yes copies every frame between
+ *                               guests through a dom0 buffer instead of one
+ *                               grant copy from guest to guest: for
+ *                               benchmarks only (it is slower).
+ *   Every [xen] key takes effect at the next start of xvsd (a reload logs
+ *   that it changed and keeps the running value).
+ *
  * [bridge NAME]                 one per bridge.  NAME: 1..15 characters from
  *                               A-Z a-z 0-9 _ -, starting with a letter or
  *                               digit (no '.': "xenbr0.10" means VLAN 10 of
@@ -102,6 +134,30 @@
 
 #define CONF_DEFAULT_CONTROL_SOCKET "/run/xvs/xvsd.sock"
 
+/* [xen] bounds; defaults are netback's (netback/netback.h). */
+#define CONF_SIM_DIR_MAX (CONF_PATH_MAX - 15)   /* + "/dom65535.sock" + NUL */
+#define CONF_RXQ_BYTES_MIN 65536u               /* one frame of 64 KiB fits */
+#define CONF_RXQ_BYTES_MAX (256u << 20)
+#define CONF_TX_BUDGET_MAX 4096u
+#define CONF_TIMEOUT_S_MAX 3600u                /* rx-stall / rx-drain */
+
+enum conf_xenif {
+    CONF_XENIF_AUTO,                   /* xen if /dev/xen/{gntdev,evtchn} exist */
+    CONF_XENIF_XEN,
+    CONF_XENIF_SIM,                    /* sim_dir */
+    CONF_XENIF_NONE,
+};
+
+struct conf_xen {
+    enum conf_xenif xenif;
+    char sim_dir[CONF_SIM_DIR_MAX + 1];
+    uint32_t rxq_bytes;
+    uint32_t tx_budget;
+    uint32_t rx_stall_s;
+    uint32_t rx_drain_s;
+    bool bounce;
+};
+
 enum conf_port_role {
     CONF_PORT_EXTRA,                   /* [port] of its own netdev */
     CONF_PORT_UPLINK,                  /* the bridge's uplink */
@@ -137,6 +193,7 @@ struct conf {
     char control_socket[CONF_PATH_MAX];
     uint32_t ageing_s;
     uint32_t fdb_max;
+    struct conf_xen xen;
     struct conf_bridge *bridges;
     size_t n_bridges;
     struct conf_port *ports;           /* every port of every bridge that has
@@ -184,6 +241,16 @@ int conf_parse_mtu(const char *, unsigned *, char *why, size_t);
 int conf_parse_vlan(const char *, uint16_t *, char *why, size_t);
 int conf_parse_trunk(const char *, uint64_t bitmap[VLAN_BITMAP_WORDS], char *why, size_t);
 int conf_parse_yes_no(const char *, bool *, char *why, size_t);
+/* [xen] values: xenif KIND fills xen->xenif and xen->sim_dir; the numbers
+ * take their bounds above. */
+int conf_parse_xenif(const char *, struct conf_xen *, char *why, size_t);
+int conf_parse_rxq_bytes(const char *, uint32_t *, char *why, size_t);
+int conf_parse_tx_budget(const char *, uint32_t *, char *why, size_t);
+int conf_parse_timeout(const char *, uint32_t *, char *why, size_t);
+void conf_xen_default(struct conf_xen *);
+/* "auto", "xen", "none" or "sim:DIR". */
+const char *conf_xenif_format(const struct conf_xen *, char *buf, size_t);
+
 /* log-level SPEC (see above) applied on top of levels[]. */
 int conf_parse_log_levels(const char *spec, enum xlog_level levels[XLOG_N_MODULES],
                           char *why, size_t);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "netback/netback.h"
 
 int conf_check_bridge_name(const char *s, char *why, size_t n)
 {
@@ -217,4 +218,77 @@ void conf_port_init(struct conf_port *q, const char *bridge, const char *name,
     } else {
         q->vlan_mode = PORT_VLAN_ACCESS;
     }
+}
+
+/* ---- [xen] ---- */
+
+void conf_xen_default(struct conf_xen *x)
+{
+    memset(x, 0, sizeof *x);
+    x->xenif = CONF_XENIF_AUTO;
+    x->rxq_bytes = NETBACK_RXQ_MAX_BYTES;
+    x->tx_budget = NETBACK_TX_BUDGET;
+    x->rx_stall_s = NETBACK_RX_STALL_MS / 1000;
+    x->rx_drain_s = NETBACK_RX_DRAIN_MS / 1000;
+}
+
+int conf_parse_xenif(const char *v, struct conf_xen *x, char *why, size_t n)
+{
+    static const struct { const char *name; enum conf_xenif kind; } kinds[] = {
+        { "auto", CONF_XENIF_AUTO }, { "xen", CONF_XENIF_XEN }, { "none", CONF_XENIF_NONE },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+        if (!strcmp(v, kinds[i].name)) {
+            x->xenif = kinds[i].kind;
+            x->sim_dir[0] = '\0';
+            return 0;
+        }
+    if (!strncmp(v, "sim:", 4) && v[4] == '/' && strlen(v + 4) <= CONF_SIM_DIR_MAX) {
+        x->xenif = CONF_XENIF_SIM;
+        strcpy(x->sim_dir, v + 4);
+        return 0;
+    }
+    snprintf(why, n, "'%s' is not auto, xen, none or sim:DIR (DIR an absolute path "
+             "of at most %d bytes)", v, CONF_SIM_DIR_MAX);
+    return -EINVAL;
+}
+
+const char *conf_xenif_format(const struct conf_xen *x, char *buf, size_t n)
+{
+    static const char *const names[] = { "auto", "xen", "sim", "none" };
+
+    if (x->xenif == CONF_XENIF_SIM)
+        snprintf(buf, n, "sim:%s", x->sim_dir);
+    else
+        snprintf(buf, n, "%s", names[x->xenif]);
+    return buf;
+}
+
+int conf_parse_rxq_bytes(const char *v, uint32_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, CONF_RXQ_BYTES_MIN, CONF_RXQ_BYTES_MAX, "a number of bytes", &x,
+                  why, n);
+    if (!err)
+        *out = (uint32_t)x;
+    return err;
+}
+
+int conf_parse_tx_budget(const char *v, uint32_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, 1, CONF_TX_BUDGET_MAX, "a number of frames", &x, why, n);
+    if (!err)
+        *out = (uint32_t)x;
+    return err;
+}
+
+int conf_parse_timeout(const char *v, uint32_t *out, char *why, size_t n)
+{
+    unsigned long long x;
+    int err = num(v, 1, CONF_TIMEOUT_S_MAX, "a number of seconds", &x, why, n);
+    if (!err)
+        *out = (uint32_t)x;
+    return err;
 }

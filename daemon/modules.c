@@ -3,14 +3,21 @@
 
 #include <stdio.h>
 
+#include "daemon/xvsd_netback.h"
 #include "lib/log.h"
 
-/* netback and xenstore: add { "name", start, stop } here, in start order. */
+/* In start order.  xenstore goes after netback: it makes its vifs with
+ * xvsd_netback(), and stops (freeing them) before the netback does. */
 static const struct xvsd_module modules[] = {
+    { "netback", xvsd_netback_start, xvsd_netback_stop },
     { NULL, NULL, NULL },
 };
 
 static size_t n_started;
+static const struct conf *the_conf;
+
+void modules_set_conf(const struct conf *c) { the_conf = c; }
+const struct conf *modules_conf(void) { return the_conf; }
 
 int modules_start(struct evloop *loop, char *err, size_t errlen)
 {

@@ -6,12 +6,16 @@
  * reverse order at shutdown, before the bridges are removed (so vifs leave
  * their bridges first).  A module that has nothing to do on this host (no
  * Xen) logs that and returns 0; a non-zero return stops xvsd's start.
- * A module adds control commands with ctl_register_command() from start. */
+ * A module adds control commands with ctl_register_command() from start.
+ *
+ * The configuration xvsd runs with is modules_conf(): read it in start (the
+ * pointer changes at every reload, so do not keep it). */
 #ifndef XVS_MODULES_H
 #define XVS_MODULES_H 1
 
 #include <stddef.h>
 
+struct conf;
 struct evloop;
 
 struct xvsd_module {
@@ -19,6 +23,11 @@ struct xvsd_module {
     int (*start)(struct evloop *, char *err, size_t errlen);
     void (*stop)(void);
 };
+
+/* xvsd sets the configuration before modules_start() and after each
+ * successful reload. */
+void modules_set_conf(const struct conf *);
+const struct conf *modules_conf(void);
 
 /* Returns 0, or the failing module's error (message in err). */
 int modules_start(struct evloop *, char *err, size_t errlen);

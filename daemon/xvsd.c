@@ -184,6 +184,14 @@ static void notify_status(const char *state, const char *extra)
                extra ? extra : "");
 }
 
+static bool xen_equal(const struct conf_xen *a, const struct conf_xen *b)
+{
+    return a->xenif == b->xenif && !strcmp(a->sim_dir, b->sim_dir)
+        && a->rxq_bytes == b->rxq_bytes && a->tx_budget == b->tx_budget
+        && a->rx_stall_s == b->rx_stall_s && a->rx_drain_s == b->rx_drain_s
+        && a->bounce == b->bounce;
+}
+
 static void reload(void)
 {
     struct timespec ts;
@@ -207,7 +215,10 @@ static void reload(void)
     if (!opt.control && strcmp(c->control_socket, cur->control_socket))
         xlog(XLOG_MOD_MAIN, XLOG_WARN, "control-socket changed to %s: takes effect "
              "at the next start", c->control_socket);
+    if (!xen_equal(&c->xen, &cur->xen))
+        xlog(XLOG_MOD_MAIN, XLOG_WARN, "[xen] changed: takes effect at the next start");
     ctl_commands_set_defaults(c->ageing_s, c->fdb_max);
+    modules_set_conf(c);
     conf_free(cur);
     cur = c;
     xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "reload done%s",
@@ -296,7 +307,8 @@ int main(int argc, char *argv[])
     }
 
     loop = evloop_create();
-    if (!loop || setup_signals() < 0) {
+    int sigfd = loop ? setup_signals() : -1;
+    if (sigfd < 0) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "cannot set up the event loop or signals: %s",
              strerror(errno));
         return 1;
@@ -315,6 +327,7 @@ int main(int argc, char *argv[])
     ctl_commands_set_defaults(cur->ageing_s, cur->fdb_max);
     int failures = apply_conf(NULL, cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
+    modules_set_conf(cur);
     if (modules_start(loop, err, sizeof err)) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
         modules_stop();
@@ -343,6 +356,7 @@ int main(int argc, char *argv[])
     brmgr_destroy_all();
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "stopped");
     evloop_destroy(loop);
+    close(sigfd);
     conf_free(cur);
     return 0;
 }

@@ -47,6 +47,11 @@ void vif_frontend_linux_defaults(struct vif_frontend *fe)
 
 struct port *vif_port(struct vif *v) { return &v->port; }
 
+void vif_set_mcast_control(struct vif *v, bool on)
+{
+    v->fe.mcast_control = on;
+}
+
 struct vif *vif_from_port(struct port *p)
 {
     return p && p->ops == &vif_port_ops ? (struct vif *)p : NULL;
@@ -55,6 +60,17 @@ struct vif *vif_from_port(struct port *p)
 enum vif_state vif_state(const struct vif *v) { return v->state; }
 const char *vif_fatal_reason(const struct vif *v) { return v->fatal_reason; }
 const struct vif_stats *vif_get_stats(const struct vif *v) { return &v->stats; }
+uint16_t vif_domid(const struct vif *v) { return v->domid; }
+uint32_t vif_devid(const struct vif *v) { return v->devid; }
+const struct vif_frontend *vif_get_frontend(const struct vif *v) { return &v->fe; }
+unsigned vif_n_queues(const struct vif *v) { return v->nqueues; }
+bool vif_carrier_stalled(const struct vif *v) { return v->stalled; }
+
+void vif_get_rate(const struct vif *v, uint64_t *bytes, uint64_t *usecs)
+{
+    *bytes = v->credit_bytes;
+    *usecs = v->credit_usec;
+}
 
 /* ---- timers ---- */
 
@@ -360,7 +376,7 @@ static void vif_port_describe(const struct port *p, json_t *o)
     json_t *c = json_object();
 #define C(name) json_object_set_new(c, #name, json_integer((json_int_t)s->name))
     C(tx_frames); C(tx_bytes); C(tx_copy_errors); C(tx_csum_bad); C(tx_rate_waits);
-    C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors); C(rx_csum_fixups);
+    C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors); C(rx_csum_fixups); C(rx_gso_segmented);
     C(rx_queued); C(rx_queue_drops); C(rx_expired); C(rx_mcast_filtered); C(rx_stalls);
     C(fatal); C(events);
 #undef C

@@ -16,6 +16,16 @@ tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h
 tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 
+# The netback module and the vif commands over the sim hypervisor, with
+# in-process sim guests.
+check_PROGRAMS += tests/unit/test-ctl-vif
+TESTS += tests/unit/test-ctl-vif
+tests_unit_test_ctl_vif_SOURCES = tests/unit/test-ctl-vif.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
+	tests/sim/simfront.c tests/sim/simfront.h
+tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a $(NETBACK_LIBS) $(INIH_LIBS) \
+	$(CUNIT_LIBS)
+
 # A real xvsd in its own network namespace, driven through its socket.
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh

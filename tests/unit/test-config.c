@@ -271,13 +271,13 @@ static void test_bad_structure(void)
                  "xvs.conf:3: [bridge b] ageing: given twice (first on line 2)");
     expect_error("[switch s]\n",
                  "xvs.conf:1: [switch s]: unknown section (expected [global], "
-                 "[bridge NAME] or [port BRIDGE IFNAME])");
+                 "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
     expect_error("[bridge]\n",
                  "xvs.conf:1: [bridge]: unknown section (expected [global], "
-                 "[bridge NAME] or [port BRIDGE IFNAME])");
+                 "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
     expect_error("[bridge a b]\n",
                  "xvs.conf:1: [bridge a b]: unknown section (expected [global], "
-                 "[bridge NAME] or [port BRIDGE IFNAME])");
+                 "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
     expect_error("[global]\n[global]\n",
                  "xvs.conf:2: [global]: duplicate section (first on line 1)");
     expect_error("[bridge b]\n\n[bridge b]\n",
@@ -293,7 +293,7 @@ static void test_bad_structure(void)
     /* keys of an invalid section are not reported again */
     expect_error("[bogus]\nageing = x\n",
                  "xvs.conf:1: [bogus]: unknown section (expected [global], "
-                 "[bridge NAME] or [port BRIDGE IFNAME])");
+                 "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
 }
 
 static void test_bad_names(void)
@@ -509,6 +509,124 @@ static void test_helpers(void)
     CU_ASSERT_NOT_EQUAL(conf_check_ifname(".", why, sizeof why), 0);
 }
 
+/* [xen]: defaults, every key, and every bad value. */
+static void test_xen(void)
+{
+    struct conf_errors errs;
+    struct conf *c = parse("", &errs);
+    char buf[128];
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(c->xen.xenif, CONF_XENIF_AUTO);
+    CU_ASSERT_EQUAL(c->xen.rxq_bytes, 1048576);
+    CU_ASSERT_EQUAL(c->xen.tx_budget, 256);
+    CU_ASSERT_EQUAL(c->xen.rx_stall_s, 60);
+    CU_ASSERT_EQUAL(c->xen.rx_drain_s, 10);
+    CU_ASSERT_FALSE(c->xen.bounce);
+    CU_ASSERT_STRING_EQUAL(conf_xenif_format(&c->xen, buf, sizeof buf), "auto");
+    conf_free(c);
+    conf_errors_free(&errs);
+
+    c = parse("[xen]\nxenif = sim:/run/xvs-sim\nrx-queue-bytes = 65536\n"
+              "tx-budget = 4096\nrx-stall-timeout = 1\nrx-drain-timeout = 3600\n"
+              "bounce = yes\n[bridge b]\n", &errs);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(errs.n, 0);
+    CU_ASSERT_EQUAL(c->xen.xenif, CONF_XENIF_SIM);
+    CU_ASSERT_STRING_EQUAL(c->xen.sim_dir, "/run/xvs-sim");
+    CU_ASSERT_STRING_EQUAL(conf_xenif_format(&c->xen, buf, sizeof buf), "sim:/run/xvs-sim");
+    CU_ASSERT_EQUAL(c->xen.rxq_bytes, 65536);
+    CU_ASSERT_EQUAL(c->xen.tx_budget, 4096);
+    CU_ASSERT_EQUAL(c->xen.rx_stall_s, 1);
+    CU_ASSERT_EQUAL(c->xen.rx_drain_s, 3600);
+    CU_ASSERT_TRUE(c->xen.bounce);
+    CU_ASSERT_EQUAL(c->n_bridges, 1);
+    conf_free(c);
+    conf_errors_free(&errs);
+
+    static const struct { const char *v; enum conf_xenif k; } kinds[] = {
+        { "xen", CONF_XENIF_XEN }, { "none", CONF_XENIF_NONE }, { "auto", CONF_XENIF_AUTO },
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "[xen]\nxenif = %s\n", kinds[i].v);
+        c = parse(text, &errs);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_EQUAL(c->xen.xenif, kinds[i].k);
+        CU_ASSERT_STRING_EQUAL(conf_xenif_format(&c->xen, buf, sizeof buf), kinds[i].v);
+        conf_free(c);
+        conf_errors_free(&errs);
+    }
+
+    /* the longest sim directory whose sockets fit in sun_path */
+    char text[256], dir[CONF_SIM_DIR_MAX + 2];
+    memset(dir, 'd', sizeof dir);
+    dir[0] = '/';
+    dir[CONF_SIM_DIR_MAX] = '\0';
+    snprintf(text, sizeof text, "[xen]\nxenif = sim:%s\n", dir);
+    c = parse(text, &errs);
+    CU_ASSERT_PTR_NOT_NULL(c);
+    conf_free(c);
+    conf_errors_free(&errs);
+    dir[CONF_SIM_DIR_MAX] = 'd';
+    dir[CONF_SIM_DIR_MAX + 1] = '\0';
+    snprintf(text, sizeof text, "[xen]\nxenif = sim:%s\n", dir);
+    char want[512];
+    snprintf(want, sizeof want, "xvs.conf:2: [xen] xenif: 'sim:%s' is not auto, xen, "
+             "none or sim:DIR (DIR an absolute path of at most 93 bytes)", dir);
+    expect_error(text, want);
+
+    expect_error("[xen]\nxenif = kvm\n",
+                 "xvs.conf:2: [xen] xenif: 'kvm' is not auto, xen, none or sim:DIR "
+                 "(DIR an absolute path of at most 93 bytes)");
+    expect_error("[xen]\nxenif = sim:\n",
+                 "xvs.conf:2: [xen] xenif: 'sim:' is not auto, xen, none or sim:DIR "
+                 "(DIR an absolute path of at most 93 bytes)");
+    expect_error("[xen]\nxenif = sim:run/sim\n",
+                 "xvs.conf:2: [xen] xenif: 'sim:run/sim' is not auto, xen, none or "
+                 "sim:DIR (DIR an absolute path of at most 93 bytes)");
+    expect_error("[xen]\nxenif = Xen\n",
+                 "xvs.conf:2: [xen] xenif: 'Xen' is not auto, xen, none or sim:DIR "
+                 "(DIR an absolute path of at most 93 bytes)");
+    expect_error("[xen]\nrx-queue-bytes = 65535\n",
+                 "xvs.conf:2: [xen] rx-queue-bytes: '65535' is not a number of bytes "
+                 "(65536..268435456)");
+    expect_error("[xen]\nrx-queue-bytes = 268435457\n",
+                 "xvs.conf:2: [xen] rx-queue-bytes: '268435457' is not a number of "
+                 "bytes (65536..268435456)");
+    expect_error("[xen]\nrx-queue-bytes = 1M\n",
+                 "xvs.conf:2: [xen] rx-queue-bytes: '1M' is not a number of bytes "
+                 "(65536..268435456)");
+    expect_error("[xen]\ntx-budget = 0\n",
+                 "xvs.conf:2: [xen] tx-budget: '0' is not a number of frames (1..4096)");
+    expect_error("[xen]\ntx-budget = 4097\n",
+                 "xvs.conf:2: [xen] tx-budget: '4097' is not a number of frames (1..4096)");
+    expect_error("[xen]\nrx-stall-timeout = 0\n",
+                 "xvs.conf:2: [xen] rx-stall-timeout: '0' is not a number of seconds "
+                 "(1..3600)");
+    expect_error("[xen]\nrx-drain-timeout = 3601\n",
+                 "xvs.conf:2: [xen] rx-drain-timeout: '3601' is not a number of "
+                 "seconds (1..3600)");
+    expect_error("[xen]\nbounce = sometimes\n",
+                 "xvs.conf:2: [xen] bounce: 'sometimes' is not yes or no");
+    expect_error("[xen]\nxenif =\n", "xvs.conf:2: [xen] xenif: empty value");
+    expect_error("[xen]\nxenif = xen\nxenif = none\n",
+                 "xvs.conf:3: [xen] xenif: given twice (first on line 2)");
+    expect_error("[xen]\n[bridge b]\n[xen]\n",
+                 "xvs.conf:3: [xen]: duplicate section (first on line 1)");
+    expect_error("[xen]\nageing = 5\n",
+                 "xvs.conf:2: [xen] ageing: unknown key (expected xenif, "
+                 "rx-queue-bytes, tx-budget, rx-stall-timeout, rx-drain-timeout, bounce)");
+    expect_error("[xen x]\n",
+                 "xvs.conf:1: [xen x]: unknown section (expected [global], "
+                 "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
+    /* a bad [xen] does not hide errors elsewhere */
+    c = parse("[xen]\ntx-budget = x\n[bridge b]\nmtu = 1\n", &errs);
+    CU_ASSERT_PTR_NULL(c);
+    CU_ASSERT_EQUAL(errs.n, 2);
+    conf_errors_free(&errs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -528,6 +646,7 @@ int main(void)
     CU_add_test(s, "limits", test_limits);
     CU_add_test(s, "file", test_file);
     CU_add_test(s, "helpers", test_helpers);
+    CU_add_test(s, "[xen] section", test_xen);
 #ifdef XVS_EXAMPLE_CONF
     CU_add_test(s, "example file", test_example);
 #endif
