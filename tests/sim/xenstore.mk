@@ -1,0 +1,16 @@
+# tests/sim/xenstore.mk: the fake xenstored and the xenstore sim tests
+# (owner: xenstore).  Included from xenstore/local.mk.
+
+# The fake xenstored, its control client and the shared test harness.
+check_PROGRAMS += tests/sim/xenstored-fake tests/sim/xenstored-ctl
+tests_sim_xenstored_fake_SOURCES = tests/sim/xenstored-fake.c \
+	tests/sim/xenstored-tree.c tests/sim/xenstored-tree.h
+tests_sim_xenstored_ctl_SOURCES = tests/sim/xenstored-ctl.c
+tests_sim_xenstored_ctl_LDADD = $(XENSTORE_LIBS)
+
+# libxenstore against the fake: every operation the daemon relies on.
+check_PROGRAMS += tests/sim/xenstored-test
+TESTS += tests/sim/xenstored-test
+tests_sim_xenstored_test_SOURCES = tests/sim/xenstored-test.c \
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+tests_sim_xenstored_test_LDADD = $(XENSTORE_LIBS) $(CUNIT_LIBS)
