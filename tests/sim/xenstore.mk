@@ -14,3 +14,11 @@ TESTS += tests/sim/xenstored-test
 tests_sim_xenstored_test_SOURCES = tests/sim/xenstored-test.c \
 	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
 tests_sim_xenstored_test_LDADD = $(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# xenstore/store.c, the daemon's seam, against the fake.
+check_PROGRAMS += tests/sim/xenstored-store-test
+TESTS += tests/sim/xenstored-store-test
+tests_sim_xenstored_store_test_SOURCES = tests/sim/xenstored-store-test.c \
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+tests_sim_xenstored_store_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
+	$(XENSTORE_LIBS) $(CUNIT_LIBS)

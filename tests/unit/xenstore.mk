@@ -1,1 +1,5 @@
-# tests/unit/xenstore.mk
+# tests/unit/xenstore.mk (owner: xenstore): pure unit tests, no xenstored.
+check_PROGRAMS += tests/unit/test-xs-keys
+TESTS += tests/unit/test-xs-keys
+tests_unit_test_xs_keys_SOURCES = tests/unit/test-xs-keys.c
+tests_unit_test_xs_keys_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a $(CUNIT_LIBS)
