@@ -1,4 +1,5 @@
 # tests/: one fragment per owner so branches never edit the same lines.
+include tests/unit/lib.mk
 include tests/unit/switch.mk
 include tests/unit/daemon.mk
 include tests/unit/ports.mk

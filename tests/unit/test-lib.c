@@ -1,0 +1,135 @@
+/* Unit tests for lib/: event loop (timers, fd dispatch, fairness hook) and
+ * log (names, levels, rate limiting). */
+#include <CUnit/Basic.h>
+#include <errno.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "lib/evloop.h"
+#include "lib/log.h"
+
+static int fired, more_calls;
+static struct evloop *loop;
+
+static void stop_cb(void *arg) { evloop_stop(arg); }
+static void count_cb(void *arg) { (void) arg; fired++; }
+
+static void
+test_timer_oneshot_and_periodic(void)
+{
+    loop = evloop_create();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(loop);
+    fired = 0;
+    evloop_timer_add(loop, 5, 5, count_cb, NULL);
+    evloop_timer_add(loop, 60, 0, stop_cb, loop);
+    uint64_t t0 = evloop_now_ms();
+    evloop_run(loop);
+    uint64_t dt = evloop_now_ms() - t0;
+    CU_ASSERT(dt >= 60);
+    CU_ASSERT(fired >= 5 && fired <= 12);
+    evloop_destroy(loop);
+}
+
+static int pipe_r[2], pipe_w_count;
+static void
+read_cb(int fd, uint32_t ev, void *arg)
+{
+    char c;
+    (void) ev;
+    CU_ASSERT_EQUAL(read(fd, &c, 1), 1);
+    pipe_w_count++;
+    /* Deleting the other fd in the same turn must suppress its event. */
+    evloop_del_fd(loop, *(int *) arg);
+}
+
+static void
+test_fd_delete_during_dispatch(void)
+{
+    int a[2], b[2];
+    CU_ASSERT_FATAL(pipe(a) == 0 && pipe(b) == 0);
+    loop = evloop_create();
+    pipe_w_count = 0;
+    CU_ASSERT_EQUAL(evloop_add_fd(loop, a[0], EPOLLIN, read_cb, &b[0]), 0);
+    CU_ASSERT_EQUAL(evloop_add_fd(loop, b[0], EPOLLIN, read_cb, &a[0]), 0);
+    CU_ASSERT_EQUAL(evloop_add_fd(loop, a[0], EPOLLIN, read_cb, &b[0]), -EEXIST);
+    CU_ASSERT_EQUAL(write(a[1], "x", 1), 1);
+    CU_ASSERT_EQUAL(write(b[1], "x", 1), 1);
+    evloop_timer_add(loop, 30, 0, stop_cb, loop);
+    evloop_run(loop);
+    CU_ASSERT_EQUAL(pipe_w_count, 1);   /* the second was deleted by the first */
+    CU_ASSERT_EQUAL(evloop_mod_fd(loop, 1000, EPOLLIN), -ENOENT);
+    evloop_destroy(loop);
+    close(a[0]); close(a[1]); close(b[0]); close(b[1]);
+    (void) pipe_r;
+}
+
+static void
+more_cb(void *arg)
+{
+    more_calls++;
+    if (more_calls < 3)
+        evloop_want_more(loop, more_cb, arg);
+    else
+        evloop_stop(loop);
+}
+
+static void
+test_want_more_runs_once_per_turn(void)
+{
+    loop = evloop_create();
+    more_calls = 0;
+    evloop_want_more(loop, more_cb, NULL);
+    evloop_want_more(loop, more_cb, NULL);  /* deduplicated */
+    evloop_timer_add(loop, 2000, 0, stop_cb, loop);  /* safety */
+    uint64_t t0 = evloop_now_ms();
+    evloop_run(loop);
+    CU_ASSERT_EQUAL(more_calls, 3);
+    CU_ASSERT(evloop_now_ms() - t0 < 1000);  /* did not wait for the safety timer */
+    evloop_destroy(loop);
+}
+
+static void
+test_log_names(void)
+{
+    enum xlog_module m;
+    enum xlog_level l;
+    CU_ASSERT_EQUAL(xlog_module_from_name("fdb", &m), 0);
+    CU_ASSERT_EQUAL(m, XLOG_MOD_FDB);
+    CU_ASSERT_EQUAL(xlog_module_from_name("nosuch", &m), -EINVAL);
+    CU_ASSERT_EQUAL(xlog_level_from_name("debug", &l), 0);
+    CU_ASSERT_EQUAL(l, XLOG_DBG);
+    CU_ASSERT_EQUAL(xlog_level_from_name("loud", &l), -EINVAL);
+    xlog_set_level(XLOG_MOD_FDB, XLOG_WARN);
+    CU_ASSERT_FALSE(xlog_enabled(XLOG_MOD_FDB, XLOG_INFO));
+    CU_ASSERT_TRUE(xlog_enabled(XLOG_MOD_FDB, XLOG_ERR));
+    CU_ASSERT_TRUE(xlog_enabled(XLOG_MOD_MAIN, XLOG_INFO));
+    CU_ASSERT_STRING_EQUAL(xlog_module_name(XLOG_MOD_XENSTORE), "xenstore");
+}
+
+static void
+test_log_ratelimit(void)
+{
+    struct xlog_ratelimit rl = XLOG_RATELIMIT_INIT(1, 3);
+    int passed = 0;
+    for (int i = 0; i < 100; i++)
+        passed += xlog_ratelimit(&rl);
+    CU_ASSERT_EQUAL(passed, 3);
+    CU_ASSERT_EQUAL(rl.suppressed, 97);
+}
+
+int
+main(void)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("lib", NULL, NULL);
+    CU_add_test(s, "timers", test_timer_oneshot_and_periodic);
+    CU_add_test(s, "fd delete during dispatch", test_fd_delete_during_dispatch);
+    CU_add_test(s, "want_more", test_want_more_runs_once_per_turn);
+    CU_add_test(s, "log names", test_log_names);
+    CU_add_test(s, "log ratelimit", test_log_ratelimit);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned fails = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    return fails ? 1 : 0;
+}
