@@ -4,7 +4,10 @@
 noinst_LIBRARIES += xenstore/libxvsstore.a
 xenstore_libxvsstore_a_SOURCES = \
 	xenstore/store.c xenstore/store.h \
-	xenstore/keys.c xenstore/keys.h
+	xenstore/keys.c xenstore/keys.h \
+	xenstore/xenbus_state.c xenstore/xenbus_state.h \
+	xenstore/xenbus.c xenstore/xenbus.h xenstore/xenbus_int.h \
+	xenstore/xenbus_vif.c
 
 include tests/sim/xenstore.mk
 include tests/fuzz/xenstore.mk

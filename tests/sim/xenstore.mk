@@ -22,3 +22,15 @@ tests_sim_xenstored_store_test_SOURCES = tests/sim/xenstored-store-test.c \
 	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
 tests_sim_xenstored_store_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# The vif backend's whole life cycle: libxl and netfront played against
+# xenbus running in a thread with stub netback/switch ops.
+check_PROGRAMS += tests/sim/xenstored-xenbus-test
+TESTS += tests/sim/xenstored-xenbus-test
+tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
+	tests/sim/xenstored-daemon.c tests/sim/xenstored-daemon.h \
+	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
+	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h \
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
+	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread

@@ -18,7 +18,8 @@
  * after the OK, then one per change at or below the path; rm fires for the
  * removed root and for watches placed exactly on removed descendants;
  * unprivileged watchers only see nodes they may read), transactions
- * (snapshot at start, writes invisible until commit, events at commit,
+ * (optimistic: a sparse private copy of what they touch, writes invisible
+ * until commit, events at commit,
  * EAGAIN when a node the transaction read or wrote changed), get-domain-
  * path, relative paths, @introduceDomain / @releaseDomain, error names from
  * xsd_errors[], reply type = request type, req_id / tx_id echoed, payloads
@@ -83,7 +84,7 @@ struct op {                     /* a change a transaction will replay */
 struct txn {
     struct txn *next;
     uint32_t id;
-    struct xst_tree *snap;      /* private copy the transaction works on */
+    struct xst_tree *snap;      /* sparse private copy: nodes touched so far */
     struct access *acc;
     unsigned nacc, acap;
     struct op *ops;
@@ -391,6 +392,81 @@ op_setperms(struct xst_tree *t, unsigned domid, const char *path,
 
 /* ---- transactions ------------------------------------------------------ */
 
+/* The transaction's copy of `path`, copied in from the store (with its
+ * ancestors) on first use; NULL if absent in the transaction's view.
+ * Reads need no snapshot taken at start: every node a transaction looks
+ * at is checked at commit, so what it read is what the store holds when
+ * the commit applies (optimistic concurrency). */
+static struct xst_node *
+tx_node(struct txn *tx, const char *path)
+{
+    struct xst_node *n = tx->snap->root;
+    char prefix[XST_PATH_MAX + 1] = "";
+    size_t plen = 0;
+    const char *p = path + 1;
+
+    while (*p) {
+        size_t len = strcspn(p, "/");
+        struct xst_node *k = xst_kid(n, p, len);
+
+        if (plen + 1 + len > XST_PATH_MAX) {
+            return NULL;
+        }
+        prefix[plen++] = '/';
+        memcpy(prefix + plen, p, len);
+        plen += len;
+        prefix[plen] = '\0';
+        if (!k && !n->complete) {
+            const struct xst_node *m = xst_lookup(store, prefix);
+            if (m && !(k = xst_copy_shallow(m, n, NULL))) {
+                abort();
+            }
+        }
+        if (!k) {
+            return NULL;
+        }
+        n = k;
+        p += len;
+        if (*p == '/') {
+            p++;
+        }
+    }
+    return n;
+}
+
+/* Give a copied node all the children the store has (before listing it,
+ * or before removing one of them, so that absence means absent). */
+static void
+tx_complete(struct xst_node *n, const char *path)
+{
+    const struct xst_node *m;
+
+    if (n->complete) {
+        return;
+    }
+    m = xst_lookup(store, path);
+    for (unsigned i = 0; m && i < m->nkids; i++) {
+        const char *name = m->kids[i]->name;
+        if (!xst_kid(n, name, strlen(name)) && !xst_copy_shallow(m->kids[i], n, NULL)) {
+            abort();
+        }
+    }
+    /* The store's children first, in its order, then the transaction's
+     * own new ones (as they will be after commit). */
+    for (unsigned i = 0, pos = 0; m && i < m->nkids; i++) {
+        const char *name = m->kids[i]->name;
+        for (unsigned j = pos; j < n->nkids; j++) {
+            if (!strcmp(n->kids[j]->name, name)) {
+                struct xst_node *k = n->kids[j];
+                memmove(&n->kids[pos + 1], &n->kids[pos], (j - pos) * sizeof k);
+                n->kids[pos++] = k;
+                break;
+            }
+        }
+    }
+    n->complete = true;
+}
+
 static void
 txn_note(struct txn *tx, const char *path)
 {
@@ -410,7 +486,8 @@ txn_note(struct txn *tx, const char *path)
         tx->acc = a;
         tx->acap = cap;
     }
-    n = xst_lookup(tx->snap, path);
+    tx_node(tx, path);                      /* copy it in for what follows */
+    n = xst_lookup(store, path);            /* what commit will compare */
     tx->acc[tx->nacc].path = strdup(path);
     tx->acc[tx->nacc].gen = n ? n->gen : 0;
     if (!tx->acc[tx->nacc].path) {
@@ -802,6 +879,9 @@ do_directory(struct req *r, bool part)
         || (err = get_readable(r, path, &n))) {
         return err;
     }
+    if (r->tx) {
+        tx_complete((struct xst_node *) n, path);
+    }
     if (part) {
         /* "<gen>\0" then whole child names from byte `offset`; the last
          * chunk ends with an extra NUL (libxenstore's xs_directory_part). */
@@ -901,7 +981,21 @@ do_rm(struct req *r)
         return err;
     }
     if (r->tx) {
+        char parent[XST_PATH_MAX + 1];
+        char *slash;
+        struct xst_node *pn;
+
         txn_note_change(r->tx, path);
+        snprintf(parent, sizeof parent, "%s", path);
+        slash = strrchr(parent, '/');
+        if (slash == parent) {
+            slash[1] = '\0';
+        } else if (slash) {
+            *slash = '\0';
+        }
+        if ((pn = tx_node(r->tx, parent))) {
+            tx_complete(pn, parent);
+        }
         err = op_rm(r->tx->snap, r->c->domid, path, false);
         if (!err) {
             err = txn_log(r->tx, OP_RM, path, NULL, 0, NULL, 0);
@@ -1013,7 +1107,7 @@ do_transaction_start(struct req *r)
         return -ENOSPC;
     }
     tx = calloc(1, sizeof *tx);
-    if (!tx || !(tx->snap = xst_tree_clone(store))) {
+    if (!tx || !xst_copy_shallow(store->root, NULL, &tx->snap)) {
         free(tx);
         return -ENOMEM;
     }

@@ -337,6 +337,46 @@ test_transaction(void)
     CU_ASSERT_TRUE(xs_transaction_end(h, t, false));
     expect_event(h0, "/t6/w", "t6");
 
+    /* The transaction's view merges its own changes with the store. */
+    CU_ASSERT_TRUE(xsh_write(h0, "/t8/a/deep", "1"));
+    CU_ASSERT_TRUE(xsh_write(h0, "/t8/b", "2"));
+    t = xs_transaction_start(h);
+    CU_ASSERT_TRUE(xs_write(h, t, "/t8/c", "3", 1));
+    CU_ASSERT_TRUE(xs_rm(h, t, "/t8/a"));
+    {
+        unsigned n, len;
+        char **d = xs_directory(h, t, "/t8", &n);
+        char *v;
+        CU_ASSERT_TRUE_FATAL(d != NULL);
+        CU_ASSERT_EQUAL(n, 2);
+        CU_ASSERT_STRING_EQUAL(d[0], "b");
+        CU_ASSERT_STRING_EQUAL(d[1], "c");
+        free(d);
+        CU_ASSERT_PTR_NULL(xs_read(h, t, "/t8/a/deep", &len));
+        v = xs_read(h, t, "/t8/b", &len);
+        CU_ASSERT_TRUE(v && !strcmp(v, "2"));
+        free(v);
+        CU_ASSERT_TRUE(xs_write(h, t, "/t8/a/new", "4", 1));  /* re-created empty */
+        d = xs_directory(h, t, "/t8/a", &n);
+        CU_ASSERT_TRUE(d && n == 1 && !strcmp(d[0], "new"));
+        free(d);
+    }
+    CU_ASSERT_TRUE(xs_transaction_end(h, t, false));
+    CU_ASSERT_FALSE(xsh_read(h0, "/t8/a/deep", buf, sizeof buf));
+    CU_ASSERT_TRUE(xsh_read(h0, "/t8/a/new", buf, sizeof buf));
+    CU_ASSERT_TRUE(xsh_read(h0, "/t8/c", buf, sizeof buf));
+    /* A directory listed in a transaction gains a child: conflict. */
+    t = xs_transaction_start(h);
+    {
+        unsigned n;
+        free(xs_directory(h, t, "/t8", &n));
+    }
+    CU_ASSERT_TRUE(xsh_write(h0, "/t8/d", "5"));
+    CU_ASSERT_TRUE(xs_write(h, t, "/t9", "x", 1));
+    CU_ASSERT_FALSE(xs_transaction_end(h, t, false));
+    CU_ASSERT_EQUAL(errno, EAGAIN);
+    xsh_drain(h0, 50);
+
     /* Ending an unknown transaction. */
     errno = 0;
     CU_ASSERT_FALSE(xs_transaction_end(h, 999999, false));

@@ -33,6 +33,7 @@ node_new(const char *name, size_t namelen, struct xst_node *parent)
     }
     n->nperms = 1;                       /* "n0": owner dom0, others none */
     n->parent = parent;
+    n->complete = true;                  /* a new node has no children */
     n->gen = xst_next_gen();
     return n;
 }
@@ -67,8 +68,8 @@ node_add_kid(struct xst_node *p, struct xst_node *k)
     return 0;
 }
 
-static struct xst_node *
-node_kid(const struct xst_node *p, const char *name, size_t len)
+struct xst_node *
+xst_kid(const struct xst_node *p, const char *name, size_t len)
 {
     for (unsigned i = 0; i < p->nkids; i++) {
         const char *kn = p->kids[i]->name;
@@ -95,57 +96,36 @@ xst_tree_new(void)
     return t;
 }
 
-static struct xst_node *
-node_clone(const struct xst_node *src, struct xst_node *parent)
+struct xst_node *
+xst_copy_shallow(const struct xst_node *src, struct xst_node *parent, struct xst_tree **tree)
 {
-    struct xst_node *n = calloc(1, sizeof *n);
-    if (!n) {
+    struct xst_node *n = node_new(src->name, strlen(src->name), parent);
+
+    if (!n || xst_set_value(n, src->value, src->vlen) || xst_set_perms(n, src->perms, src->nperms)) {
+        if (n) {
+            node_free(n);
+        }
         return NULL;
     }
-    n->name = strdup(src->name);
-    n->value = malloc(src->vlen + 1);
-    n->perms = malloc(src->nperms * sizeof *n->perms);
-    n->kids = src->nkids ? malloc(src->nkids * sizeof *n->kids) : NULL;
-    if (!n->name || !n->value || !n->perms || (src->nkids && !n->kids)) {
-        free(n->name);
-        free(n->value);
-        free(n->perms);
-        free(n->kids);
-        free(n);
-        return NULL;
-    }
-    memcpy(n->value, src->value, src->vlen + 1);
-    n->vlen = src->vlen;
-    memcpy(n->perms, src->perms, src->nperms * sizeof *n->perms);
-    n->nperms = src->nperms;
     n->gen = src->gen;
-    n->parent = parent;
-    n->kcap = src->nkids;
-    for (unsigned i = 0; i < src->nkids; i++) {
-        n->kids[i] = node_clone(src->kids[i], n);
-        if (!n->kids[i]) {
+    n->complete = false;
+    if (parent) {
+        uint64_t gen = parent->gen;
+        if (node_add_kid(parent, n)) {
             node_free(n);
             return NULL;
         }
-        n->nkids++;
+        parent->gen = gen;
+    } else {
+        *tree = calloc(1, sizeof **tree);
+        if (!*tree) {
+            node_free(n);
+            return NULL;
+        }
+        (*tree)->root = n;
+        (*tree)->nnodes = 1;
     }
     return n;
-}
-
-struct xst_tree *
-xst_tree_clone(const struct xst_tree *src)
-{
-    struct xst_tree *t = calloc(1, sizeof *t);
-    if (!t) {
-        return NULL;
-    }
-    t->root = node_clone(src->root, NULL);
-    if (!t->root) {
-        free(t);
-        return NULL;
-    }
-    t->nnodes = src->nnodes;
-    return t;
 }
 
 void
@@ -185,7 +165,7 @@ walk(const struct xst_tree *t, const char *path, const char **rest)
     while (*p) {
         const char *slash = strchr(p, '/');
         size_t len = slash ? (size_t) (slash - p) : strlen(p);
-        struct xst_node *k = node_kid(n, p, len);
+        struct xst_node *k = xst_kid(n, p, len);
         if (!k) {
             break;
         }

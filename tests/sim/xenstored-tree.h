@@ -40,6 +40,9 @@ struct xst_node {
     struct xst_node *parent;
     struct xst_node **kids;
     unsigned nkids, kcap;
+    /* Sparse copies (transactions): false while `kids` may lack children
+     * the store has; they are copied in on demand. */
+    bool complete;
 };
 
 struct xst_tree {
@@ -54,8 +57,14 @@ uint64_t xst_next_gen(void);
 
 /* A tree holding "/", "/local", "/local/domain", "/local/domain/0". */
 struct xst_tree *xst_tree_new(void);
-struct xst_tree *xst_tree_clone(const struct xst_tree *);
 void xst_tree_free(struct xst_tree *);
+
+/* Copy `src` without its children (complete = false) as a child of
+ * `parent`, or as the root of a new tree if parent is NULL (returned via
+ * *tree).  The parent's generation is not changed: nothing happened. */
+struct xst_node *xst_copy_shallow(const struct xst_node *src, struct xst_node *parent,
+                                  struct xst_tree **tree);
+struct xst_node *xst_kid(const struct xst_node *, const char *name, size_t len);
 
 /* 0 or -EINVAL: absolute, only [A-Za-z0-9_@/-] characters, no empty
  * component, no trailing '/' (except "/" itself), length <= XST_PATH_MAX. */
