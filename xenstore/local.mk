@@ -1,6 +1,6 @@
 # xenstore/: store seam over libxenstore, key parsers, xenbus handshake.
-# Owner: xenstore.  This fragment also pulls in the owner's test fragments
-# (tests/sim/xenstore.mk, tests/fuzz/xenstore.mk): include them nowhere else.
+# Owner: xenstore.  This fragment also pulls in tests/fuzz/xenstore.mk
+# (tests/sim/xenstore.mk is included by tests/sim/local.mk).
 noinst_LIBRARIES += xenstore/libxvsstore.a
 xenstore_libxvsstore_a_SOURCES = \
 	xenstore/store.c xenstore/store.h \
@@ -9,5 +9,4 @@ xenstore_libxvsstore_a_SOURCES = \
 	xenstore/xenbus.c xenstore/xenbus.h xenstore/xenbus_int.h \
 	xenstore/xenbus_vif.c
 
-include tests/sim/xenstore.mk
 include tests/fuzz/xenstore.mk

@@ -1,5 +1,5 @@
 # tests/sim/xenstore.mk: the fake xenstored and the xenstore sim tests
-# (owner: xenstore).  Included from xenstore/local.mk.
+# (owner: xenstore).  Included from tests/sim/local.mk.
 
 # The fake xenstored, its control client and the shared test harness.
 check_PROGRAMS += tests/sim/xenstored-fake tests/sim/xenstored-ctl
