@@ -5,12 +5,16 @@
 # devices that do not exist -- xvsd logs why, keeps the bridges it has,
 # goes on forwarding and answering, and takes the next good file.  (A FIFO
 # used to hang it for good: opening it waited for a writer, in the event
-# loop.)  Then a burst of 50 SIGHUPs.
+# loop.)  A reload may not attach a netdev that is already a port of a
+# bridge made at run time (xvsctl add-br) to a bridge of the file: both
+# bridges would read and write the device, and every frame crossing it
+# would be delivered twice.  Then a burst of 50 SIGHUPs.
 . "$(dirname "$0")/lib.sh"
 it_init 43
 
 add_host h1 1 "$NET.1/24"
 add_host h2 2 "$NET.2/24"
+add_host h3 3 "$NET.3/24"
 cat > "$CONF" <<EOC
 [bridge hrl0]
 uplink = h1-p
@@ -63,6 +67,17 @@ check "... and the rest applied" same
 cp "$T_DIR/good.conf" "$CONF"
 check "SIGHUP with the good file again" hup
 check "... reload done" sh -c "tail -n 1 '$LOG' | grep -q 'reload done'"
+
+# A file that wants a run-time bridge's netdev.
+check "add-br hrl1 uplink=h3-p at run time" ctl add-br hrl1 uplink=h3-p host-port=no
+printf '[bridge hrl0]\nuplink = h1-p\nhost-port = no\n[port hrl0 h2-p]\n[port hrl0 h3-p]\n' >"$CONF"
+check "SIGHUP with a file that puts h3-p on hrl0 too" hup
+check_not "... h3-p is not attached to hrl0 as well" grep -qx h3-p <(ctl list-ports hrl0)
+check "... it stays on hrl1" grep -qx h3-p <(ctl list-ports hrl1)
+check "... and the reload says why" grep -q 'h3-p.*hrl1' "$LOG"
+ctl del-br hrl1 >/dev/null
+cp "$T_DIR/good.conf" "$CONF"
+hup >/dev/null
 
 for _ in $(seq 50); do kill -HUP "$XVSD_PID"; done
 sleep 1
