@@ -7,7 +7,8 @@
  *           modules (netback, xenstore: modules.h) -> READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
- *           (apply.h) -> READY=1
+ *           (apply.h) -> READY=1.  [xen] (the guest backend) and
+ *           control-socket changes are logged and wait for a restart.
  *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
  *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
