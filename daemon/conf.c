@@ -11,11 +11,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
@@ -718,16 +721,40 @@ struct conf *conf_parse_string(const char *text, const char *source,
     return p.conf;
 }
 
+/* Opens path for reading if it is a regular file.  O_NONBLOCK: opening a
+ * FIFO would otherwise wait for a writer, and the whole daemon with it. */
+static FILE *open_regular(const char *path, const char **why)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    FILE *f;
+
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        *why = "not a regular file";
+        close(fd);
+        return NULL;
+    }
+    if (!(f = fdopen(fd, "r"))) {
+        *why = strerror(errno);
+        close(fd);
+    }
+    return f;
+}
+
 struct conf *conf_parse_file(const char *path, struct conf_errors *errs)
 {
-    FILE *f = fopen(path, "r");
     char *buf = NULL;
     size_t len = 0;
     const char *why = NULL;
     struct conf *c = NULL;
+    FILE *f = open_regular(path, &why);
 
     if (!f) {
-        why = strerror(errno);
+        /* why says it */
     } else {
         buf = malloc(CONF_FILE_MAX + 1);
         if (!buf)

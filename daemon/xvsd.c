@@ -308,7 +308,8 @@ int main(int argc, char *argv[])
     }
 
     loop = evloop_create();
-    if (!loop || setup_signals() < 0) {
+    int sigfd = loop ? setup_signals() : -1;
+    if (sigfd < 0) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "cannot set up the event loop or signals: %s",
              strerror(errno));
         return 1;
@@ -356,6 +357,7 @@ int main(int argc, char *argv[])
     brmgr_destroy_all();
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "stopped");
     evloop_destroy(loop);
+    close(sigfd);
     conf_free(cur);
     return 0;
 }

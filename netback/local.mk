@@ -7,8 +7,9 @@ netback_libnetback_a_SOURCES = \
 	netback/netif_ring.h netback/netif_tx.h netback/netif_tx.c \
 	netback/netif_rx.h netback/netif_rx.c \
 	netback/netif_csum.h netback/netif_csum.c \
+	netback/netif_gso.h netback/netif_gso.c \
 	netback/netback.h netback/netback.c \
-	netback/vif.h netback/vif_private.h netback/vif.c \
+	netback/vif.h netback/vif_private.h netback/vif.c netback/vif_frontend.c \
 	netback/vif_tx.c netback/vif_rx.c
 
 # What a program linking libnetback.a needs after it (vif.c uses the switch,

@@ -58,4 +58,6 @@ struct evloop *netback_loop(const struct netback *);
 const struct netback_config *netback_config(const struct netback *);
 void netback_set_bounce(struct netback *, bool);
 
+/* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
+
 #endif

@@ -47,6 +47,11 @@ void vif_frontend_linux_defaults(struct vif_frontend *fe)
 
 struct port *vif_port(struct vif *v) { return &v->port; }
 
+void vif_set_mcast_control(struct vif *v, bool on)
+{
+    v->fe.mcast_control = on;
+}
+
 struct vif *vif_from_port(struct port *p)
 {
     return p && p->ops == &vif_port_ops ? (struct vif *)p : NULL;
@@ -371,7 +376,7 @@ static void vif_port_describe(const struct port *p, json_t *o)
     json_t *c = json_object();
 #define C(name) json_object_set_new(c, #name, json_integer((json_int_t)s->name))
     C(tx_frames); C(tx_bytes); C(tx_copy_errors); C(tx_csum_bad); C(tx_rate_waits);
-    C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors); C(rx_csum_fixups);
+    C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors); C(rx_csum_fixups); C(rx_gso_segmented);
     C(rx_queued); C(rx_queue_drops); C(rx_expired); C(rx_mcast_filtered); C(rx_stalls);
     C(fatal); C(events);
 #undef C

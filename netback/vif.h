@@ -56,6 +56,26 @@ struct vif_frontend {
 /* Linux netfront's set: sg, gso v4+v6, both checksum offloads, rx-notify. */
 void vif_frontend_linux_defaults(struct vif_frontend *);
 
+/* Read a frontend's connection keys (its xenstore directory FE/...) through
+ * `get` (NULL for a missing key; values are NUL-terminated strings) and
+ * validate them all: ring refs and event channels are strict decimals
+ * (< 2^32), flags are "0" or "1", request-rx-copy must be 1, more than one
+ * queue is refused.  Returns 0, -EINVAL (bad or missing value) or
+ * -EOPNOTSUPP, with a message naming the key in err. */
+typedef const char *vif_key_getter(void *ctx, const char *key);
+int vif_frontend_parse(struct vif_frontend *, vif_key_getter *get, void *ctx,
+                       char *err, size_t errlen);
+
+/* What the backend directory must advertise (BE/...) before InitWait:
+ * exactly what this netback implements.  NULL-terminated. */
+struct vif_feature {
+    const char *key, *value;
+};
+extern const struct vif_feature vif_backend_features[];
+
+/* request-multicast-control changed (feature-dynamic-multicast-control). */
+void vif_set_mcast_control(struct vif *, bool);
+
 /* name NULL: "vif<domid>.<devid>".  The vif starts DISCONNECTED with its
  * link down.  Returns NULL with a message in err. */
 struct vif *vif_create(struct netback *, uint16_t domid, uint32_t devid,
@@ -100,6 +120,7 @@ struct vif_stats {
     uint64_t rx_frames, rx_bytes;        /* switch -> guest */
     uint64_t rx_copy_errors;             /* bad rx or source grant */
     uint64_t rx_csum_fixups;             /* checksums completed for the guest */
+    uint64_t rx_gso_segmented;           /* GSO frames cut up for the guest */
     uint64_t rx_queued, rx_queue_drops, rx_expired;
     uint64_t rx_mcast_filtered;
     uint64_t rx_stalls;                  /* carrier turned off for no buffers */

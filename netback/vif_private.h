@@ -105,6 +105,9 @@ struct netback_rx_batch {
     uint8_t seg_slot[NETBACK_COPY_SEGS];
     size_t bounce_used;
     uint8_t bounce[NETBACK_BOUNCE_BYTES];
+    /* Software segmentation of GSO frames for guests without GSO. */
+    uint8_t gso_frame[NETIF_RX_LEN_MAX + VLAN_HLEN_];
+    uint8_t gso_seg[NETIF_RX_LEN_MAX + VLAN_HLEN_];
 };
 struct netback_rx_batch *netback_rx_batch(struct netback *);
 

@@ -12,7 +12,8 @@
  *
  * A frame goes through a dom0 buffer (the "bounce" path) only when it must
  * change on the way: an 802.1Q tag to insert, a partial checksum the guest
- * will not accept, or when the netback is told to (benchmark baseline).
+ * will not accept, a GSO frame for a guest without GSO (cut into MSS-sized
+ * segments, netif_gso), or when the netback is told to (benchmark baseline).
  *
  * No buffers for a frame (netif_rx_build() -ENOSPC): the frame is copied
  * into the queue's backlog, a FIFO bounded by rxq_max_bytes (beyond:
@@ -27,6 +28,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "netback/netif_gso.h"
 #include "netback/vif_private.h"
 
 #define ETH_P_IPV6_ 0x86dd
@@ -352,6 +354,75 @@ unsigned vif_rx_tick_ms(const struct vif *v)
     return v->fe.rx_notify ? t : MIN(t, (unsigned)VIF_RX_POLL_MS);
 }
 
+/* ---- software segmentation ---- */
+
+/* Deliver one linear frame (a segment): batch it, or backlog it. */
+static int deliver_linear(struct vif_queue *q, const uint8_t *data, const struct netif_rx_meta *m)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);
+
+    if (q->rxq_head) {
+        rxq_push(q, NULL, 0, m, data);
+        return 0;
+    }
+    if (!batch_room(b, m->len))
+        batch_flush(q);
+    int r = netif_rx_build(&q->rx, m, &v->fe.rx, &b->pkts[b->n]);
+    if (r == -ENOSPC) {
+        rx_refused(q);
+        rxq_push(q, NULL, 0, m, data);
+        return 0;
+    }
+    if (r == -EPROTO) {
+        vif_fatal(v, "impossible number of rx requests");
+        return r;
+    }
+    if (r < 0) {
+        port_count_drop(&v->port, DROP_MTU);
+        return 0;
+    }
+    q->rx_stall_since = 0;
+    uint8_t *lin = b->bounce + b->bounce_used;
+    memcpy(lin, data, m->len);
+    b->bounce_used += m->len;
+    struct piece pc = { .len = (uint16_t)m->len, .ptr = lin };
+    batch_start_frame(b, m->len);
+    add_copies(b, v->domid, &b->pkts[b->n], &pc, 1);
+    b->n++;
+    return 0;
+}
+
+static int emit_segment(void *ctx, const uint8_t *seg, size_t len)
+{
+    struct netif_rx_meta m = { .len = (uint32_t)len, .flags = NETIF_RX_M_CSUM_VALID };
+    return deliver_linear(ctx, seg, &m);
+}
+
+/* A GSO frame for a guest that cannot take it whole. */
+static void segment(struct vif_queue *q, const struct frame *f, uint16_t tci)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);
+    int len = frame_gather_tagged(f, tci, b->gso_frame, sizeof b->gso_frame);
+    int n = -EINVAL;
+
+    if (len > 0 && (f->flags & FRAME_F_CSUM_PARTIAL))
+        n = netif_gso_segment(b->gso_frame, (size_t)len,
+                              (uint16_t)(f->csum_start + (tci ? VLAN_HLEN_ : 0)), f->gso_size,
+                              b->gso_seg, sizeof b->gso_seg, emit_segment, q);
+    if (n > 0) {
+        v->stats.rx_gso_segmented++;
+        return;
+    }
+    if (n == -EPROTO)
+        return;                           /* went FATAL meanwhile */
+    port_count_drop(&v->port, len < 0 ? DROP_TX_ERROR : DROP_BAD_FRAME);
+    if (xlog_ratelimit(&v->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: cannot segment a %u-byte GSO frame: dropped",
+                   v->port.name, f->len);
+}
+
 /* ---- port output ---- */
 
 void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsigned n)
@@ -380,6 +451,10 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
         }
         meta_of(f, t, &m);
         int needed = netif_rx_slots_needed(&m, &v->fe.rx);
+        if (needed == -EOPNOTSUPP && m.gso_type) {
+            segment(q, f, t);
+            continue;
+        }
         if (needed < 0) {
             port_count_drop(p, DROP_MTU);
             if (xlog_ratelimit(&v->rl))

@@ -18,6 +18,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "ports/frame_iov.h"
 #include "ports/ifaddr.h"
 #include "ports/linkmon.h"
 #include "ports/vnet.h"
@@ -153,19 +154,6 @@ hostport_readable(int fd, uint32_t events, void *arg)
 
 /* ---- transmit (switch -> host) ---- */
 
-static bool
-frame_is_local(const struct frame *f)
-{
-    unsigned i;
-
-    for (i = 0; i < f->nfrags; i++) {
-        if (f->frags[i].kind != FRAME_FRAG_LOCAL) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void
 hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, unsigned n)
 {
@@ -175,9 +163,10 @@ hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, 
     for (i = 0; i < n; i++) {
         const struct frame *f = frames[i];
         unsigned tag = out_tci[i] ? VLAN_HLEN_ : 0;
-        struct iovec iov[2 + FRAME_FRAGS_MAX];
+        struct iovec iov[1 + FRAME_IOV_MAX];
         struct virtio_net_hdr vh;
-        unsigned niov = 0, j;
+        uint8_t tagbuf[VLAN_HLEN_];
+        unsigned niov;
 
         if (!p->link_up || hp->fd < 0) {
             port_count_drop(p, DROP_LINK_DOWN);
@@ -188,14 +177,10 @@ hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, 
             continue;
         }
         vnet_hdr_from_frame(f, tag, 0, &vh);
-        iov[niov++] = (struct iovec) { &vh, sizeof vh };
-        if (!tag && frame_is_local(f)) {
-            /* Straight from where the frame is: no copy in userspace. */
-            iov[niov++] = (struct iovec) { f->head, f->head_len };
-            for (j = 0; j < f->nfrags; j++) {
-                iov[niov++] = (struct iovec) { (void *) f->frags[j].u.ptr, f->frags[j].len };
-            }
-        } else {
+        iov[0] = (struct iovec) { &vh, sizeof vh };
+        /* Straight from where the frame is, unless it has grant fragments. */
+        niov = frame_iov(f, out_tci[i], tagbuf, iov + 1);
+        if (!niov) {
             int r = frame_gather_tagged(f, out_tci[i], hp->tx_buf,
                                         HOSTPORT_BUF_SIZE - VNET_HDR_LEN);
 
@@ -203,8 +188,10 @@ hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, 
                 port_count_drop(p, DROP_TX_ERROR);
                 continue;
             }
-            iov[niov++] = (struct iovec) { hp->tx_buf, (size_t) r };
+            iov[1] = (struct iovec) { hp->tx_buf, (size_t) r };
+            niov = 1;
         }
+        niov++;
         if (writev(hp->fd, iov, (int) niov) < 0) {
             if (xlog_ratelimit(&hostport_rl)) {
                 XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: write: %s", p->name,

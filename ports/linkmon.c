@@ -71,6 +71,7 @@ linkmon_query(const char *ifname, struct linkmon_state *st)
         goto out;
     }
     memcpy(st->mac, ifr.ifr_hwaddr.sa_data, 6);
+    st->hwtype = ifr.ifr_hwaddr.sa_family;
     st->exists = true;
 out:
     close(fd);

@@ -25,6 +25,7 @@ struct linkmon_state {
     bool up;              /* IFF_UP and IFF_RUNNING (carrier) */
     unsigned mtu;
     uint8_t mac[6];
+    unsigned short hwtype;  /* ARPHRD_* (ARPHRD_ETHER = 1) */
 };
 
 typedef void linkmon_cb(void *arg, const struct linkmon_state *);

@@ -17,8 +17,10 @@
  * Transmit: frames are copied into TX ring slots and the kernel is kicked
  * once per output() call (one sendto() per burst, not per frame).  Frames
  * longer than the link MTU (+14, +4 when tagged) are dropped (DROP_MTU),
- * except GSO frames, which the kernel segments: they are sent through a
- * second, ring-less socket because a ring slot is sized for the MTU.
+ * except GSO frames, which the kernel segments (dropped only if their
+ * segments would exceed the MTU).  Frames bigger than a ring slot (GSO,
+ * or any frame after the MTU was raised) go through a second, ring-less
+ * socket with sendmsg(), after the ring is kicked so order is kept.
  *
  * Offloads: both sockets use PACKET_VNET_HDR, so checksum-partial and GSO
  * frames pass between the switch and the kernel with their virtio_net_hdr

@@ -46,7 +46,7 @@ FUZZ_ALL_ENV =
 endif
 
 # Short runs of every target (builds a clang fuzzing tree of its own in
-# _build-fuzz unless this tree is one).  Last line: "fuzz: N passed, N failed".
+# build-fuzz unless this tree is one).  Last line: "fuzz: N passed, N failed".
 check-fuzz:
 	$(FUZZ_ALL_ENV) $(SHELL) $(top_srcdir)/scripts/fuzz-all.sh
 .PHONY: check-fuzz

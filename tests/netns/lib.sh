@@ -162,6 +162,10 @@ reload() {
 
 it_cleanup() {
     local rc=$?
+    if { [ "$T_FAIL" != 0 ] || [ "$rc" != 0 ]; } && [ -n "$XVSD_PID" ]; then
+        echo "--- xvsctl show and port-stats at the end of the failed test:"
+        { ctl show; ctl port-stats; } 2>&1 | head -n 80 | sed 's/^/    /'
+    fi
     stop_xvsd
     local n
     for n in "${T_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
@@ -209,8 +213,8 @@ finish() {
     exit
 }
 
-# ping_ok FROM IP: 3 echo replies within 5 s.
-ping_ok() { on "$1" ping -c 3 -i 0.2 -W 1 -w 5 -q "$2" >/dev/null 2>&1; }
+# ping_ok FROM IP: 3 echo replies within 10 s (generous: CI machines are busy).
+ping_ok() { on "$1" ping -c 3 -i 0.2 -W 2 -w 10 -q "$2" >/dev/null 2>&1; }
 # ping_fails FROM IP: no reply to 3 requests (a negative check).
 ping_fails() { ! on "$1" ping -c 3 -i 0.2 -W 1 -w 3 -q "$2" >/dev/null 2>&1; }
 
@@ -261,3 +265,16 @@ matches() { local re=$1; shift; "$@" 2>&1 | grep -Eq -- "$re"; }
 # bridges: the bridges list-br prints, without the VLAN bridges such as
 # "xvsbr0.10", sorted on one line ("xvsbr0 xvsbr1 ").
 bridges() { ctl list-br | grep -v '\.' | sort | tr '\n' ' '; }
+
+# pstat_atleast BR PORT FIELD MIN: prints the counter once it reaches MIN,
+# or its value after 3 s (frames reach xvsd asynchronously, e.g. when the
+# uplink's receive ring retires a block).
+pstat_atleast() {
+    local i v
+    for i in $(seq 30); do
+        v=$(pstat "$1" "$2" "$3")
+        [ "$v" -ge "$4" ] && break
+        sleep 0.1
+    done
+    echo "$v"
+}

@@ -1,6 +1,8 @@
 # tests/netns/local.mk: integration tests in network namespaces (root).
 # Not part of `make check` (they need root, namespaces and a few seconds per
 # test); run them with `make check-netns` (scripts/test-all.sh does).
+# The ports helper's fragment (port-driver, test-ports.sh in make check):
+include tests/netns/ports.mk
 NETNS_TESTS = tests/netns/t-forward.sh tests/netns/t-ageing.sh \
 	tests/netns/t-fdb.sh tests/netns/t-vlan.sh tests/netns/t-reload.sh \
 	tests/netns/t-ctl.sh

@@ -119,17 +119,17 @@ nobody="udp port 9"
 drops() { pstat xvsbr0 "$1" drops.vlan_ingress; }
 d0=$(drops a1-p); capture a2 eth0 1 "$nobody"
 send_frames a1 3 ff:ff:ff:ff:ff:ff 10
-d1=$(drops a1-p)
+d1=$(pstat_atleast xvsbr0 a1-p drops.vlan_ingress $((d0 + 3)))
 check "tagged frames on access port a1-p dropped as vlan_ingress ($d0 -> $d1)" test $((d1 - d0)) -ge 3
 check "... and not forwarded" test "$(captured a2 eth0)" = 0
 d0=$(drops t1-p); capture a1 eth0 1 "$nobody"
 send_frames t1 3 ff:ff:ff:ff:ff:ff 0
-d1=$(drops t1-p)
+d1=$(pstat_atleast xvsbr0 t1-p drops.vlan_ingress $((d0 + 3)))
 check "untagged frames on trunk t1-p (no native) dropped ($d0 -> $d1)" test $((d1 - d0)) -ge 3
 check "... and not forwarded" test "$(captured a1 eth0)" = 0
 d0=$d1; capture c1 eth0 1 "$nobody"
 send_frames t1 3 ff:ff:ff:ff:ff:ff 30
-d1=$(drops t1-p)
+d1=$(pstat_atleast xvsbr0 t1-p drops.vlan_ingress $((d0 + 3)))
 check "VLAN 30 frames on trunk 10,20 dropped ($d0 -> $d1)" test $((d1 - d0)) -ge 3
 check "... and not forwarded to VLAN 30" test "$(captured c1 eth0)" = 0
 check "port-stats text shows the drop reason" matches '^xvsbr0 +t1-p .*vlan_ingress [0-9]+' ctl port-stats xvsbr0 t1-p

@@ -169,48 +169,52 @@ int nf_write_info(struct nf *nf, const char *path)
     return rename(tmp, path) ? -errno : 0;
 }
 
+#define INFO_KEYS_MAX 32
+
+struct info_kv {
+    unsigned n;
+    char key[INFO_KEYS_MAX][64], val[INFO_KEYS_MAX][64];
+};
+
+static const char *info_get(void *ctx, const char *key)
+{
+    struct info_kv *kv = ctx;
+    for (unsigned i = 0; i < kv->n; i++)
+        if (!strcmp(kv->key[i], key))
+            return kv->val[i];
+    return NULL;
+}
+
+/* The info file is read like the frontend's xenstore directory: through
+ * vif_frontend_parse(), the validation the daemon uses. */
 int nf_read_info(const char *path, uint16_t *domid, uint32_t *devid,
                  struct vif_frontend *fe, uint8_t mac[6])
 {
-    FILE *fp = fopen(path, "r");
-    char line[256], key[64];
-    unsigned long val;
+    static struct info_kv kv;
+    char line[256], err[160];
     unsigned m[6];
-    bool have_tx = false, have_rx = false, have_ch = false;
+    FILE *fp = fopen(path, "r");
 
     if (!fp)
         return -errno;
-    memset(fe, 0, sizeof *fe);
-    fe->rx.csum_v4 = true;
-    while (fgets(line, sizeof line, fp)) {
-        if (sscanf(line, "mac=%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
-            for (int i = 0; i < 6; i++)
-                mac[i] = (uint8_t)m[i];
-            continue;
-        }
-        if (sscanf(line, "%63[^=]=%lu", key, &val) != 2)
-            continue;
-        if (!strcmp(key, "domid")) *domid = (uint16_t)val;
-        else if (!strcmp(key, "devid")) *devid = (uint32_t)val;
-        else if (!strcmp(key, "tx-ring-ref")) { fe->tx_ring_ref = (uint32_t)val; have_tx = true; }
-        else if (!strcmp(key, "rx-ring-ref")) { fe->rx_ring_ref = (uint32_t)val; have_rx = true; }
-        else if (!strcmp(key, "event-channel")) {
-            fe->evtchn_tx = fe->evtchn_rx = (uint32_t)val;
-            have_ch = true;
-        } else if (!strcmp(key, "event-channel-tx")) {
-            fe->evtchn_tx = (uint32_t)val;
-            fe->split = have_ch = true;
-        } else if (!strcmp(key, "event-channel-rx")) fe->evtchn_rx = (uint32_t)val;
-        else if (!strcmp(key, "feature-rx-notify")) fe->rx_notify = val;
-        else if (!strcmp(key, "feature-sg")) fe->rx.sg = val;
-        else if (!strcmp(key, "feature-gso-tcpv4")) fe->rx.gso_tcpv4 = val;
-        else if (!strcmp(key, "feature-gso-tcpv6")) fe->rx.gso_tcpv6 = val;
-        else if (!strcmp(key, "feature-ipv6-csum-offload")) fe->rx.csum_v6 = val;
-        else if (!strcmp(key, "feature-no-csum-offload")) fe->rx.csum_v4 = !val;
-        else if (!strcmp(key, "request-multicast-control")) fe->mcast_control = val;
-    }
+    kv.n = 0;
+    while (fgets(line, sizeof line, fp) && kv.n < INFO_KEYS_MAX)
+        if (sscanf(line, "%63[^=]=%63s", kv.key[kv.n], kv.val[kv.n]) == 2)
+            kv.n++;
     fclose(fp);
-    return have_tx && have_rx && have_ch ? 0 : -EINVAL;
+    const char *d = info_get(&kv, "domid"), *n = info_get(&kv, "devid");
+    const char *mc = info_get(&kv, "mac");
+    if (!d || !n || !mc || sscanf(mc, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+                                  &m[4], &m[5]) != 6)
+        return -EINVAL;
+    *domid = (uint16_t)atoi(d);
+    *devid = (uint32_t)atoi(n);
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)m[i];
+    int e = vif_frontend_parse(fe, info_get, &kv, err, sizeof err);
+    if (e)
+        fprintf(stderr, "simfront: %s: %s\n", path, err);
+    return e;
 }
 
 /* ---- TX ---- */

@@ -4,7 +4,9 @@
 #   ns xvs-nb-a: guest dom1, TAP eth0 10.213.7.1 --+
 #   ns xvs-nb-b: guest dom2, TAP eth0 10.213.7.2 --+-- xvs-simback (ns xvs-nb-sw)
 #   ns xvs-nb-c: veth     eth0 10.213.7.3 --uplink-+   bridge simbr0 with
-#   ns xvs-nb-sw: host port xvsnb0  10.213.7.4 ----+   2 vifs, uplink, host port
+#   ns xvs-nb-sw: host port xvsnb0  10.213.7.4 ----+   3 vifs, uplink, host port
+#   ns xvs-nb-d: guest dom4 without SG/GSO, 10.213.7.5 (TCP from a GSO guest
+#                reaches it cut into MSS segments)
 #
 # ping and iperf3 (TCP, with the guests' TSO/checksum offloads through
 # GSO extras and csum_blank) between the two guests, guest -> uplink
@@ -17,7 +19,7 @@ SIMBIN=${SIMBIN:-$PWD/tests/sim}
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
 command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (apt-get install iperf3)"; exit 1; }
 . "$(dirname "$0")/sim-lib.sh"
-NS="xvs-nb-a xvs-nb-b xvs-nb-c xvs-nb-sw"
+NS="xvs-nb-a xvs-nb-b xvs-nb-c xvs-nb-d xvs-nb-sw"
 IPERF_T=${IPERF_T:-3}
 
 cleanup() {
@@ -31,26 +33,29 @@ in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 # guests: the TAP appears inside the guest's namespace
 SIM_PIDS_SAVE=""
-start_guest() { # NAME NS DOMID
-    ip netns exec "$2" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$3" --tap eth0 \
-        >"$SIM_DIR/$1.out" 2>"$SIM_DIR/$1.err" &
+start_guest() { # NAME NS DOMID [OPTIONS]
+    n=$1 ns=$2 d=$3; shift 3
+    ip netns exec "$ns" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$d" --tap eth0 "$@" \
+        >"$SIM_DIR/$n.out" 2>"$SIM_DIR/$n.err" &
     SIM_PIDS="$SIM_PIDS $!"
 }
 start_guest ga xvs-nb-a 1
 start_guest gb xvs-nb-b 2
+start_guest gd xvs-nb-d 4 --no-sg --no-gso
 ip link add veth-nb-sw type veth peer name veth-nb-c
 ip link set veth-nb-sw netns xvs-nb-sw
 ip link set veth-nb-c netns xvs-nb-c
 ip -n xvs-nb-c link set veth-nb-c name eth0
 ip -n xvs-nb-sw link set veth-nb-sw up
 i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ]; do
+while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ] ||
+      [ ! -e "$SIM_DIR/dom4.vif0" ]; do
     i=$((i + 1)); [ $i -lt 100 ] || sim_fail "guests did not start: $(cat "$SIM_DIR"/g*.err)"
     sleep 0.05
 done
 ip netns exec xvs-nb-sw "$SIMBIN/xvs-simback" --dir "$SIM_DIR" --vif "$SIM_DIR/dom1.vif0" \
-    --vif "$SIM_DIR/dom2.vif0" --uplink veth-nb-sw --hostport xvsnb0 \
-    >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &
+    --vif "$SIM_DIR/dom2.vif0" --vif "$SIM_DIR/dom4.vif0" --uplink veth-nb-sw \
+    --hostport xvsnb0 >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &
 SIM_PIDS="$SIM_PIDS $!"
 PID_back=$!
 i=0
@@ -68,6 +73,7 @@ addr xvs-nb-a eth0 10.213.7.1
 addr xvs-nb-b eth0 10.213.7.2
 addr xvs-nb-c eth0 10.213.7.3
 addr xvs-nb-sw xvsnb0 10.213.7.4
+addr xvs-nb-d eth0 10.213.7.5
 
 ping_ok() { # NS DST
     in_ns "$1" ping -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 ||
@@ -94,14 +100,17 @@ iperf xvs-nb-a xvs-nb-b 10.213.7.2
 iperf xvs-nb-b xvs-nb-a 10.213.7.1
 iperf xvs-nb-a xvs-nb-c 10.213.7.3
 iperf xvs-nb-c xvs-nb-a 10.213.7.1
+# (TSO frames dropped instead of segmented would stall this stream)
+iperf xvs-nb-a xvs-nb-d 10.213.7.5
+iperf xvs-nb-d xvs-nb-a 10.213.7.1
 
 # Restart without loss: kill -9 the backend under a ping and a TCP stream,
 # start it again; it re-attaches to the running guests from the ring
 # indices (no frontend reconnect) and both go on.
 start_back() {
     ip netns exec xvs-nb-sw "$SIMBIN/xvs-simback" --dir "$SIM_DIR" --vif "$SIM_DIR/dom1.vif0" \
-        --vif "$SIM_DIR/dom2.vif0" --uplink veth-nb-sw --hostport xvsnb0 \
-        >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &
+        --vif "$SIM_DIR/dom2.vif0" --vif "$SIM_DIR/dom4.vif0" --uplink veth-nb-sw \
+        --hostport xvsnb0 >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &
     SIM_PIDS="$SIM_PIDS $!"
     PID_back=$!
 }

@@ -151,14 +151,19 @@ static void to_tap(void *ctx, const uint8_t *frame, uint32_t len, const struct n
     }
     a->sink_frames++;
     a->sink_bytes += len;
-    if (a->verify)
+    bool tcp = len >= PATTERN_AT && frame[23] == 6;
+    if (a->verify) {
+        /* a TCP segment of a generated GSO frame starts `seq` bytes in */
+        uint32_t seq = tcp ? (uint32_t)frame[38] << 24 | (uint32_t)frame[39] << 16
+                             | (uint32_t)frame[40] << 8 | frame[41] : 0;
         for (uint32_t i = PATTERN_AT; i < len; i++)
-            if (frame[i] != pattern(i)) {
+            if (frame[i] != pattern(i + seq)) {
                 a->verify_errors++;
                 break;
             }
-    if (a->verify && len >= 42 && frame[23] == 17 && !o->csum_blank) {
-        /* a complete UDP checksum must sum to 0xffff */
+    }
+    if (a->verify && len >= 42 && (frame[23] == 17 || tcp) && !o->csum_blank) {
+        /* a complete UDP / TCP checksum must sum to 0xffff */
         uint16_t l4 = (uint16_t)(len - 34);
         if (fold(sum16(frame + 34, l4, pseudo4(frame + 14, l4))) == 0xffff)
             a->csum_ok++;

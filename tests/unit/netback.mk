@@ -1,7 +1,8 @@
 # tests/unit/netback.mk: CUnit tests of the netback ring functions and the
 # simulated hypervisor.
 NETBACK_UNIT_TESTS = tests/unit/test-netif-tx tests/unit/test-netif-rx \
-	tests/unit/test-netif-xenif tests/unit/test-netif-csum
+	tests/unit/test-netif-xenif tests/unit/test-netif-csum tests/unit/test-netif-frontend \
+	tests/unit/test-netif-gso
 check_PROGRAMS += $(NETBACK_UNIT_TESTS)
 TESTS += $(NETBACK_UNIT_TESTS)
 
@@ -13,3 +14,7 @@ tests_unit_test_netif_xenif_SOURCES = tests/unit/test-netif-xenif.c
 tests_unit_test_netif_xenif_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_netif_csum_SOURCES = tests/unit/test-netif-csum.c
 tests_unit_test_netif_csum_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
+tests_unit_test_netif_frontend_SOURCES = tests/unit/test-netif-frontend.c
+tests_unit_test_netif_frontend_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
+tests_unit_test_netif_gso_SOURCES = tests/unit/test-netif-gso.c
+tests_unit_test_netif_gso_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)

@@ -6,6 +6,7 @@
 
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "ports/frame_iov.h"
 #include "ports/hostport.h"
 #include "ports/uplink.h"
 #include "ports/vnet.h"
@@ -161,6 +162,59 @@ test_vnet_from_frame(void)
     }
 }
 
+static size_t
+iov_len(const struct iovec *iov, unsigned n)
+{
+    size_t len = 0;
+
+    while (n--) {
+        len += iov[n].iov_len;
+    }
+    return len;
+}
+
+static void
+test_frame_iov(void)
+{
+    static uint8_t frag[300];
+    struct iovec iov[FRAME_IOV_MAX];
+    uint8_t tag[4], flat[2000];
+    struct frame f;
+    unsigned n, i;
+    size_t off;
+
+    for (i = 0; i < sizeof pkt; i++) {
+        pkt[i] = (uint8_t) i;
+    }
+    frame_setup(&f, 100);
+    n = frame_iov(&f, 0, tag, iov);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(iov_len(iov, n), 100);
+
+    /* Tagged: addresses, tag, rest of head; then the fragments. */
+    f.frags[0].kind = FRAME_FRAG_LOCAL;
+    f.frags[0].len = sizeof frag;
+    f.frags[0].u.ptr = frag;
+    f.nfrags = 1;
+    f.len = 100 + sizeof frag;
+    n = frame_iov(&f, 0x2005, tag, iov);
+    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(iov_len(iov, n), f.len + 4);
+    for (i = 0, off = 0; i < n; off += iov[i].iov_len, i++) {
+        memcpy(flat + off, iov[i].iov_base, iov[i].iov_len);
+    }
+    CU_ASSERT_EQUAL(memcmp(flat, pkt, 12), 0);
+    CU_ASSERT_EQUAL(flat[12], 0x81);
+    CU_ASSERT_EQUAL(flat[13], 0x00);
+    CU_ASSERT_EQUAL(flat[14], 0x20);
+    CU_ASSERT_EQUAL(flat[15], 0x05);
+    CU_ASSERT_EQUAL(memcmp(flat + 16, pkt + 12, 88), 0);
+
+    /* Grant fragments cannot be read here. */
+    f.frags[0].kind = FRAME_FRAG_GRANT;
+    CU_ASSERT_EQUAL(frame_iov(&f, 0, tag, iov), 0);
+}
+
 static void
 test_hostport_mac(void)
 {
@@ -189,6 +243,8 @@ test_create_errors(void)
     CU_ASSERT_EQUAL(uplink_create(loop, "", &p, err, sizeof err), -EINVAL);
     CU_ASSERT_EQUAL(uplink_create(loop, "a-name-much-too-long", &p, err, sizeof err), -EINVAL);
     CU_ASSERT_PTR_NULL(strstr(err, "(null)"));
+    CU_ASSERT_EQUAL(uplink_create(loop, "lo", &p, err, sizeof err), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "uplink lo: not an Ethernet device");
 
     CU_ASSERT_EQUAL(hostport_create(loop, "xvs/bad", NULL, &p, err, sizeof err), -EINVAL);
     CU_ASSERT_EQUAL(hostport_create(loop, "lo", NULL, &p, err, sizeof err), -EEXIST);
@@ -218,6 +274,7 @@ main(void)
     CU_add_test(s, "vnet: checksum offsets validated", test_vnet_csum);
     CU_add_test(s, "vnet: GSO types and checks", test_vnet_gso);
     CU_add_test(s, "vnet: frame to header", test_vnet_from_frame);
+    CU_add_test(s, "frame_iov: untagged, tagged, grant", test_frame_iov);
     CU_add_test(s, "hostport: default MAC", test_hostport_mac);
     CU_add_test(s, "create: argument errors name the device", test_create_errors);
     CU_basic_set_mode(CU_BRM_VERBOSE);
