@@ -30,3 +30,12 @@ tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a $(NETBACK_LIBS) $(INIH_LIB
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh
 
+
+# bridge_remove_port() (switch/bridge.c), which the xenstore module uses to
+# take vifs off a bridge without freeing them.
+check_PROGRAMS += tests/unit/test-bridge-remove
+TESTS += tests/unit/test-bridge-remove
+tests_unit_test_bridge_remove_SOURCES = tests/unit/test-bridge-remove.c \
+	tests/unit/test-switch-common.c tests/unit/test-switch-common.h
+tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) \
+	$(SYSTEMD_LIBS)
