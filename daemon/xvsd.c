@@ -190,7 +190,7 @@ static bool xen_equal(const struct conf_xen *a, const struct conf_xen *b)
     return a->xenif == b->xenif && !strcmp(a->sim_dir, b->sim_dir)
         && a->rxq_bytes == b->rxq_bytes && a->tx_budget == b->tx_budget
         && a->rx_stall_s == b->rx_stall_s && a->rx_drain_s == b->rx_drain_s
-        && a->bounce == b->bounce;
+        && a->bounce == b->bounce && a->xenstore == b->xenstore;
 }
 
 static void reload(void)

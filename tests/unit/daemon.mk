@@ -23,8 +23,8 @@ TESTS += tests/unit/test-ctl-vif
 tests_unit_test_ctl_vif_SOURCES = tests/unit/test-ctl-vif.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
 	tests/sim/simfront.c tests/sim/simfront.h
-tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a $(NETBACK_LIBS) $(INIH_LIBS) \
-	$(CUNIT_LIBS)
+tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
+	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)
 
 # A real xvsd in its own network namespace, driven through its socket.
 TESTS += tests/unit/test-ctl-socket.sh
