@@ -7,7 +7,8 @@
  *           modules (netback, xenstore: modules.h) -> READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
- *           (apply.h) -> READY=1
+ *           (apply.h) -> READY=1.  [xen] (the guest backend) and
+ *           control-socket changes are logged and wait for a restart.
  *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
  *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
@@ -190,7 +191,7 @@ static bool xen_equal(const struct conf_xen *a, const struct conf_xen *b)
     return a->xenif == b->xenif && !strcmp(a->sim_dir, b->sim_dir)
         && a->rxq_bytes == b->rxq_bytes && a->tx_budget == b->tx_budget
         && a->rx_stall_s == b->rx_stall_s && a->rx_drain_s == b->rx_drain_s
-        && a->bounce == b->bounce;
+        && a->bounce == b->bounce && a->xenstore == b->xenstore;
 }
 
 static void reload(void)
