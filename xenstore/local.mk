@@ -1,1 +1,12 @@
-# xenstore/ build fragment (included by the top Makefile.am)
+# xenstore/: store seam over libxenstore, key parsers, xenbus handshake.
+# Owner: xenstore.  This fragment also pulls in tests/fuzz/xenstore.mk
+# (tests/sim/xenstore.mk is included by tests/sim/local.mk).
+noinst_LIBRARIES += xenstore/libxvsstore.a
+xenstore_libxvsstore_a_SOURCES = \
+	xenstore/store.c xenstore/store.h \
+	xenstore/keys.c xenstore/keys.h \
+	xenstore/xenbus_state.c xenstore/xenbus_state.h \
+	xenstore/xenbus.c xenstore/xenbus.h xenstore/xenbus_int.h \
+	xenstore/xenbus_vif.c
+
+include tests/fuzz/xenstore.mk

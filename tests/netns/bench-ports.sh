@@ -11,8 +11,9 @@
 set -u
 DRIVER=${1:-$(dirname "$0")/port-driver}
 DUR=${DUR:-5}; SIZE=${SIZE:-64}
-NS_A=xvs-pt-ba NS_B=xvs-pt-bb NS_S=xvs-pt-bs
+NS_A=xvs-pt$$-ba NS_B=xvs-pt$$-bb NS_S=xvs-pt$$-bs   # per-run: namespace names are global
 CFG=$(mktemp /tmp/xvs-pt-trafgen.XXXXXX)
+BOUT=$(mktemp /tmp/xvs-pt-bench.XXXXXX)
 DPID=
 
 SINKPID=
@@ -20,7 +21,7 @@ cleanup() {
     [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
     [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null && wait "$SINKPID" 2>/dev/null
     for n in $NS_A $NS_B $NS_S; do ip netns del $n 2>/dev/null; done
-    rm -f "$CFG"
+    rm -f "$CFG" "$BOUT"
 }
 trap cleanup EXIT
 
@@ -81,11 +82,11 @@ lb=$(blast); echo "linux-bridge $lb"
 
 setup
 ip netns exec $NS_S ${DRIVER_PREFIX:-} "$DRIVER" --bridge br0 --uplink pa0 --uplink pb0 --seconds $((DUR + 60)) \
-    > /tmp/xvs-pt-bench.out 2>&1 &
+    > $BOUT 2>&1 &
 DPID=$!
 sleep 1
 xv=$(blast); echo "port-driver $xv"
 [ -n "${EXTRA:-}" ] && extra port-driver
 kill -USR1 $DPID; sleep 0.3
-grep "^port" /tmp/xvs-pt-bench.out | tail -2 | sed 's/ drop_[a-z_]* 0//g; s/^/  /'
+grep "^port" $BOUT | tail -2 | sed 's/ drop_[a-z_]* 0//g; s/^/  /'
 awk -v a="$xv" -v b="$lb" 'BEGIN { if (b > 0) printf "ratio port-driver/linux-bridge %.2f\n", a / b }'

@@ -2,10 +2,11 @@
 """802.1Q probe for test-ports.sh (no kernel VLAN devices needed).
 
   port-vlan-probe.py send IFACE DST_MAC VID COUNT   (VID 0: untagged)
-  port-vlan-probe.py recv IFACE VID SECONDS         (VID 0: untagged)
+  port-vlan-probe.py recv IFACE VID SECONDS [READY_FILE]   (VID 0: untagged)
 
 recv prints how many probe frames arrived with exactly that tag, read from
-the kernel's PACKET_AUXDATA (the tag is stripped into tp_vlan_tci)."""
+the kernel's PACKET_AUXDATA (the tag is stripped into tp_vlan_tci); it
+creates READY_FILE once it listens."""
 import socket, struct, sys, time
 
 MAGIC = b"xvs-vlan-probe"
@@ -25,10 +26,12 @@ def send(ifname, dst, vid, count):
         time.sleep(0.01)
 
 
-def recv(ifname, vid, seconds):
+def recv(ifname, vid, seconds, ready=None):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((ifname, 0))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    if ready:
+        open(ready, "w").close()
     s.settimeout(0.2)
     n, end = 0, time.time() + seconds
     while time.time() < end:
@@ -55,4 +58,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "send":
         send(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
-        recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
+             sys.argv[5] if len(sys.argv) > 5 else None)

@@ -1,0 +1,752 @@
+/* xenbus_vif: one vif device -- adoption, keys, the frontend handshake and
+ * the hotplug requests.  See xenbus.h (protocol), xenbus_state.h (states)
+ * and xenbus_int.h (invariants). */
+#include "xenstore/xenbus_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+#define XB_TX_RETRIES 8             /* transaction conflicts before giving up */
+#define XB_MAX_HOPS 8               /* state steps in one run() (longest is 4) */
+
+/* What we offer netfront, written before InitWait (Linux netback's set;
+ * no multi-queue, no control ring, no XDP headroom). */
+static const char *const features[][2] = {
+    { "feature-sg", "1" },
+    { "feature-gso-tcpv4", "1" },
+    { "feature-gso-tcpv6", "1" },
+    { "feature-ipv6-csum-offload", "1" },
+    { "feature-rx-copy", "1" },
+    { "feature-rx-flip", "0" },
+    { "feature-split-event-channels", "1" },
+    { "feature-multicast-control", "1" },
+    { "feature-dynamic-multicast-control", "1" },
+};
+
+/* Messages a guest can cause (its frontend keys and states). */
+static struct xlog_ratelimit guest_rl = XLOG_RATELIMIT_INIT(5, 20);
+
+#define VIF_FMT "vif %u.%u (%s)"
+#define VIF_ARGS(v) (v)->domid, (v)->devid, (v)->name
+
+/* ---- xenstore helpers ------------------------------------------------- */
+
+/* Set (value) or remove (NULL) keys of the backend directory in one
+ * transaction, only while the directory exists: writing into a directory
+ * libxl just removed would create it again. */
+static int
+be_update(struct xb_vif *v, const char *const kv[][2], unsigned n)
+{
+    struct store *st = v->xb->st;
+
+    if (v->xb->exiting) {
+        return 0;
+    }
+    for (int attempt = 0; attempt < XB_TX_RETRIES; attempt++) {
+        char path[sizeof v->be_path + 64];
+        store_tx t;
+        int r = store_tx_start(st, &t);
+
+        if (r) {
+            return r;
+        }
+        if (!store_exists(st, t, v->be_path)) {
+            store_tx_end(st, t, true);
+            return -ENOENT;
+        }
+        for (unsigned i = 0; i < n && !r; i++) {
+            snprintf(path, sizeof path, "%s/%s", v->be_path, kv[i][0]);
+            r = kv[i][1] ? store_write(st, t, path, kv[i][1]) : store_rm(st, t, path);
+        }
+        if (r) {
+            store_tx_end(st, t, true);
+            return r;
+        }
+        r = store_tx_end(st, t, false);
+        if (r != -EAGAIN) {
+            return r;
+        }
+    }
+    return -EAGAIN;
+}
+
+static int
+be_read(const struct xb_vif *v, const char *key, char **value)
+{
+    char path[sizeof v->be_path + 64];
+    snprintf(path, sizeof path, "%s/%s", v->be_path, key);
+    return store_read(v->xb->st, STORE_TX_NONE, path, value, NULL);
+}
+
+enum xb_state
+xbv_read_be_state(struct xenbus *xb, const char *be_path)
+{
+    char path[128];
+    unsigned long long s;
+
+    snprintf(path, sizeof path, "%s/state", be_path);
+    return store_read_uint(xb->st, STORE_TX_NONE, path, XB_RECONFIGURED, &s)
+           ? XB_UNKNOWN : (enum xb_state) s;
+}
+
+/* A frontend number: "missing" and "not a number" are errors naming the
+ * key, since a guest wrote them. */
+static int
+fe_uint(const struct xb_vif *v, const char *key, unsigned long long max, bool required,
+        unsigned long long *out, char *err, size_t errlen)
+{
+    char path[XB_PATH_MAX + 64];
+    int r;
+
+    snprintf(path, sizeof path, "%s/%s", v->fe_path, key);
+    r = store_read_uint(v->xb->st, STORE_TX_NONE, path, max, out);
+    if (r == -ENOENT && !required) {
+        *out = 0;
+        return 0;
+    }
+    if (r) {
+        snprintf(err, errlen, "frontend %s: %s", key,
+                 r == -ENOENT ? "missing" : r == -ERANGE ? "out of range" : "not a number");
+    }
+    return r;
+}
+
+/* Like Linux's xenbus_dev_fatal(): the reason goes to
+ * error/backend/vif/D/N/error in our own domain, and to the log. */
+static void
+fatal(struct xb_vif *v, const char *msg)
+{
+    char path[sizeof v->be_path + 16];
+
+    if (xlog_ratelimit(&guest_rl)) {
+        XLOG_ERR_(XLOG_MOD_XENSTORE, VIF_FMT ": %s", VIF_ARGS(v), msg);
+    }
+    snprintf(v->last_err, sizeof v->last_err, "%s", msg);
+    snprintf(path, sizeof path, "error/%s/error", v->be_path);
+    if (!v->xb->exiting) {
+        store_write(v->xb->st, STORE_TX_NONE, path, msg);
+    }
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+static void
+read_keys(struct xb_vif *v)
+{
+    for (unsigned k = 0; k < KEY_N; k++) {
+        free(v->raw[k]);
+        v->raw[k] = NULL;
+        if (be_read(v, keys_vif_key_name(k), &v->raw[k])) {
+            v->raw[k] = NULL;
+        }
+    }
+}
+
+/* The configuration the raw values give, or why they give none. */
+static int
+build_cfg(const struct xb_vif *v, struct keys_vif *cfg, char *err, size_t errlen)
+{
+    struct keys_err kerr;
+    enum port_vlan_mode mode;
+    uint16_t pvid;
+    uint64_t allowed[VLAN_BITMAP_WORDS];
+
+    keys_vif_init(cfg);
+    for (unsigned k = 0; k < KEY_N; k++) {
+        if (v->raw[k] && keys_vif_set(cfg, keys_vif_key_name(k), v->raw[k], &kerr) < 0) {
+            snprintf(err, errlen, "%s", kerr.msg);
+            return -EINVAL;
+        }
+    }
+    if (!v->raw[KEY_MAC]) {
+        snprintf(err, errlen, "mac: missing from %s", v->be_path);
+        return -EINVAL;
+    }
+    if (!v->raw[KEY_BRIDGE]) {
+        snprintf(err, errlen, "bridge: missing from %s (give bridge= in the vif spec)",
+                 v->be_path);
+        return -EINVAL;
+    }
+    if (keys_vif_finish(cfg, &kerr)
+        || (cfg->vlan.count && keys_vlan_to_port(&cfg->vlan, &mode, &pvid, allowed, &kerr))) {
+        snprintf(err, errlen, "%s", kerr.msg);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static void
+set_name(struct xb_vif *v)
+{
+    if (v->cfg.set & (1u << KEY_VIFNAME)) {
+        snprintf(v->name, sizeof v->name, "%s", v->cfg.vifname);
+    } else {
+        snprintf(v->name, sizeof v->name, "vif%u.%u", v->domid, v->devid);
+    }
+}
+
+static struct xenbus_vif_id
+vif_id(const struct xb_vif *v)
+{
+    return (struct xenbus_vif_id) { v->domid, v->devid, v->be_path, v->fe_path, v->name };
+}
+
+/* Take the vif down for `msg` (a bad key, a refused attach): off its
+ * bridge, hotplug-error set, until the cause is fixed. */
+static void
+set_down(struct xb_vif *v, const char *msg)
+{
+    const char *kv[][2] = { { "hotplug-error", msg }, { "hotplug-status", "error" } };
+
+    XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": %s", VIF_ARGS(v), msg);
+    if (msg != v->key_err) {
+        snprintf(v->key_err, sizeof v->key_err, "%s", msg);
+    }
+    snprintf(v->last_err, sizeof v->last_err, "%s", v->key_err);
+    if (v->attached) {
+        v->xb->ops->detach(v->xb->ctx, v->handle);
+        v->attached = false;
+    }
+    v->hotplug_connected = false;
+    be_update(v, kv, 2);
+}
+
+static int
+attach(struct xb_vif *v, char *err, size_t errlen)
+{
+    const char *kv[][2] = { { "hotplug-status", "connected" }, { "hotplug-error", NULL } };
+    int r;
+
+    if (!v->attached) {
+        r = v->xb->ops->attach(v->xb->ctx, v->handle, &v->cfg, err, errlen);
+        if (r) {
+            set_down(v, err);
+            return r;
+        }
+        v->attached = true;
+    }
+    r = be_update(v, kv, 2);
+    if (r) {
+        snprintf(err, errlen, "%s: cannot write hotplug-status: %s", v->be_path, strerror(-r));
+        return r;
+    }
+    v->hotplug_connected = true;
+    v->last_err[0] = '\0';
+    return 0;
+}
+
+/* ---- the state machine -------------------------------------------------- */
+
+static void
+publish(struct xb_vif *v)
+{
+    char value[4];
+    const char *kv[1][2] = { { "state", value } };
+    int r;
+
+    if (v->be_state == v->published
+        || (v->be_state == XB_CONNECTED && !v->hotplug_connected)) {
+        return;                     /* Connected waits for the hotplug script */
+    }
+    if (v->toolstack_closing && v->be_state != XB_CLOSING && v->be_state != XB_CLOSED) {
+        return;                     /* never undo libxl's Closing */
+    }
+    snprintf(value, sizeof value, "%u", v->be_state);
+    r = be_update(v, kv, 1);
+    if (r) {
+        if (r != -ENOENT) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": cannot publish state %u: %s",
+                       VIF_ARGS(v), v->be_state, strerror(-r));
+        }
+        return;
+    }
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": %s -> %s", VIF_ARGS(v),
+               xb_state_name(v->published), xb_state_name(v->be_state));
+    v->published = v->be_state;
+}
+
+static int
+read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
+{
+    unsigned long long x;
+
+    memset(r, 0, sizeof *r);
+    if (fe_uint(v, "multi-queue-num-queues", UINT32_MAX, false, &x, err, errlen)) {
+        return -EINVAL;
+    }
+    if (x > 1) {
+        snprintf(err, errlen, "frontend asks for %llu queues; xvs offers one", x);
+        return -EINVAL;
+    }
+    if (fe_uint(v, "tx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+        return -EINVAL;
+    }
+    r->tx_ring_ref = (uint32_t) x;
+    if (fe_uint(v, "rx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+        return -EINVAL;
+    }
+    r->rx_ring_ref = (uint32_t) x;
+    if (!fe_uint(v, "event-channel", UINT32_MAX, true, &x, err, errlen)) {
+        r->evtchn_tx = r->evtchn_rx = (uint32_t) x;
+    } else {
+        if (fe_uint(v, "event-channel-tx", UINT32_MAX, true, &x, err, errlen)) {
+            return -EINVAL;
+        }
+        r->evtchn_tx = (uint32_t) x;
+        if (fe_uint(v, "event-channel-rx", UINT32_MAX, true, &x, err, errlen)) {
+            return -EINVAL;
+        }
+        r->evtchn_rx = (uint32_t) x;
+        r->split_evtchn = true;
+    }
+#define FLAG(key, field)                                                      \
+    do {                                                                      \
+        if (fe_uint(v, key, UINT32_MAX, false, &x, err, errlen)) {            \
+            return -EINVAL;                                                   \
+        }                                                                     \
+        r->field = x != 0;                                                    \
+    } while (0)
+    FLAG("request-rx-copy", rx_copy);
+    FLAG("feature-rx-notify", rx_notify);
+    FLAG("feature-sg", sg);
+    FLAG("feature-gso-tcpv4", gso_tcpv4);
+    FLAG("feature-gso-tcpv6", gso_tcpv6);
+    FLAG("feature-ipv6-csum-offload", ipv6_csum_offload);
+    FLAG("feature-no-csum-offload", no_csum_offload);
+    FLAG("request-multicast-control", multicast_control);
+#undef FLAG
+    if (!r->rx_copy) {
+        snprintf(err, errlen, "frontend does not request rx-copy (request-rx-copy), "
+                 "the only receive mode xvs has");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int
+do_connect(struct xb_vif *v, bool resume)
+{
+    struct xenbus_rings rings;
+    char err[XENBUS_ERR_MAX];
+
+    if (!v->handle) {
+        return -ENODEV;
+    }
+    if (read_rings(v, &rings, err, sizeof err)) {
+        fatal(v, err);
+        return -EINVAL;
+    }
+    rings.resume = resume;
+    if (v->xb->ops->connect(v->xb->ctx, v->handle, &rings, err, sizeof err)) {
+        fatal(v, err);
+        return -EIO;
+    }
+    v->connected = true;
+    v->resume = false;
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": rings tx %u rx %u, event channel%s %u/%u%s",
+               VIF_ARGS(v), rings.tx_ring_ref, rings.rx_ring_ref,
+               rings.split_evtchn ? "s" : "", rings.evtchn_tx, rings.evtchn_rx,
+               resume ? " (resumed)" : "");
+    return 0;
+}
+
+static void
+do_disconnect(struct xb_vif *v)
+{
+    if (v->connected) {
+        v->xb->ops->disconnect(v->xb->ctx, v->handle);
+        v->connected = false;
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": rings released", VIF_ARGS(v));
+    }
+}
+
+/* Bring the backend to where the frontend, online and the toolstack say. */
+static void
+run(struct xb_vif *v)
+{
+    enum xb_state fe = v->domain_dead ? XB_UNKNOWN : v->fe_state;
+    enum xb_state target;
+    bool destroy;
+
+    if (v->finished) {
+        return;
+    }
+    target = xb_state_target(v->be_state, fe, v->online, &destroy);
+    /* libxl closes (online=0, state=5) a device whose frontend will not
+     * answer (never connected, closed, gone): close at once rather than
+     * make libxl wait 10 s.  A connected netfront answers 5 with 6. */
+    if (v->toolstack_closing && !v->online
+        && (fe == XB_INITIALISING || fe == XB_UNKNOWN || fe == XB_CLOSED)) {
+        target = XB_CLOSED;
+        destroy = true;
+    }
+    if (target == XB_CONNECTED && v->key_err[0]) {
+        target = v->be_state == XB_CONNECTED ? XB_CONNECTED : XB_INITWAIT;
+    }
+    /* Adopted while Connected: take the rings back without a state change. */
+    if (target == XB_CONNECTED && v->be_state == XB_CONNECTED && !v->connected
+        && !v->key_err[0] && do_connect(v, v->resume)) {
+        target = XB_CLOSING;
+    }
+    for (int hops = 0; v->be_state != target && hops < XB_MAX_HOPS; hops++) {
+        enum xb_state next = xb_state_step(v->be_state, target);
+
+        if (xb_state_hop_connects(v->be_state, next) && do_connect(v, false)) {
+            target = XB_CLOSING;    /* like xenbus_dev_fatal() */
+            continue;
+        }
+        if (xb_state_hop_disconnects(v->be_state, next)) {
+            do_disconnect(v);
+        }
+        v->be_state = next;
+        publish(v);
+    }
+    if (destroy && v->be_state == XB_CLOSED) {
+        do_disconnect(v);
+        v->finished = true;         /* freed when libxl removes the directory */
+    }
+}
+
+static void
+on_frontend(void *arg, const char *path)
+{
+    struct xb_vif *v = arg;
+    char p[XB_PATH_MAX + 8];
+    unsigned long long s;
+    enum xb_state old = v->fe_state;
+
+    (void) path;
+    snprintf(p, sizeof p, "%s/state", v->fe_path);
+    /* Missing or garbage reads as Unknown, as in Linux. */
+    v->fe_state = store_read_uint(v->xb->st, STORE_TX_NONE, p, XB_RECONFIGURED, &s)
+                  ? XB_UNKNOWN : (enum xb_state) s;
+    if (v->fe_state != old) {
+        XLOG_DBG_(XLOG_MOD_XENSTORE, VIF_FMT ": frontend %s", VIF_ARGS(v),
+                  xb_state_name(v->fe_state));
+    }
+    run(v);
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
+
+static void
+vif_free(struct xb_vif *v)
+{
+    for (unsigned k = 0; k < KEY_N; k++) {
+        free(v->raw[k]);
+    }
+    free(v);
+}
+
+struct xb_vif *
+xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
+{
+    struct xb_vif *v = calloc(1, sizeof *v);
+    char err[XENBUS_ERR_MAX];
+    char path[XB_PATH_MAX + 8];
+    char *s = NULL;
+    unsigned long long fe_domid;
+    enum xb_state state;
+
+    if (!v) {
+        return NULL;
+    }
+    v->xb = xb;
+    v->domid = domid;
+    v->devid = devid;
+    snprintf(v->be_path, sizeof v->be_path, "backend/vif/%u/%u", domid, devid);
+    snprintf(v->name, sizeof v->name, "vif%u.%u", domid, devid);
+
+    /* libxl writes the whole directory in one transaction: without state
+     * and frontend it is not (or no longer) a device. */
+    state = xbv_read_be_state(xb, v->be_path);
+    if (state == XB_UNKNOWN || be_read(v, "frontend", &s)) {
+        vif_free(v);
+        return NULL;
+    }
+    if (s[0] != '/' || strlen(s) >= sizeof v->fe_path) {
+        XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend \"%.64s\" is not a xenstore path",
+                  v->be_path, s);
+        free(s);
+        vif_free(v);
+        return NULL;
+    }
+    snprintf(v->fe_path, sizeof v->fe_path, "%s", s);
+    free(s);
+    snprintf(path, sizeof path, "%s/frontend-id", v->be_path);
+    if (store_read_uint(xb->st, STORE_TX_NONE, path, KEYS_DOMID_MAX, &fe_domid)
+        || fe_domid != domid) {
+        XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend-id missing or not %u", v->be_path, domid);
+        vif_free(v);
+        return NULL;
+    }
+    if (!be_read(v, "online", &s)) {
+        v->online = !strcmp(s, "1");
+        free(s);
+    }
+    if (!be_read(v, "hotplug-status", &s)) {
+        v->hotplug_connected = !strcmp(s, "connected");
+        free(s);
+    }
+    read_keys(v);
+    if (build_cfg(v, &v->cfg, err, sizeof err)) {
+        snprintf(v->key_err, sizeof v->key_err, "%s", err);
+        keys_vif_init(&v->cfg);
+    } else {
+        struct xenbus_vif_id id;
+        set_name(v);
+        id = vif_id(v);
+        v->handle = xb->ops->create(xb->ctx, &id, &v->cfg, err, sizeof err);
+        if (!v->handle) {
+            snprintf(v->key_err, sizeof v->key_err, "%s", err);
+        }
+    }
+    v->be_state = v->published = state;
+    v->fe_state = XB_UNKNOWN;
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": %s, bridge %s, mac %s, backend %s%s%s",
+               VIF_ARGS(v), state == XB_INITIALISING ? "new" : "adopted",
+               v->raw[KEY_BRIDGE] ? v->raw[KEY_BRIDGE] : "-",
+               v->raw[KEY_MAC] ? v->raw[KEY_MAC] : "-", xb_state_name(state),
+               v->key_err[0] ? ", down: " : "", v->key_err);
+
+    if (state == XB_INITIALISING) {
+        const char *kv[ARRAY_SIZE(features) + 1][2];
+        for (size_t i = 0; i < ARRAY_SIZE(features); i++) {
+            kv[i][0] = features[i][0];
+            kv[i][1] = features[i][1];
+        }
+        kv[ARRAY_SIZE(features)][0] = "state";
+        kv[ARRAY_SIZE(features)][1] = "2";
+        if (be_update(v, kv, ARRAY_SIZE(kv))) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, "%s: removed while being set up", v->be_path);
+            if (v->handle) {
+                xb->ops->destroy(xb->ctx, v->handle);
+            }
+            vif_free(v);
+            return NULL;
+        }
+        v->be_state = v->published = XB_INITWAIT;
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": Initialising -> InitWait", VIF_ARGS(v));
+    } else {
+        /* Adopted after a restart: the hotplug script ran for the previous
+         * xvsd, so put the port back on its bridge now. */
+        v->resume = state == XB_CONNECTED;
+        if (v->hotplug_connected && v->handle && !v->key_err[0]
+            && (state == XB_INITWAIT || state == XB_CONNECTED)) {
+            attach(v, err, sizeof err);
+        }
+    }
+    if (v->key_err[0]) {
+        set_down(v, v->key_err);
+    }
+    if (v->raw[KEY_TYPE] && !strcmp(v->raw[KEY_TYPE], "vif_ioemu")) {
+        XLOG_DBG_(XLOG_MOD_XENSTORE, VIF_FMT ": HVM device (emulated NIC too)", VIF_ARGS(v));
+    }
+    snprintf(path, sizeof path, "%s/state", v->fe_path);
+    v->fe_watch = store_watch(xb->st, path, on_frontend, v);
+    if (!v->fe_watch) {
+        snprintf(err, sizeof err, "cannot watch %.200s: %s", path, strerror(errno));
+        set_down(v, err);
+    }
+    return v;
+}
+
+void
+xbv_gone(struct xb_vif *v)
+{
+    struct xenbus *xb = v->xb;
+
+    if (!xb->exiting) {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": removed", VIF_ARGS(v));
+    }
+    do_disconnect(v);
+    if (v->attached) {
+        xb->ops->detach(xb->ctx, v->handle);
+        v->attached = false;
+    }
+    if (v->handle) {
+        xb->ops->destroy(xb->ctx, v->handle);
+        v->handle = NULL;
+    }
+    if (v->fe_watch) {
+        store_unwatch(xb->st, v->fe_watch);
+    }
+    if (!xb->exiting && v->last_err[0]) {
+        char path[sizeof v->be_path + 8];
+        snprintf(path, sizeof path, "error/%s", v->be_path);
+        store_rm(xb->st, STORE_TX_NONE, path);
+    }
+    xb_vif_unlink(xb, v);
+    vif_free(v);
+}
+
+void
+xbv_domain_gone(struct xb_vif *v)
+{
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": domain %u is gone", VIF_ARGS(v), v->domid);
+    v->domain_dead = true;
+    run(v);
+}
+
+/* A configuration key changed: re-read it, and apply, refuse or recover. */
+static void
+config_key_changed(struct xb_vif *v, unsigned k)
+{
+    struct keys_vif cfg;
+    char err[XENBUS_ERR_MAX];
+    char *val = NULL;
+    bool was_down = v->key_err[0] != '\0';
+
+    if (be_read(v, keys_vif_key_name(k), &val)) {
+        val = NULL;
+    }
+    if (val && v->raw[k] ? !strcmp(val, v->raw[k]) : val == v->raw[k]) {
+        free(val);
+        return;
+    }
+    free(v->raw[k]);
+    v->raw[k] = val;
+    if (k == KEY_TYPE || k == KEY_HANDLE) {
+        XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": %s changed; ignored until the device "
+                   "is created again", VIF_ARGS(v), keys_vif_key_name(k));
+        return;
+    }
+    if (build_cfg(v, &cfg, err, sizeof err)) {
+        set_down(v, err);
+        return;
+    }
+    v->cfg = cfg;
+    set_name(v);
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": %s = \"%.64s\"", VIF_ARGS(v),
+               keys_vif_key_name(k), val ? val : "(removed)");
+    if (!v->handle) {
+        struct xenbus_vif_id id = vif_id(v);
+        v->handle = v->xb->ops->create(v->xb->ctx, &id, &v->cfg, err, sizeof err);
+        if (!v->handle) {
+            set_down(v, err);
+            return;
+        }
+    } else if (v->xb->ops->update(v->xb->ctx, v->handle, &v->cfg, 1u << k, err, sizeof err)) {
+        set_down(v, err);
+        return;
+    }
+    if (was_down) {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": configuration valid again", VIF_ARGS(v));
+        v->key_err[0] = '\0';
+        if (v->online_requested) {
+            attach(v, err, sizeof err);
+        }
+        run(v);
+    }
+}
+
+void
+xbv_key_changed(struct xb_vif *v, const char *key)
+{
+    char *s = NULL;
+
+    if (!strcmp(key, "online")) {
+        /* Parsed with the others (keys_vif), but it drives the state
+         * machine rather than the port. */
+        bool online = !be_read(v, "online", &s) && !strcmp(s, "1");
+        free(v->raw[KEY_ONLINE]);
+        v->raw[KEY_ONLINE] = s;
+        v->cfg.online = online;
+        if (online != v->online) {
+            v->online = online;
+            run(v);
+        }
+        return;
+    }
+    for (unsigned k = 0; k < KEY_N; k++) {
+        if (!strcmp(key, keys_vif_key_name(k))) {
+            config_key_changed(v, k);
+            return;
+        }
+    }
+    if (!strcmp(key, "state")) {
+        enum xb_state st = xbv_read_be_state(v->xb, v->be_path);
+        if (st == XB_CLOSING && v->published != XB_CLOSING && !v->toolstack_closing) {
+            XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": toolstack closes the device",
+                       VIF_ARGS(v));
+            v->toolstack_closing = true;
+            v->published = XB_CLOSING;
+            run(v);
+        }
+    } else if (!strcmp(key, "hotplug-status")) {
+        bool connected = !be_read(v, "hotplug-status", &s) && !strcmp(s, "connected");
+        free(s);
+        if (connected != v->hotplug_connected) {
+            v->hotplug_connected = connected;
+            publish(v);
+        }
+    } else if (!strcmp(key, "script") && !v->script_warned) {
+        if (!be_read(v, "script", &s)) {
+            const char *base = strrchr(s, '/');
+            base = base ? base + 1 : s;
+            if (strcmp(base, "vif-xvs")) {
+                XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": hotplug script is %s, not vif-xvs: "
+                           "set vif.default.script=\"vif-xvs\" in xl.conf", VIF_ARGS(v), s);
+            }
+            free(s);
+        }
+        v->script_warned = true;
+    }
+}
+
+int
+xbv_online(struct xb_vif *v, const char *tap, char *err, size_t errlen)
+{
+    int r;
+
+    if (v->key_err[0]) {
+        set_down(v, v->key_err);
+        snprintf(err, errlen, "%s", v->key_err);
+        return -EINVAL;
+    }
+    if (tap) {
+        if (!v->xb->ops->tap_attach) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": emulated NIC %s left unconnected: "
+                       "xvs serves PV vifs (the guest's PV driver takes over)",
+                       VIF_ARGS(v), tap);
+            return 0;
+        }
+        r = v->xb->ops->tap_attach(v->xb->ctx, v->handle, tap, &v->cfg, err, errlen);
+        if (r) {
+            const char *kv[][2] = { { "hotplug-error", err }, { "hotplug-status", "error" } };
+            be_update(v, kv, 2);
+        }
+        return r;
+    }
+    v->online_requested = true;
+    r = attach(v, err, errlen);
+    if (r) {
+        return r;
+    }
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": online on bridge %s", VIF_ARGS(v),
+               v->cfg.bridge.name);
+    publish(v);
+    return 0;
+}
+
+int
+xbv_offline(struct xb_vif *v, const char *tap)
+{
+    if (tap) {
+        if (v->xb->ops->tap_detach && v->handle) {
+            v->xb->ops->tap_detach(v->xb->ctx, v->handle, tap);
+        }
+        return 0;
+    }
+    v->online_requested = false;
+    if (v->attached) {
+        v->xb->ops->detach(v->xb->ctx, v->handle);
+        v->attached = false;
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": offline", VIF_ARGS(v));
+    }
+    return 0;
+}
