@@ -10,7 +10,9 @@
 # fuzzer's coverage instrumentation and ASan/UBSan; the source lists are
 # those of the real libraries, so new files there are picked up.
 EXTRA_DIST += tests/fuzz/corpus/config tests/fuzz/corpus/ctl tests/fuzz/corpus/ctl-server \
-	scripts/fuzz-all.sh docs/fuzzing.md
+	tests/fuzz/config.dict tests/fuzz/ctl.dict tests/fuzz/ctl-server.dict \
+	scripts/fuzz-all.sh docs/fuzzing.md \
+	scripts/check-sanitizers.sh scripts/valgrind-lifecycle.sh
 
 if ENABLE_FUZZING
 # Code under test: coverage-guided, ASan, UBSan.  Harness code (the
