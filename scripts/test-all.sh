@@ -10,7 +10,9 @@
 #   7. the optional suites other parts of the tree define, if their make
 #      target exists: check-sim (simulated hypervisor), check-fuzz (short
 #      libFuzzer runs, needs --enable-fuzzing builds), check-xen (real Xen
-#      under QEMU)
+#      under QEMU), check-netns-harden (hostile inputs, trust boundaries)
+#   7. the suite under ASan/UBSan (scripts/check-sanitizers.sh) and a daemon
+#      life cycle under valgrind (scripts/valgrind-lifecycle.sh)
 #
 # Every step runs even if an earlier one failed (unless the build failed);
 # the last line is "test-all: N passed, N failed" (test counts), and the
@@ -107,7 +109,7 @@ if ! skipped netns; then
     record netns "$p" "$f"
 fi
 
-for suite in sim fuzz xen; do
+for suite in sim netns-harden fuzz xen; do
     skipped $suite && continue
     # Only if some fragment of the tree defines the target.
     grep -q "^check-$suite:" "$BUILD_DIR/Makefile" 2>/dev/null || continue
@@ -119,6 +121,33 @@ for suite in sim fuzz xen; do
         p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
     else
         p=$([ $rc = 0 ] && echo 1 || echo 0); f=$([ $rc = 0 ] && echo 0 || echo 1)
+    fi
+    [ $rc != 0 ] && [ "$f" = 0 ] && f=1
+    record "$suite" "$p" "$f"
+done
+
+# Script-driven suites: the tree again with ASan/UBSan (make check and the
+# netns suites with sanitized binaries), and a whole daemon life under
+# valgrind.  Each prints "NAME: N passed, N failed" last.
+for suite in sanitizers valgrind; do
+    skipped $suite && continue
+    case $suite in
+        sanitizers) script=$top/scripts/check-sanitizers.sh ;;
+        valgrind)   script=$top/scripts/valgrind-lifecycle.sh ;;
+    esac
+    banner "$suite ($(basename "$script"))"
+    if [ $suite = valgrind ]; then
+        out=$(XVSD="$BUILD_DIR/daemon/xvsd" XVSCTL="$BUILD_DIR/ctl/xvsctl" \
+              SIMBIN="$BUILD_DIR/tests/sim" "$script" 2>&1); rc=$?
+    else
+        out=$("$script" 2>&1); rc=$?
+    fi
+    echo "$out" | tail -n 200
+    line=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed$" <<<"$out" | tail -n 1)
+    if [ -n "$line" ]; then
+        p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    else
+        p=0 f=1
     fi
     [ $rc != 0 ] && [ "$f" = 0 ] && f=1
     record "$suite" "$p" "$f"
