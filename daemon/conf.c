@@ -144,6 +144,11 @@ static int x_xenif(struct parse *p, const char *v, char *why, size_t n)
     return conf_parse_xenif(v, &p->conf->xen, why, n);
 }
 
+static int x_xenstore(struct parse *p, const char *v, char *why, size_t n)
+{
+    return conf_parse_xenstore(v, &p->conf->xen.xenstore, why, n);
+}
+
 static int x_rxq_bytes(struct parse *p, const char *v, char *why, size_t n)
 {
     return conf_parse_rxq_bytes(v, &p->conf->xen.rxq_bytes, why, n);
@@ -257,7 +262,7 @@ static const struct key global_keys[] = {
 static const struct key xen_keys[] = {
     { "xenif", x_xenif }, { "rx-queue-bytes", x_rxq_bytes }, { "tx-budget", x_tx_budget },
     { "rx-stall-timeout", x_rx_stall }, { "rx-drain-timeout", x_rx_drain },
-    { "bounce", x_bounce }, { NULL, NULL },
+    { "bounce", x_bounce }, { "xenstore", x_xenstore }, { NULL, NULL },
 };
 static const struct key bridge_keys[] = {
     { "uplink", b_uplink }, { "host-port", b_host_port },

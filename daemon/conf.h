@@ -69,6 +69,14 @@
  *                               guests through a dom0 buffer instead of one
  *                               grant copy from guest to guest: for
  *                               benchmarks only (it is slower).
+ *   xenstore = auto|yes|no      default auto.  Whether the guest backend
+ *                               serves the vifs libxl announces in xenstore
+ *                               (backend/vif, the xenbus handshake; the
+ *                               xenstore module, daemon/xvsd_xenbus.h).
+ *                               auto: if xenstored is reachable (a warning
+ *                               if not); yes: xenstored unreachable stops
+ *                               xvsd's start; no: vifs only by vif-attach.
+ *                               Nothing is watched without a guest backend.
  *   Every [xen] key takes effect at the next start of xvsd (a reload logs
  *   that it changed and keeps the running value).
  *
@@ -148,8 +156,15 @@ enum conf_xenif {
     CONF_XENIF_NONE,
 };
 
+enum conf_xenstore {
+    CONF_XENSTORE_AUTO,                /* serve xenstore vifs if xenstored answers */
+    CONF_XENSTORE_YES,
+    CONF_XENSTORE_NO,
+};
+
 struct conf_xen {
     enum conf_xenif xenif;
+    enum conf_xenstore xenstore;
     char sim_dir[CONF_SIM_DIR_MAX + 1];
     uint32_t rxq_bytes;
     uint32_t tx_budget;
@@ -244,6 +259,7 @@ int conf_parse_yes_no(const char *, bool *, char *why, size_t);
 /* [xen] values: xenif KIND fills xen->xenif and xen->sim_dir; the numbers
  * take their bounds above. */
 int conf_parse_xenif(const char *, struct conf_xen *, char *why, size_t);
+int conf_parse_xenstore(const char *, enum conf_xenstore *, char *why, size_t);
 int conf_parse_rxq_bytes(const char *, uint32_t *, char *why, size_t);
 int conf_parse_tx_budget(const char *, uint32_t *, char *why, size_t);
 int conf_parse_timeout(const char *, uint32_t *, char *why, size_t);

@@ -254,6 +254,19 @@ int conf_parse_xenif(const char *v, struct conf_xen *x, char *why, size_t n)
     return -EINVAL;
 }
 
+int conf_parse_xenstore(const char *v, enum conf_xenstore *out, char *why, size_t n)
+{
+    static const char *const names[] = { "auto", "yes", "no" };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (!strcmp(v, names[i])) {
+            *out = (enum conf_xenstore)i;
+            return 0;
+        }
+    snprintf(why, n, "'%s' is not auto, yes or no", v);
+    return -EINVAL;
+}
+
 const char *conf_xenif_format(const struct conf_xen *x, char *buf, size_t n)
 {
     static const char *const names[] = { "auto", "xen", "sim", "none" };

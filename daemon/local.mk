@@ -14,6 +14,7 @@ daemon_libxvsdaemon_a_SOURCES += daemon/detach.c daemon/detach.h
 daemon_libxvsdaemon_a_SOURCES += daemon/modules.c daemon/modules.h
 daemon_libxvsdaemon_a_SOURCES += daemon/xvsd_netback.c daemon/xvsd_netback.h
 daemon_libxvsdaemon_a_SOURCES += daemon/ctl_vif.c daemon/ctl_vif.h
+daemon_libxvsdaemon_a_SOURCES += daemon/xvsd_xenbus.c daemon/xvsd_xenbus.h
 
 # Libraries every user of libxvsdaemon.a needs (after it, in this order).
 XVSD_CORE_LIBS = daemon/libxvsdaemon.a switch/libswitch.a lib/libxvsutil.a \
@@ -22,8 +23,8 @@ XVSD_CORE_LIBS = daemon/libxvsdaemon.a switch/libswitch.a lib/libxvsutil.a \
 sbin_PROGRAMS += daemon/xvsd
 daemon_xvsd_SOURCES = daemon/xvsd.c
 daemon_xvsd_CPPFLAGS = $(AM_CPPFLAGS) -DXVS_CONF_PATH='"$(sysconfdir)/xvs/xvs.conf"'
-daemon_xvsd_LDADD = daemon/libxvsdaemon.a ports/libports.a $(NETBACK_LIBS) \
-	$(MNL_LIBS) $(INIH_LIBS)
+daemon_xvsd_LDADD = daemon/libxvsdaemon.a ports/libports.a xenstore/libxvsstore.a \
+	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(MNL_LIBS) $(INIH_LIBS)
 
 # The example configuration, installed next to where the real one goes.
 xvsconfdir = $(sysconfdir)/xvs

@@ -4,12 +4,14 @@
 #include <stdio.h>
 
 #include "daemon/xvsd_netback.h"
+#include "daemon/xvsd_xenbus.h"
 #include "lib/log.h"
 
 /* In start order.  xenstore goes after netback: it makes its vifs with
  * xvsd_netback(), and stops (freeing them) before the netback does. */
 static const struct xvsd_module modules[] = {
     { "netback", xvsd_netback_start, xvsd_netback_stop },
+    { "xenstore", xvsd_xenbus_start, xvsd_xenbus_stop },
     { NULL, NULL, NULL },
 };
 

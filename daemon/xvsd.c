@@ -7,7 +7,8 @@
  *           modules (netback, xenstore: modules.h) -> READY=1
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
- *           (apply.h) -> READY=1
+ *           (apply.h) -> READY=1.  [xen] (the guest backend) and
+ *           control-socket changes are logged and wait for a restart.
  *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
  *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +191,7 @@ static bool xen_equal(const struct conf_xen *a, const struct conf_xen *b)
     return a->xenif == b->xenif && !strcmp(a->sim_dir, b->sim_dir)
         && a->rxq_bytes == b->rxq_bytes && a->tx_budget == b->tx_budget
         && a->rx_stall_s == b->rx_stall_s && a->rx_drain_s == b->rx_drain_s
-        && a->bounce == b->bounce;
+        && a->bounce == b->bounce && a->xenstore == b->xenstore;
 }
 
 static void reload(void)
@@ -252,7 +254,16 @@ static void run_bridges(void *arg)
 static int host_create(struct evloop *l, const char *name, const char *takeover_from,
                        unsigned mtu, struct port **out, char *err, size_t errlen)
 {
-    struct hostport_options o = { .takeover_from = takeover_from, .mtu = mtu };
+    /* The takeover record lives beside the control socket (/run/xvs by
+     * default), so a restart after kill -9 gives the uplink its addresses
+     * back before taking them again. */
+    char dir[PATH_MAX];
+    const char *sock = opt.control ? opt.control : cur->control_socket;
+    const char *slash = strrchr(sock, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash && slash != sock ? (int) (slash - sock) : 1,
+             slash ? sock : "/");
+    struct hostport_options o = { .takeover_from = takeover_from, .mtu = mtu,
+                                  .state_dir = dir };
     return hostport_create(l, name, &o, out, err, errlen);
 }
 

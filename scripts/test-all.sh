@@ -5,8 +5,9 @@
 #   2. build: autoreconf, configure --enable-werror, make -j2 (in _build/)
 #   3. unit tests: make check (CUnit, xvsctl against a fake daemon, ...)
 #   4. make install into a scratch directory: every installed file present
-#   5. integration tests in network namespaces: make check-netns
-#   6. the optional suites other parts of the tree define, if their make
+#   5. the README's demo (scripts/demo.sh) runs and pings through xvsd
+#   6. integration tests in network namespaces: make check-netns
+#   7. the optional suites other parts of the tree define, if their make
 #      target exists: check-sim (simulated hypervisor), check-fuzz (short
 #      libFuzzer runs, needs --enable-fuzzing builds), check-xen (real Xen
 #      under QEMU)
@@ -82,6 +83,18 @@ else
     tail -n 30 "$dest.log"; record install 0 1
 fi
 rm -rf "$dest" "$dest.log"
+
+if ! skipped demo; then
+    banner "demo (scripts/demo.sh)"
+    out=$(BUILD_DIR=$BUILD_DIR timeout 120 "$top/scripts/demo.sh" </dev/null 2>&1); rc=$?
+    echo "$out"
+    # g1 -> g2 and g2 -> host port must answer: two "0% packet loss" lines.
+    if [ $rc = 0 ] && [ "$(grep -c ' 0% packet loss' <<<"$out")" -ge 2 ]; then
+        record demo 1 0
+    else
+        echo "demo failed (exit $rc)"; record demo 0 1
+    fi
+fi
 
 if ! skipped netns; then
     banner "integration tests in network namespaces (make check-netns)"

@@ -210,8 +210,8 @@ bridge_add_port(struct bridge *b, struct port *p)
     return 0;
 }
 
-void
-bridge_del_port(struct bridge *b, struct port *p)
+bool
+bridge_remove_port(struct bridge *b, struct port *p)
 {
     unsigned i;
 
@@ -219,20 +219,26 @@ bridge_del_port(struct bridge *b, struct port *p)
         continue;
     }
     if (i == b->n_ports) {
-        return;
+        return false;
     }
     memmove(&b->ports[i], &b->ports[i + 1],
             (b->n_ports - i - 1) * sizeof b->ports[0]);
     b->n_ports--;
     b->promisc_stale = true;    /* never stage on a port that left */
-    /* Static entries too: nothing may point at a destroyed port. */
+    /* Static entries too: nothing may point at a port that left. */
     fdb_flush(b->fdb, p, 0, true);
     ofport_free(b, p->ofport);
     XLOG_INFO_(XLOG_MOD_BRIDGE, "bridge %s: removed port %s (ofport %u)",
                b->name, p->name, p->ofport);
     p->ofport = 0;
     p->bridge = NULL;
-    if (p->ops->destroy) {
+    return true;
+}
+
+void
+bridge_del_port(struct bridge *b, struct port *p)
+{
+    if (bridge_remove_port(b, p) && p->ops->destroy) {
         p->ops->destroy(p);
     }
 }

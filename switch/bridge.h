@@ -44,6 +44,13 @@ struct fdb *bridge_fdb(struct bridge *);
 int bridge_add_port(struct bridge *, struct port *);
 /* Flushes the port's FDB entries, then ops->destroy(). */
 void bridge_del_port(struct bridge *, struct port *);
+/* Takes the port out of the bridge like bridge_del_port() (FDB entries
+ * flushed, ofport released, port->bridge NULL) but does not destroy it:
+ * for ports whose owner outlives their membership (a xenstore vif moved
+ * to another bridge, or taken down until a bad key is fixed), which may
+ * then bridge_add_port() it again.  Returns false if it was not a port of
+ * this bridge. */
+bool bridge_remove_port(struct bridge *, struct port *);
 struct port *bridge_find_port(struct bridge *, const char *name);
 /* Iterate: for (i = 0; (p = bridge_port_at(b, i)); i++) -- order stable
  * between modifications. */

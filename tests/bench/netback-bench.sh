@@ -1,5 +1,7 @@
 #!/bin/sh
-# netback-bench.sh: two sim guests through one bridge (xvs-simback), one
+# netback-bench.sh: the multi-process variant of tests/bench/netback-bench
+# (which runs everything in one thread and is the stable measure on a busy
+# machine).  Two sim guests through one bridge (xvs-simback), one
 # generating, one sinking:
 #   - frames/s with 64-byte frames
 #   - Gbit/s with 64 KiB TCP GSO frames

@@ -23,10 +23,29 @@ TESTS += tests/unit/test-ctl-vif
 tests_unit_test_ctl_vif_SOURCES = tests/unit/test-ctl-vif.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
 	tests/sim/simfront.c tests/sim/simfront.h
-tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a $(NETBACK_LIBS) $(INIH_LIBS) \
-	$(CUNIT_LIBS)
+tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
+	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)
 
 # A real xvsd in its own network namespace, driven through its socket.
 TESTS += tests/unit/test-ctl-socket.sh
 EXTRA_DIST += tests/unit/test-ctl-socket.sh
 
+
+# bridge_remove_port() (switch/bridge.c), which the xenstore module uses to
+# take vifs off a bridge without freeing them.
+check_PROGRAMS += tests/unit/test-bridge-remove
+TESTS += tests/unit/test-bridge-remove
+tests_unit_test_bridge_remove_SOURCES = tests/unit/test-bridge-remove.c \
+	tests/unit/test-switch-common.c tests/unit/test-switch-common.h
+tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) \
+	$(SYSTEMD_LIBS)
+
+# The xenstore module's xenbus ops (daemon/xvsd_xenbus.c) over the sim
+# hypervisor with an in-process sim guest, without xenstore.
+check_PROGRAMS += tests/unit/test-xvsd-xenbus
+TESTS += tests/unit/test-xvsd-xenbus
+tests_unit_test_xvsd_xenbus_SOURCES = tests/unit/test-xvsd-xenbus.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
+	tests/sim/simfront.c tests/sim/simfront.h
+tests_unit_test_xvsd_xenbus_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
+	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)

@@ -523,13 +523,14 @@ static void test_xen(void)
     CU_ASSERT_EQUAL(c->xen.rx_stall_s, 60);
     CU_ASSERT_EQUAL(c->xen.rx_drain_s, 10);
     CU_ASSERT_FALSE(c->xen.bounce);
+    CU_ASSERT_EQUAL(c->xen.xenstore, CONF_XENSTORE_AUTO);
     CU_ASSERT_STRING_EQUAL(conf_xenif_format(&c->xen, buf, sizeof buf), "auto");
     conf_free(c);
     conf_errors_free(&errs);
 
     c = parse("[xen]\nxenif = sim:/run/xvs-sim\nrx-queue-bytes = 65536\n"
               "tx-budget = 4096\nrx-stall-timeout = 1\nrx-drain-timeout = 3600\n"
-              "bounce = yes\n[bridge b]\n", &errs);
+              "bounce = yes\nxenstore = yes\n[bridge b]\n", &errs);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     CU_ASSERT_EQUAL(errs.n, 0);
     CU_ASSERT_EQUAL(c->xen.xenif, CONF_XENIF_SIM);
@@ -540,6 +541,7 @@ static void test_xen(void)
     CU_ASSERT_EQUAL(c->xen.rx_stall_s, 1);
     CU_ASSERT_EQUAL(c->xen.rx_drain_s, 3600);
     CU_ASSERT_TRUE(c->xen.bounce);
+    CU_ASSERT_EQUAL(c->xen.xenstore, CONF_XENSTORE_YES);
     CU_ASSERT_EQUAL(c->n_bridges, 1);
     conf_free(c);
     conf_errors_free(&errs);
@@ -609,6 +611,8 @@ static void test_xen(void)
                  "seconds (1..3600)");
     expect_error("[xen]\nbounce = sometimes\n",
                  "xvs.conf:2: [xen] bounce: 'sometimes' is not yes or no");
+    expect_error("[xen]\nxenstore = maybe\n",
+                 "xvs.conf:2: [xen] xenstore: 'maybe' is not auto, yes or no");
     expect_error("[xen]\nxenif =\n", "xvs.conf:2: [xen] xenif: empty value");
     expect_error("[xen]\nxenif = xen\nxenif = none\n",
                  "xvs.conf:3: [xen] xenif: given twice (first on line 2)");
@@ -616,7 +620,8 @@ static void test_xen(void)
                  "xvs.conf:3: [xen]: duplicate section (first on line 1)");
     expect_error("[xen]\nageing = 5\n",
                  "xvs.conf:2: [xen] ageing: unknown key (expected xenif, "
-                 "rx-queue-bytes, tx-budget, rx-stall-timeout, rx-drain-timeout, bounce)");
+                 "rx-queue-bytes, tx-budget, rx-stall-timeout, rx-drain-timeout, bounce, "
+                 "xenstore)");
     expect_error("[xen x]\n",
                  "xvs.conf:1: [xen x]: unknown section (expected [global], "
                  "[xen], [bridge NAME] or [port BRIDGE IFNAME])");
