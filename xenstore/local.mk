@@ -7,10 +7,6 @@ xenstore_libxvsstore_a_SOURCES = \
 	xenstore/keys.c xenstore/keys.h \
 	xenstore/xenbus_state.c xenstore/xenbus_state.h \
 	xenstore/xenbus.c xenstore/xenbus.h xenstore/xenbus_int.h \
-	xenstore/xenbus_vif.c \
-	xenstore/xvsd_xenstore.c xenstore/xvsd_xenstore.h
-
-# xvsd links xenstore/libxvsstore.a for xvsd_xenstore_start/stop (the
-# "xenstore" module); its other libraries: $(XENSTORE_LIBS).
+	xenstore/xenbus_vif.c
 
 include tests/fuzz/xenstore.mk

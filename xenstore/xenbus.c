@@ -290,8 +290,7 @@ pump(void *arg)
 }
 
 struct xenbus *
-xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *ops,
-              const struct xenbus_feature *features, void *ctx)
+xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *ops, void *ctx)
 {
     struct xenbus *xb = calloc(1, sizeof *xb);
     int e;
@@ -302,7 +301,7 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     xb->st = st;
     xb->loop = loop;
     xb->ops = ops;
-    xb->features = features ? features : xenbus_default_features;
+    xb->features = xenbus_default_features;
     xb->ctx = ctx;
     /* Adopt what exists now, synchronously, so that a vif-online request
      * arriving right after start-up finds its device. */

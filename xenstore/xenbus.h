@@ -101,15 +101,16 @@ struct xenbus_ops {
 struct xenbus_feature {
     const char *key, *value;
 };
-/* Linux netback's set (no multi-queue, control ring or XDP); {NULL}-ended. */
+/* What netback implements, as Linux netback's set (no multi-queue, control
+ * ring or XDP); {NULL}-ended. */
 extern const struct xenbus_feature xenbus_default_features[];
 
 /* Watches backend/vif and @releaseDomain on `loop`, adopts existing
- * devices.  `features` ({NULL}-terminated, kept by pointer; NULL: the
- * defaults) is what the backend implements.  NULL + errno if the watches
- * cannot be set. */
+ * devices, whose backend directories get xenbus_default_features (the
+ * same set as netback's vif_backend_features).  NULL + errno if the
+ * watches cannot be set. */
 struct xenbus *xenbus_create(struct store *, struct evloop *, const struct xenbus_ops *,
-                             const struct xenbus_feature *features, void *ctx);
+                             void *ctx);
 void xenbus_destroy(struct xenbus *);
 
 /* vif-xvs online/offline for the device at `be_path` ("backend/vif/D/N",

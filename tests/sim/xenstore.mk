@@ -35,17 +35,11 @@ tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
 tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
 
-# End to end on the sim hypervisor: xvsd's start sequence with the
-# xenstore module (until daemon/modules.c lists it), libxl's side from the
-# shell (devices, the real hotplug/vif-xvs with libxl's argv and
-# environment), netfront's keys from a sim guest, real traffic (root,
-# network namespaces xvs-xs-*).
-check_PROGRAMS += tests/sim/xenstored-xvsd tests/sim/xenstored-xl
-tests_sim_xenstored_xvsd_SOURCES = tests/sim/xenstored-xvsd.c
-tests_sim_xenstored_xvsd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
-tests_sim_xenstored_xvsd_LDADD = xenstore/libxvsstore.a daemon/libxvsdaemon.a \
-	ports/libports.a $(NETBACK_LIBS) $(XENSTORE_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) \
-	$(SYSTEMD_LIBS) $(MNL_LIBS)
+# End to end on the sim hypervisor: the real xvsd (netback + xenstore
+# modules), libxl's side from the shell (devices, the real hotplug/vif-xvs
+# with libxl's argv and environment), netfront's keys from a sim guest,
+# real traffic (root, network namespaces xvs-xs-*).
+check_PROGRAMS += tests/sim/xenstored-xl
 tests_sim_xenstored_xl_SOURCES = tests/sim/xenstored-xl.c \
 	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
 	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h

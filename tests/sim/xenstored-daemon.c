@@ -201,7 +201,7 @@ daemon_main(void *arg)
     (void) arg;
     loop = evloop_create();
     st = loop ? store_open() : NULL;
-    xb = st ? xenbus_create(st, loop, &stub_ops, NULL, NULL) : NULL;
+    xb = st ? xenbus_create(st, loop, &stub_ops, NULL) : NULL;
     start_error = xb && !evloop_add_fd(loop, cmd_pipe[0], EPOLLIN, on_cmd, NULL) ? 0 : -1;
     if (write(done_pipe[1], &one, 1) != 1) {
         abort();

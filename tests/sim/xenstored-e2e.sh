@@ -5,8 +5,7 @@
 #   fake xenstored (XENSTORED_PATH)  <--  libxl's side: tests/sim/xenstored-xl
 #        ^                                (devices, hotplug/vif-xvs run with
 #        |                                 libxl's argv/env, 40 s limit)
-#   xvsd (tests/sim/xenstored-xvsd: xvsd's start sequence + the xenstore
-#        |  module; XVSD=... to use another binary with the same options)
+#   xvsd (daemon/xvsd: netback module on xenif = sim, xenstore module)
 #        +-- bridge xsbr0, host port xsbr0 in ns xvs-xs-sw (10.215.7.9)
 #        +-- vif1.0 <-> guest dom1: xvs-simfront TAP eth0 in ns xvs-xs-a (10.215.7.1)
 #        +-- vif2.0 <-> guest dom2: xvs-simfront TAP eth0 in ns xvs-xs-b (10.215.7.2)
@@ -25,7 +24,7 @@ set -e
 TOP=${TOP:-$PWD}
 SRC=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
-XVSD=${XVSD:-$SIMBIN/xenstored-xvsd}
+XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
 XL=$SIMBIN/xenstored-xl
 FAKE=$SIMBIN/xenstored-fake
@@ -87,13 +86,15 @@ cat >"$DIR/xvs.conf" <<EOF
 log-level = info
 [xen]
 xenif = sim:$XVS_SIM_DIR
+xenstore = yes
 [bridge xsbr0]
 host-port = yes
 EOF
 start_xvsd() {
-    ip netns exec xvs-xs-sw "$XVSD" -c "$DIR/xvs.conf" -s "$XVS_CTL_SOCKET" 2>>"$DIR/xvsd.err" &
+    ip netns exec xvs-xs-sw "$XVSD" -f -c "$DIR/xvs.conf" --control "$XVS_CTL_SOCKET" \
+        --log-target=stderr 2>>"$DIR/xvsd.err" &
     PID_xvsd=$!
-    wait_for 5 ctl vif-xenstore || fail "xvsd did not start: $(tail -5 "$DIR/xvsd.err")"
+    wait_for 5 ctl vif-list || fail "xvsd did not start: $(tail -5 "$DIR/xvsd.err")"
 }
 start_xvsd
 ip -n xvs-xs-sw addr add 10.215.7.9/24 dev xsbr0
@@ -117,15 +118,15 @@ guest() { # DOMID NS IP
 guest 1 xvs-xs-a 10.215.7.1
 guest 2 xvs-xs-b 10.215.7.2
 ok "xl create x2: $(cat "$DIR/add1.out"), Connected"
-ctl -j vif-xenstore >"$DIR/list.json"
-s=$(pyj "sorted((v['name'], v['backend_state'], v['connected']) for v in j)" <"$DIR/list.json")
+ctl -j vif-list >"$DIR/list.json"
+s=$(pyj "sorted((v['name'], v['backend_state_name'], v['connected']) for v in j)" <"$DIR/list.json")
 [ "$s" = "[('vif1.0', 'Connected', True), ('vif2.0', 'Connected', True)]" ] ||
-    fail "vif-xenstore: $s"
+    fail "vif-list: $s"
 ctl -j vif-show vif1.0 >"$DIR/show.json"
 s=$(pyj "j[0]['state'], j[0]['bridge'], j[0]['origin']" <"$DIR/show.json" 2>/dev/null ||
     pyj "j['state'], j['bridge'], j['origin']" <"$DIR/show.json")
 [ "$s" = "connected xsbr0 xenstore" ] || fail "vif-show vif1.0: $s"
-ok "vif-xenstore and vif-show agree: vif1.0 and vif2.0 connected on xsbr0"
+ok "vif-list and vif-show agree: vif1.0 and vif2.0 connected on xsbr0"
 
 ping_ok() { # NS DST
     ip netns exec "$1" ping -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 ||
@@ -144,11 +145,12 @@ wait_for 3 sh -c "[ \"\$($XVSCTL -j vif-show vif1.0 | python3 -c 'import json,sy
 xenstore-write /local/domain/0/backend/vif/1/0/mtu 10
 wait_for 3 be_is 1 0 hotplug-status error || fail "bad mtu: no hotplug-status=error"
 case $(be 1 0 hotplug-error) in *'mtu "10"'*) ;; *) fail "hotplug-error: $(be 1 0 hotplug-error)";; esac
-[ "$(vif_json vif1.0 "['link_up']")" = False ] || fail "bad mtu: vif1.0 still up"
+attached() { ctl -j vif-list | pyj "[v['attached'] for v in j if v['name'] == '$1'][0]"; }
+[ "$(attached vif1.0)" = False ] || fail "bad mtu: vif1.0 still on its bridge"
 ping_ok xvs-xs-b 10.215.7.9                 # the other vif is untouched
 xenstore-write /local/domain/0/backend/vif/1/0/mtu 1500
 wait_for 3 be_is 1 0 hotplug-status connected || fail "mtu fixed: not connected again"
-[ "$(vif_json vif1.0 "['link_up']")" = True ] || fail "mtu fixed: vif1.0 still down"
+[ "$(attached vif1.0)" = True ] || fail "mtu fixed: vif1.0 not back on its bridge"
 ping_ok xvs-xs-a 10.215.7.2
 ok "live keys: rate applied; mtu=10 -> vif down + hotplug-error, fixed -> back up"
 
@@ -224,7 +226,7 @@ for i in $(seq 1 "$N_VIFS"); do
     "$XL" nic-add $d 0 mac="$(printf '00:16:3e:01:%02x:%02x' $((i / 256)) $((i % 256)))" \
         bridge=xsbr0 script="$SCRIPT" >>"$DIR/lat" || fail "nic-add dom$d: $(tail -2 "$DIR/lat")"
 done
-[ "$(ctl -j vif-xenstore | pyj 'len(j)')" = "$N_VIFS" ] || fail "not $N_VIFS vifs"
+[ "$(ctl -j vif-list | pyj 'len(j)')" = "$N_VIFS" ] || fail "not $N_VIFS vifs"
 python3 - "$DIR/lat" <<'EOF'
 import sys
 rows = [dict(kv.split('=') for kv in l.split()) for l in open(sys.argv[1])]
@@ -241,5 +243,5 @@ EOF
 for i in $(seq 1 "$N_VIFS"); do
     "$XL" nic-remove $((100 + i)) 0 >/dev/null || fail "removing dom$((100 + i))"
 done
-[ "$(ctl -j vif-xenstore | pyj 'len(j)')" = 0 ] || fail "vifs left after removal"
+[ "$(ctl -j vif-list | pyj 'len(j)')" = 0 ] || fail "vifs left after removal"
 ok "$N_VIFS vifs removed"
