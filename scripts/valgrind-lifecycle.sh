@@ -32,6 +32,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${XVS_VG_PRIVATE:-0}" != 1 ]; then
     [ "$(id -u)" = 0 ] || { echo "valgrind: FAIL: must run as root"; echo "valgrind: 0 passed, 1 failed"; exit 1; }
     mkdir -p /run/netns
+    # shellcheck disable=SC2016   # $0 and $@ are sh -c's arguments
     exec env XVS_VG_PRIVATE=1 unshare --mount --propagation private \
         sh -c 'mount -t tmpfs xvs-vg-netns /run/netns && exec "$0" "$@"' "$0" "$@"
 fi
@@ -60,9 +61,9 @@ cleanup() {
     [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
     for g in $GUESTS; do kill "$g" 2>/dev/null; done
     for n in $SW xvs-h-vg-h1 xvs-h-vg-h2 xvs-h-vg-h3 xvs-h-vg-g1 xvs-h-vg-g2; do
-        ip netns del $n 2>/dev/null
+        ip netns del "$n" 2>/dev/null
     done
-    [ "${VG_KEEP:-0}" = 1 ] && echo "kept $DIR" || rm -rf "$DIR"
+    if [ "${VG_KEEP:-0}" = 1 ]; then echo "kept $DIR"; else rm -rf "$DIR"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -130,12 +131,12 @@ ip -n $SW link set vgbr0 up
 # --- guests: netfronts on the simulated hypervisor, attached as vifs ---
 info() { sed -n "s/^$2=//p" "$1"; }
 attach() {   # attach DOMID: vif-attach from what the guest's netfront published
-    local f=$DIR/sim/dom$1.vif0 ch feats= k
+    local f=$DIR/sim/dom$1.vif0 ch feats='' k
     ch=$(info "$f" event-channel)
     [ -n "$ch" ] || ch="$(info "$f" event-channel-tx) $(info "$f" event-channel-rx)"
     for k in feature-sg feature-gso-tcpv4 feature-gso-tcpv6 feature-ipv6-csum-offload \
              feature-no-csum-offload feature-rx-notify request-multicast-control; do
-        feats="$feats $k=$(info "$f" $k)"
+        feats="$feats $k=$(info "$f" "$k")"
     done
     # shellcheck disable=SC2086
     ctl vif-attach vgbr0 "$1" "$(info "$f" devid)" "$(info "$f" tx-ring-ref)" \

@@ -122,7 +122,7 @@ grow=$(( $(rss_kb) - before ))
 check "... and xvsd's memory grows by less than 100 MB (${grow} kB)" test "$grow" -lt 102400
 wait $reader
 
-for i in $(seq 70); do (sleep 3 | timeout 6 socat - "UNIX-CONNECT:$SOCK" >/dev/null 2>&1 &); done
+for _ in $(seq 70); do (sleep 3 | timeout 6 socat - "UNIX-CONNECT:$SOCK" >/dev/null 2>&1 &); done
 sleep 1
 check "70 clients at once: xvsd alive" kill -0 "$XVSD_PID"
 sleep 3

@@ -27,7 +27,7 @@ expect_error() {   # expect_error REGEX ARGS...: xvsd refuses (exit 1), naming i
     local re=$1 out rc
     shift
     out=$(ctl "$@" 2>&1); rc=$?
-    [ $rc = 1 ] && grep -Eq -- "$re" <<<"$out" || { echo "exit $rc: $out"; return 1; }
+    if [ $rc != 1 ] || ! grep -Eq -- "$re" <<<"$out"; then echo "exit $rc: $out"; return 1; fi
 }
 # raw REQUEST-JSON: xvsd's reply line, bypassing xvsctl's own checks.
 raw() { printf '%s\n' "$1" | timeout 5 socat - "UNIX-CONNECT:$SOCK"; }

@@ -26,17 +26,17 @@ EOC
 cp "$CONF" "$T_DIR/good.conf"
 start_xvsd
 
-# hup: SIGHUP, then wait (5 s at most) until the log has one more "reload"
+# hup: SIGHUP, then wait (15 s at most) until the log has one more "reload"
 # line ("reload done" or "reload failed").
 hup() {
     local n
     n=$(grep -c 'reload \(done\|failed\)' "$LOG")
     kill -HUP "$XVSD_PID"
-    for _ in $(seq 50); do
+    for _ in $(seq 150); do
         [ "$(grep -c 'reload \(done\|failed\)' "$LOG")" -gt "$n" ] && return 0
         sleep 0.1
     done
-    echo "no reload result logged within 5 s"
+    echo "no reload result logged within 15 s"
     return 1
 }
 same() { test "$(ctl list-ports hrl0 | tr '\n' ' ')" = "h1-p h2-p "; }
