@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,7 +254,16 @@ static void run_bridges(void *arg)
 static int host_create(struct evloop *l, const char *name, const char *takeover_from,
                        unsigned mtu, struct port **out, char *err, size_t errlen)
 {
-    struct hostport_options o = { .takeover_from = takeover_from, .mtu = mtu };
+    /* The takeover record lives beside the control socket (/run/xvs by
+     * default), so a restart after kill -9 gives the uplink its addresses
+     * back before taking them again. */
+    char dir[PATH_MAX];
+    const char *sock = opt.control ? opt.control : cur->control_socket;
+    const char *slash = strrchr(sock, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash && slash != sock ? (int) (slash - sock) : 1,
+             slash ? sock : "/");
+    struct hostport_options o = { .takeover_from = takeover_from, .mtu = mtu,
+                                  .state_dir = dir };
     return hostport_create(l, name, &o, out, err, errlen);
 }
 

@@ -43,6 +43,17 @@ static inline RING_IDX netif_ring_req_prod(const struct netif_ring_idx *r)
     return __atomic_load_n(&r->req_prod, __ATOMIC_ACQUIRE);
 }
 
+/* Is a req_prod read from the guest possible?  Requests outstanding
+ * (produced, not yet answered) cannot exceed the ring, and the producer
+ * cannot be behind what we consumed (a guest moving req_prod backwards
+ * would otherwise look like 4 billion new requests). */
+static inline bool netif_ring_prod_sane(RING_IDX prod, RING_IDX req_cons,
+                                        RING_IDX rsp_prod_pvt, unsigned nr_ents)
+{
+    RING_IDX outstanding = prod - rsp_prod_pvt;
+    return outstanding <= nr_ents && (RING_IDX)(prod - req_cons) <= outstanding;
+}
+
 /* Publish responses up to `rsp_prod_pvt` and say whether the guest asked to
  * be notified: true iff rsp_event lies in (old rsp_prod, new rsp_prod]
  * (RING_PUSH_RESPONSES_AND_CHECK_NOTIFY). */

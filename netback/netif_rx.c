@@ -48,12 +48,23 @@ int netif_rx_build(netif_rx_back_ring_t *r, const struct netif_rx_meta *m,
     if (needed < 0)
         return needed;
 
-    /* More requests than the ring can hold outstanding: a broken guest. */
-    RING_IDX prod = netif_ring_req_prod(NETIF_RING_IDX(r->sring));
-    if ((RING_IDX)(prod - r->rsp_prod_pvt) > r->nr_ents)
+    /* One snapshot of req_prod decides both the sanity check and how many
+     * requests we may consume, so a guest changing it meanwhile cannot
+     * make us consume what the check did not see. */
+    struct netif_ring_idx *idx = NETIF_RING_IDX(r->sring);
+    RING_IDX prod = netif_ring_req_prod(idx);
+    if (!netif_ring_prod_sane(prod, r->req_cons, r->rsp_prod_pvt, r->nr_ents))
         return -EPROTO;
-    if (!netif_rx_wait_slots(r, (unsigned)needed))
-        return -ENOSPC;
+    if ((RING_IDX)(prod - r->req_cons) < (unsigned)needed) {
+        /* Ask for a kick once enough are posted, then look again. */
+        __atomic_store_n(&idx->req_event, r->req_cons + (unsigned)needed, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        prod = netif_ring_req_prod(idx);
+        if (!netif_ring_prod_sane(prod, r->req_cons, r->rsp_prod_pvt, r->nr_ents))
+            return -EPROTO;
+        if ((RING_IDX)(prod - r->req_cons) < (unsigned)needed)
+            return -ENOSPC;
+    }
 
     memset(pkt, 0, offsetof(struct netif_rx_pkt, slots));
     pkt->first = r->req_cons;

@@ -90,7 +90,8 @@ bool netif_rx_csum_fixup(const struct netif_rx_meta *, const struct netif_rx_fea
 /* Consume the requests for one frame and plan its copies.  Returns 0;
  * -ENOSPC if fewer than the needed requests are posted (nothing consumed,
  * req_event set so the guest kicks us when they are); -EPROTO if the guest
- * claims more requests than the ring holds (fatal); or an error of
+ * claims more requests than the ring holds or moved req_prod back behind
+ * req_cons (fatal); or an error of
  * netif_rx_slots_needed(). */
 int netif_rx_build(netif_rx_back_ring_t *, const struct netif_rx_meta *,
                    const struct netif_rx_features *, struct netif_rx_pkt *);

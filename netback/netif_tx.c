@@ -109,8 +109,9 @@ enum netif_tx_result netif_tx_parse(netif_tx_back_ring_t *r, struct netif_tx_pkt
     pkt->first = cons;
 
     /* The guest cannot have more requests outstanding than the ring holds
-     * (responses not yet written count as outstanding). */
-    if ((RING_IDX)(prod - r->rsp_prod_pvt) > r->nr_ents)
+     * (responses not yet written count as outstanding), nor a producer
+     * behind what we consumed. */
+    if (!netif_ring_prod_sane(prod, cons, r->rsp_prod_pvt, r->nr_ents))
         return fatal(pkt, NETIF_TX_R_IMPOSSIBLE_REQS);
     if (prod == cons)
         return NETIF_TX_EMPTY;

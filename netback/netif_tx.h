@@ -33,7 +33,8 @@
  *     more is fatal; offset + size > 4096 in any data slot is fatal; more
  *     than NETIF_TX_EXTRAS_MAX extras, an extra of type NONE or >= MAX, a
  *     GSO extra with size 0 or an unknown type, a missing extra slot, and
- *     more outstanding requests than the ring holds are fatal; a frame
+ *     more outstanding requests than the ring holds (or a req_prod moved
+ *     back behind req_cons) are fatal; a frame
  *     shorter than 14 bytes or whose first size is smaller than the sum of
  *     the others is dropped. */
 #ifndef XVS_NETIF_TX_H
@@ -68,7 +69,7 @@ enum netif_tx_reason {
     NETIF_TX_R_SIZE_MISMATCH,       /* first size < sum of the other slots */
     NETIF_TX_R_TOO_MANY_SLOTS,      /* 19..20 follow-on slots */
     /* FATAL */
-    NETIF_TX_R_IMPOSSIBLE_REQS,     /* req_prod beyond what the ring can hold */
+    NETIF_TX_R_IMPOSSIBLE_REQS,     /* req_prod beyond the ring, or moved back */
     NETIF_TX_R_FATAL_SLOTS,         /* > 20 follow-on slots: malicious */
     NETIF_TX_R_CROSS_PAGE,          /* offset + size > 4096 */
     NETIF_TX_R_MISSING_EXTRA,       /* extra announced but not produced */

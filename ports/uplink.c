@@ -355,13 +355,18 @@ uplink_create(struct evloop *loop, const char *ifname, struct port **out,
         what = "link monitor";
         goto fail;
     }
+    /* A change between the first look and the watch (carrier coming up
+     * while the rings were set up) would otherwise go unseen. */
+    if (!linkmon_query(ifname, &st) && st.ifindex == u->ifindex) {
+        uplink_link_changed(u, &st);
+    }
     r = evloop_add_fd(loop, u->fd, EPOLLIN, uplink_readable, u);
     if (r) {
         what = "event loop";
         goto fail;
     }
     XLOG_INFO_(XLOG_MOD_UPLINK, "uplink %s: open (ifindex %d, MTU %u, link %s)",
-               ifname, st.ifindex, u->mtu, st.up ? "up" : "down");
+               ifname, u->ifindex, u->mtu, u->port.link_up ? "up" : "down");
     *out = &u->port;
     return 0;
 

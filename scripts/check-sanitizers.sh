@@ -28,7 +28,7 @@ bad() { echo "sanitizers: FAIL: $*"; failed=$((failed + 1)); }
 finish() { echo "sanitizers: $passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "######## build with --enable-sanitizers in $B"
-(
+if (
     set -e
     [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
     mkdir -p "$B"
@@ -38,7 +38,7 @@ echo "######## build with --enable-sanitizers in $B"
             || { tail -n 20 configure.out; exit 1; }
     fi
     make -j"$JOBS" >make.out 2>&1 || { tail -n 40 make.out; exit 1; }
-) && ok "build" || { bad "build"; finish; }
+); then ok "build"; else bad "build"; finish; fi
 
 LOGS=$B/sanitizer-logs
 rm -rf "$LOGS"
@@ -55,7 +55,7 @@ rc=$?
 grep -E '^(PASS|FAIL|ERROR|XFAIL|XPASS|SKIP):|^# (TOTAL|PASS|FAIL|ERROR|SKIP):' "$B/check.out"
 if [ $rc = 0 ]; then ok "make check"; else
     bad "make check"
-    for l in $(grep -lE '^(FAIL|ERROR)' "$B"/tests/unit/*.log "$B"/ctl/*.log 2>/dev/null); do
+    grep -lE '^(FAIL|ERROR)' "$B"/tests/*/*.log "$B"/ctl/*.log 2>/dev/null | while read -r l; do
         echo "--- $l"; tail -n 40 "$l"
     done
 fi
@@ -68,6 +68,7 @@ if [[ " $SKIP " != *" netns "* ]]; then
         # suite's namespace names (xvs-it-N-...) cannot collide with the
         # same suite run at the same time by someone else on this machine.
         mkdir -p /run/netns
+        # shellcheck disable=SC2016   # $0 and $1 are sh -c's arguments
         unshare --mount --propagation private sh -c \
             'mount -t tmpfs xvs-san-netns /run/netns && exec make -C "$0" "$1"' \
             "$B" "$target" >"$B/$target.out" 2>&1

@@ -3,7 +3,7 @@
 # by xvsd, the Linux bridge and Open vSwitch (userspace datapath,
 # datapath_type=netdev), in the same run, for 64- and 1500-byte frames.
 #
-#   ns xvs-bench-a          ns xvs-bench-sw                ns xvs-bench-b
+#   ns xvs-bench-P-a        ns xvs-bench-P-sw              ns xvs-bench-P-b
 #   a0 ──veth── pa0 ─┐                           ┌─ pb0 ──veth── b0
 #                    └─ switch under test ───────┘
 #
@@ -30,9 +30,9 @@ DUR=${DUR:-5}
 SIZES=${SIZES:-64 1500}
 XVSD=${XVSD:-./daemon/xvsd}
 PEERS=${*:-xvsd linux-bridge ovs-netdev}
-NA=xvs-bench-a NB=xvs-bench-b NS=xvs-bench-sw
+NA=xvs-bench-$$-a NB=xvs-bench-$$-b NS=xvs-bench-$$-sw   # unique per run
 TMP=$(mktemp -d /tmp/xvs-bench.XXXXXX)
-SW_PID= OVSDIR=
+SW_PID='' OVSDIR=''
 
 die() { echo "forward-bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run me as root"
@@ -84,8 +84,7 @@ EOC
     ip netns exec $NS env -u JOURNAL_STREAM -u NOTIFY_SOCKET "$XVSD" --foreground \
         --config "$TMP/xvs.conf" --control "$TMP/xvsd.sock" 2>"$TMP/xvsd.log" &
     SW_PID=$!
-    local i
-    for i in $(seq 50); do [ -S "$TMP/xvsd.sock" ] && return 0; sleep 0.1; done
+    for _ in $(seq 50); do [ -S "$TMP/xvsd.sock" ] && return 0; sleep 0.1; done
     cat "$TMP/xvsd.log" >&2; die "xvsd did not start"
 }
 

@@ -1,12 +1,18 @@
 /* libFuzzer target: the TX ring parser (netif_tx) on an arbitrary ring.
  *
- * Input: u32 req_prod offset, u32 start index, then ring slots (12 bytes
- * each, as a guest would write them; missing bytes are zero).  The target
- * parses and answers frames as netback does until the ring is empty, a frame
- * is incomplete or the guest is declared fatal, and aborts on any broken
+ * Input: u32 req_prod word, u32 start index, then ring slots (12 bytes
+ * each, as a guest would write them; missing bytes are zero).  The req_prod
+ * word: bit 31 set, req_prod = start + word (anything); else bits 0..15 %
+ * 300 are the requests produced, bits 16..21 how many frames netback parses
+ * before answering them (a burst in flight; 0 = 1), bits 22..29 how far the
+ * guest moves req_prod back after the first parse.  The target parses and
+ * answers frames as netback does until the ring is empty, a frame is
+ * incomplete or the guest is declared fatal, and aborts on any broken
  * invariant of a parsed frame: segments inside their page, sizes adding up
- * to the length, slot counts within the named limits, responses never past
- * the consumed requests. */
+ * to the length, slot counts within the named limits, never a request
+ * consumed that the guest did not produce, responses never past the
+ * consumed requests. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +46,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t slot = (start + i / 12) & (r.nr_ents - 1);
         ((uint8_t *)&s->ring[slot])[i % 12] = data[i];
     }
-    s->req_prod = start + (prod_off & 0x80000000u ? prod_off : prod_off % 300);
+    bool raw = prod_off & 0x80000000u;
+    unsigned burst = raw ? 1 : (prod_off >> 16 & 63), rewind = raw ? 0 : prod_off >> 22 & 255;
+    s->req_prod = start + (raw ? prod_off : (prod_off & 0xffff) % 300);
     s->rsp_prod = start;
     s->req_event = s->rsp_event = start + 1;
+    if (!burst)
+        burst = 1;
 
+    static struct netif_tx_pkt held[64];
+    static int16_t held_st[64];
+    unsigned nheld = 0;
     struct netif_tx_pkt pkt;
     for (unsigned iter = 0; iter < 2 * 256; iter++) {
-        RING_IDX cons0 = r.req_cons;
+        RING_IDX cons0 = r.req_cons, prod = s->req_prod;
         enum netif_tx_result res = netif_tx_parse(&r, &pkt);
+        if (iter == 0 && rewind)
+            s->req_prod -= rewind;              /* the guest moves req_prod back */
+        if (res != NETIF_TX_FRAME && res != NETIF_TX_DROP && res != NETIF_TX_CONTROL) {
+            /* answer the burst in flight, as vif_tx does before sleeping */
+            for (unsigned i = 0; i < nheld; i++)
+                CHECK(netif_tx_respond(&r, &held[i], held_st[i]) == 0);
+            nheld = 0;
+            CHECK(r.rsp_prod_pvt == r.req_cons);
+        }
         if (res == NETIF_TX_EMPTY || res == NETIF_TX_FATAL) {
             CHECK(r.req_cons == cons0);
             if (res == NETIF_TX_EMPTY)
@@ -65,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(r.req_cons - cons0 == pkt.nslots);
         CHECK(pkt.nslots >= 1 && pkt.nslots <= NETIF_TX_PKT_SLOTS_MAX);
         CHECK(r.req_cons - r.rsp_prod_pvt <= r.nr_ents);
+        CHECK(r.req_cons - r.rsp_prod_pvt <= prod - r.rsp_prod_pvt);   /* produced */
         if (res == NETIF_TX_FRAME) {
             uint32_t sum = 0;
             CHECK(pkt.nsegs >= 1 && pkt.nsegs <= NETIF_TX_SEGS_MAX);
@@ -82,8 +105,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(res == NETIF_TX_CONTROL);
             CHECK(pkt.flags & (NETIF_TX_F_MCAST_ADD | NETIF_TX_F_MCAST_DEL));
         }
-        int16_t st = res == NETIF_TX_DROP ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
-        CHECK(netif_tx_respond(&r, &pkt, st) == 0);
+        held[nheld] = pkt;
+        held_st[nheld++] = res == NETIF_TX_DROP ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
+        if (nheld < burst)
+            continue;
+        /* responses only in consumption order */
+        if (nheld >= 2)
+            CHECK(netif_tx_respond(&r, &held[1], NETIF_RSP_OKAY) == -EINVAL);
+        for (unsigned i = 0; i < nheld; i++)
+            CHECK(netif_tx_respond(&r, &held[i], held_st[i]) == 0);
+        nheld = 0;
         CHECK(r.rsp_prod_pvt == r.req_cons);
         netif_tx_push(&r);
     }

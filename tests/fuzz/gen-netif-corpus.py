@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write the seed corpus of fuzz-netif-tx: rings as a guest would fill them.
 
-Input layout (see tests/fuzz/fuzz-netif-tx.c): u32 req_prod offset,
-u32 start index, then 12-byte tx slots (gref u32, offset u16, flags u16,
+Input layout (see tests/fuzz/fuzz-netif-tx.c): u32 req_prod word
+(bits 0..15 produced, 16..21 burst, 22..29 rewind; bit 31: raw), u32 start
+index, then 12-byte tx slots (gref u32, offset u16, flags u16,
 id u16, size u16) or 8-byte extra-info slots padded to 12.
 Usage: gen-netif-corpus.py OUTDIR"""
 import os
@@ -58,6 +59,8 @@ SEEDS = {
     "cross-page": ring([req(8, 4000, 0, 1, 200)]),
     "impossible": ring([req(8, 0, 0, 1, 60)], prod=0x80000101),
     "missing-extra": ring([req(8, 0, EXTRA, 1, 60)]),
+    "burst": ring([req(8, 0, 0, i, 60 + i) for i in range(8)], prod=8 | 4 << 16),
+    "prod-back": ring([req(8, 0, 0, i, 60) for i in range(3)], prod=3 | 4 << 16 | 3 << 22),
 }
 
 

@@ -1,12 +1,16 @@
 # lib.sh: helpers of the xvs network namespace integration tests (sourced).
+# shellcheck shell=bash disable=SC2034  # NET, XVSD_STATUS... are for the tests
 #
-# Topology of a test: xvsd runs inside its own namespace, $SW ("xvs-it-T-sw"),
+# Topology of a test: xvsd runs inside its own namespace, $SW ("xvs-it-P-sw"),
 # so the host port (a TAP named like the bridge) is isolated from the machine.
-# Each simulated host is a namespace "xvs-it-T-NAME" whose eth0 is one end of
+# Each simulated host is a namespace "xvs-it-P-NAME" whose eth0 is one end of
 # a veth pair; the other end, "NAME-p", lives in $SW and is attached
 # to a bridge as the uplink or an extra port ([port BR IFNAME] in the config).
 #
-#      ns xvs-it-T-h1            ns xvs-it-T-sw                ns xvs-it-T-h2
+# (P: the test's process id, so two runs of the suite on one machine never
+# touch each other's namespaces; T: the test's ID, in its MACs and subnet.)
+#
+#      ns xvs-it-P-h1            ns xvs-it-P-sw                ns xvs-it-P-h2
 #   eth0 (02:00:00:T:00:01) ── h1-p ─┐               ┌─ h2-p ── eth0 ...
 #                                    └─ xvsd: bridge ┘
 #                                       host port "xvsbr0" (TAP) 10.231.T.254
@@ -53,7 +57,7 @@ it_init() {
     NET=10.231.$T_ID
     trap it_cleanup EXIT
     trap 'exit 130' INT TERM
-    SW=xvs-it-$T_ID-sw
+    SW=xvs-it-$$-sw
     ns_add "$SW"
 }
 
@@ -67,7 +71,7 @@ ns_add() {
 }
 
 # ns NAME: the namespace of host NAME.
-ns() { echo "xvs-it-$T_ID-$1"; }
+ns() { echo "xvs-it-$$-$1"; }
 # on NAME CMD...: run CMD in host NAME's namespace ("sw" is xvsd's).
 on() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 mac_of() { printf '02:00:00:%02x:00:%02x' "$T_ID" "$1"; }
@@ -89,7 +93,7 @@ add_host() {
 # from host NAME's eth0, 802.1Q-tagged with VLAN unless it is 0.  (The test
 # kernel may lack 8021q, so tagged traffic is crafted with trafgen.)
 send_frames() {
-    local name=$1 n=$2 dst=$3 vlan=$4 src=${5:-} tag= cfg=$T_DIR/trafgen-$1.cfg
+    local name=$1 n=$2 dst=$3 vlan=$4 src=${5:-} tag='' cfg=$T_DIR/trafgen-$1.cfg
     [ -n "$src" ] || src=$(on "$name" cat /sys/class/net/eth0/address)
     [ "$vlan" = 0 ] || tag="vlan(id=$vlan), "
     echo "{ eth(da=$dst, sa=$src), ${tag}ipv4(saddr=10.0.0.1, daddr=10.0.0.2, ttl=64), udp(sp=9, dp=9), fill(0x41, 20) }" >"$cfg"
@@ -270,8 +274,8 @@ bridges() { ctl list-br | grep -v '\.' | sort | tr '\n' ' '; }
 # or its value after 3 s (frames reach xvsd asynchronously, e.g. when the
 # uplink's receive ring retires a block).
 pstat_atleast() {
-    local i v
-    for i in $(seq 30); do
+    local v
+    for _ in $(seq 30); do
         v=$(pstat "$1" "$2" "$3")
         [ "$v" -ge "$4" ] && break
         sleep 0.1

@@ -12,3 +12,4 @@ check-netns: all
 	XVSD=$(abs_top_builddir)/daemon/xvsd XVSCTL=$(abs_top_builddir)/ctl/xvsctl \
 	  $(SHELL) $(top_srcdir)/tests/netns/run.sh
 .PHONY: check-netns
+include tests/netns/harden.mk

@@ -20,6 +20,12 @@ else
     done
 fi
 
+# Namespaces left by a test that was killed (xvs-it-PID-*, PID gone).
+for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^xvs-it-[0-9]+-'); do
+    pid=${n#xvs-it-}; pid=${pid%%-*}
+    kill -0 "$pid" 2>/dev/null || ip netns del "$n" 2>/dev/null
+done
+
 total_pass=0 total_fail=0 failed_tests=()
 for t in "${tests[@]}"; do
     name=$(basename "$t" .sh)

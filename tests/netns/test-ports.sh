@@ -87,7 +87,7 @@ stat() {
               for (i = 1; i <= n; i++) { k = split(l[i], w, " ")
                   if ((w[1] == "port" && w[2] == p) || (w[1] == p))
                       for (j = 1; j < k; j++) if (w[j] == f) v = w[j + 1] }
-              print v + 0 }' "$OUT/drv.out"
+              print (v == "" ? 0 : v) }' "$OUT/drv.out"
 }
 
 pinga() { ip netns exec "$1" ping -c "${3:-3}" -i 0.2 -W 1 "$2" > "$OUT/ping" 2>&1; }
@@ -203,6 +203,14 @@ grep -q 'uplink pb0: link down' "$OUT/drv.err"; check "link down logged" test $?
 ip -n $P-sw link set pb0 up
 sleep 1
 check "ping a -> b after pb0 is up again" pinga $P-a 10.231.0.2
+
+# Carrier loss (the far end goes down, as when a cable is pulled).
+link_is() { for _ in $(seq 40); do [ "$(stat "$1" link)" = "$2" ] && return 0; sleep 0.1; done; return 1; }
+ip -n $P-b link set b0 down
+check "carrier loss on pb0 followed" link_is pb0 down
+ip -n $P-b link set b0 up
+check "carrier back on pb0 followed" link_is pb0 up
+check "ping a -> b after the carrier came back" pinga $P-a 10.231.0.2
 
 # Device removed and created again under the same name.
 bmac=$(ip -n $P-b -br link show b0 | awk '{print $3}')

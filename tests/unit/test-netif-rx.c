@@ -186,6 +186,20 @@ static void test_build_impossible_prod(void)
     CU_ASSERT_EQUAL(R.back.req_cons, 0);
 }
 
+static void test_build_prod_moved_back(void)
+{
+    /* 4 buffers posted, 2 frames built but not answered; req_prod moved
+     * back behind req_cons must not read as 2^32 - 1 buffers. */
+    struct netif_rx_meta m = meta(60);
+    rx_post(&R, 4, 10, 0);
+    rx_push(&R);
+    CU_ASSERT_EQUAL(netif_rx_build(&R.back, &m, &LINUX, &P), 0);
+    CU_ASSERT_EQUAL(netif_rx_build(&R.back, &m, &LINUX, &P), 0);
+    R.back.sring->req_prod = 1;
+    CU_ASSERT_EQUAL(netif_rx_build(&R.back, &m, &LINUX, &P), -EPROTO);
+    CU_ASSERT_EQUAL(R.back.req_cons, 2);
+}
+
 static void test_build_unsendable_consumes_nothing(void)
 {
     struct netif_rx_meta m = meta(5000);
@@ -421,6 +435,7 @@ static CU_pSuite build(void)
     ADD_TEST(s, test_no_kick_before_enough_posted);
     ADD_TEST(s, test_build_empty_ring);
     ADD_TEST(s, test_build_impossible_prod);
+    ADD_TEST(s, test_build_prod_moved_back);
     ADD_TEST(s, test_build_unsendable_consumes_nothing);
     ADD_TEST(s, test_build_copies_request_once);
     ADD_TEST(s, test_respond_same_slot_and_flags);

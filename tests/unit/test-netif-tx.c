@@ -449,6 +449,22 @@ static void test_impossible_requests_fatal(void)
     CU_ASSERT_EQUAL(R.back.req_cons, 0);
 }
 
+static void test_prod_moved_back_fatal(void)
+{
+    /* 3 frames produced, 2 consumed and not yet answered (a burst in
+     * flight); the guest moves req_prod back to 1, behind req_cons: not
+     * 2^32 - 1 new requests, a broken guest. */
+    for (int i = 0; i < 3; i++)
+        tx_put(&R, 1, 0, 0, (uint16_t)i, 60);
+    tx_push(&R);
+    CU_ASSERT_EQUAL(netif_tx_parse(&R.back, &P), NETIF_TX_FRAME);
+    CU_ASSERT_EQUAL(netif_tx_parse(&R.back, &P), NETIF_TX_FRAME);
+    R.back.sring->req_prod = 1;
+    CU_ASSERT_EQUAL(netif_tx_parse(&R.back, &P), NETIF_TX_FATAL);
+    CU_ASSERT_EQUAL(P.reason, NETIF_TX_R_IMPOSSIBLE_REQS);
+    CU_ASSERT_EQUAL(R.back.req_cons, 2);
+}
+
 static void test_outstanding_counts_unanswered(void)
 {
     /* 200 frames consumed but not answered: only 56 more may be produced */
@@ -724,6 +740,7 @@ static CU_pSuite build(void)
     ADD_TEST(s, test_cross_page_follow_fatal);
     ADD_TEST(s, test_cross_page_in_dropped_frame_fatal);
     ADD_TEST(s, test_impossible_requests_fatal);
+    ADD_TEST(s, test_prod_moved_back_fatal);
     ADD_TEST(s, test_outstanding_counts_unanswered);
     ADD_TEST(s, test_missing_extra_fatal);
     ADD_TEST(s, test_missing_chained_extra_fatal);
