@@ -8,6 +8,7 @@
  * record never outlives the vif. */
 #include "daemon/ctl_vif.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,13 +93,25 @@ static json_t *stats_json(const struct vif_stats *s)
     C(tx_frames); C(tx_bytes); C(tx_copy_errors); C(tx_csum_bad); C(tx_rate_waits);
     C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors);
     C(rx_csum_fixups); C(rx_queued); C(rx_queue_drops); C(rx_expired);
-    C(rx_mcast_filtered); C(rx_stalls); C(fatal); C(events);
+    C(rx_mcast_filtered); C(rx_stalls); C(fatal); C(events); C(spurious_events);
+    C(storm_holds);
 #undef C
     for (int r = NETIF_TX_R_NONE + 1; r < NETIF_TX_R_N; r++)
         json_object_set_new(drops, netif_tx_reason_name(r),
                             json_integer((json_int_t)s->tx_drop[r]));
     json_object_set_new(o, "tx_drop", drops);
     return o;
+}
+
+static json_t *ips_json(const struct port *p)
+{
+    json_t *list = json_array();
+    char a[INET_ADDRSTRLEN];
+
+    for (unsigned i = 0; list && i < p->n_ips && i < PORT_IPS_MAX; i++)
+        if (inet_ntop(AF_INET, &p->ips[i], a, sizeof a))
+            json_array_append_new(list, json_string(a));
+    return list;
 }
 
 static json_t *vif_json(const struct bridge *br, struct vif *v)
@@ -122,6 +135,8 @@ static json_t *vif_json(const struct bridge *br, struct vif *v)
     if (st == VIF_FATAL)
         json_object_set_new(o, "fatal_reason", json_string(vif_fatal_reason(v)));
     json_object_set_new(o, "mac", eth_addr_is_zero(p->mac) ? json_null() : json_string(mac));
+    json_object_set_new(o, "mac_locked", json_boolean(p->mac_locked));
+    json_object_set_new(o, "ips", ips_json(p));
     json_object_set_new(o, "features", features_json(vif_get_frontend(v)));
     json_object_set_new(o, "rate", rate_bytes
                         ? json_pack("{s:I, s:I}", "bytes", (json_int_t)rate_bytes,
@@ -179,9 +194,10 @@ static int arg_uint(const char *what, const char *s, unsigned long long min,
     return 0;
 }
 
-/* Frontend keys, as netfront writes them in xenstore. */
+/* Frontend keys, as netfront writes them in xenstore (O_SG..O_MCAST), then
+ * the port's anti-spoofing policy. */
 enum { O_NAME, O_MAC, O_SG, O_GSO4, O_GSO6, O_CSUM6, O_NO_CSUM, O_RX_NOTIFY, O_MCAST,
-       O_N };
+       O_MAC_LOCKED, O_IPS, O_N };
 
 static int apply_features(const struct ctl_opt *o, struct vif_frontend *fe, char **err)
 {
@@ -191,7 +207,7 @@ static int apply_features(const struct ctl_opt *o, struct vif_frontend *fe, char
         [O_RX_NOTIFY] = &fe->rx_notify, [O_MCAST] = &fe->mcast_control,
     };
 
-    for (int i = O_SG; i < O_N; i++) {
+    for (int i = O_SG; i <= O_MCAST; i++) {
         bool b;
         if (!o[i].value)
             continue;
@@ -202,6 +218,55 @@ static int apply_features(const struct ctl_opt *o, struct vif_frontend *fe, char
         *dst[i] = i == O_NO_CSUM ? !b : b;
     }
     return 0;
+}
+
+/* ips=A.B.C.D[,A.B.C.D...]: the IPv4 sources the port may use. */
+static int parse_ips(const char *s, uint32_t ips[PORT_IPS_MAX], unsigned *n, char **err)
+{
+    const char *p = s;
+
+    for (*n = 0;; (*n)++) {
+        size_t len = strcspn(p, ",");
+        char a[INET_ADDRSTRLEN];
+
+        if (*n == PORT_IPS_MAX) {
+            ctl_errf(err, "ips: more than %d addresses", PORT_IPS_MAX);
+            return -1;
+        }
+        if (len < sizeof a) {
+            memcpy(a, p, len);
+            a[len] = 0;
+        }
+        if (len >= sizeof a || inet_pton(AF_INET, a, &ips[*n]) != 1) {
+            ctl_errf(err, "ips: '%.*s' is not an IPv4 address", (int)MIN(len, (size_t)40), p);
+            return -1;
+        }
+        p += len;
+        if (!*p++) {
+            (*n)++;
+            return 0;
+        }
+    }
+}
+
+/* The policy options: mac-locked needs the guest's MAC. */
+static int apply_policy(const struct ctl_opt *o, const uint8_t mac[ETH_ADDR_LEN],
+                        bool *locked, uint32_t ips[PORT_IPS_MAX], unsigned *n_ips,
+                        char **err)
+{
+    *locked = false;
+    *n_ips = 0;
+    if (o[O_MAC_LOCKED].value) {
+        if (conf_parse_bool(o[O_MAC_LOCKED].value, locked)) {
+            ctl_errf(err, "mac-locked: '%s' is not 0 or 1", o[O_MAC_LOCKED].value);
+            return -1;
+        }
+        if (*locked && eth_addr_is_zero(mac)) {
+            ctl_errf(err, "mac-locked=1 needs the guest's mac=");
+            return -1;
+        }
+    }
+    return o[O_IPS].value ? parse_ips(o[O_IPS].value, ips, n_ips, err) : 0;
 }
 
 /* An existing vif for the same device, or a port of the same name. */
@@ -237,6 +302,7 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
         [O_NO_CSUM] = { "feature-no-csum-offload", NULL },
         [O_RX_NOTIFY] = { "feature-rx-notify", NULL },
         [O_MCAST] = { "request-multicast-control", NULL },
+        [O_MAC_LOCKED] = { "mac-locked", NULL }, [O_IPS] = { "ips", NULL },
     };
     unsigned long long domid, devid, txref, rxref, ch, ch_rx = 0;
     struct netback *nb = xvsd_netback();
@@ -245,11 +311,15 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
     struct vif *v;
     uint16_t vlan;
     uint8_t mac[ETH_ADDR_LEN] = { 0 };
+    uint32_t ips[PORT_IPS_MAX];
+    unsigned n_ips;
+    bool locked;
     char why[256];
     size_t first_opt = 6;
 
     if (ctl_args_count(argc, 6, 7 + O_N, "vif-attach BR DOMID DEVID TXREF RXREF EVTCHN "
-                       "[EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...]", err))
+                       "[EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
+                       "[mac-locked=0|1] [ips=A.B.C.D,...]", err))
         return NULL;
     if (!nb)
         return ctl_errf(err, "no guest backend in this xvsd (%s)",
@@ -280,6 +350,8 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
                            || eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)))
         return ctl_errf(err, "mac: '%s' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)",
                         o[O_MAC].value);
+    if (apply_policy(o, mac, &locked, ips, &n_ips, err))
+        return NULL;
     if (check_unique((uint16_t)domid, (uint32_t)devid, o[O_NAME].value, err))
         return NULL;
     if (n_attached == CTL_VIF_ATTACHED_MAX)
@@ -298,6 +370,9 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
         return ctl_errf(err, "%s", why);
     }
     memcpy(p->mac, mac, ETH_ADDR_LEN);
+    p->mac_locked = locked;
+    memcpy(p->ips, ips, n_ips * sizeof ips[0]);
+    p->n_ips = n_ips;
     if (vlan)
         port_set_access(p, vlan);
     int e = bridge_add_port(br, p);
@@ -307,8 +382,9 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
                         e == -ENOSPC ? "too many ports" : strerror(-e));
     }
     attached[n_attached++] = v;
-    xlog(XLOG_MOD_CTL, XLOG_INFO, "vif %s: dom%llu device %llu attached to bridge %s%s "
-         "(vif-attach)", p->name, domid, devid, argv[0], fe.split ? ", split channels" : "");
+    xlog(XLOG_MOD_CTL, XLOG_INFO, "vif %s: dom%llu device %llu attached to bridge %s%s%s%s "
+         "(vif-attach)", p->name, domid, devid, argv[0], fe.split ? ", split channels" : "",
+         locked ? ", source MAC locked" : "", n_ips ? ", IPv4 sources restricted" : "");
     return vif_json(br, v);
 }
 

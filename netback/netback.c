@@ -110,7 +110,7 @@ void netback_queue_forget(struct netback *nb, struct vif_queue *q)
             break;
         }
     q->busy = false;
-    q->tx_kick = q->rx_kick = false;
+    q->tx_kick = q->rx_kick = q->evt = false;
 }
 
 void netback_reap_later(struct netback *nb, struct vif *v)
@@ -179,6 +179,7 @@ static unsigned drain_events(struct netback *nb)
         if ((unsigned)port < nb->nports && nb->ports[port].q) {
             struct port_ref *r = &nb->ports[port];
             r->q->vif->stats.events++;
+            r->q->evt = true;
             netback_queue_kick(nb, r->q, r->tx, r->rx);
         } else {
             /* Not ours (any more): leave it masked; unbind closes it. */

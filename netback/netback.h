@@ -14,7 +14,11 @@
  *                                             no: unmask its port(s)
  *
  * so a guest kicking a million times costs at most one queue run per loop
- * turn, and a busy queue shares every turn with the other sources.
+ * turn, and a busy queue shares every turn with the other sources.  A run
+ * started by an event that finds no new request on either ring is
+ * spurious; past NETBACK_SPURIOUS_FREE of them in a row the unmask is held
+ * back on a timer (event storm), so the storm costs a few wakeups a
+ * second instead of one per loop turn.
  *
  * The vif API (create, connect, ...) is in netback/vif.h. */
 #ifndef XVS_NETBACK_H
@@ -35,6 +39,12 @@ struct netback;
 #define NETBACK_RX_DRAIN_MS 10000        /* a backlogged frame older: dropped */
 #define NETBACK_TICK_MS 1000             /* stall / drain checks */
 #define NETBACK_PORTS_MAX (1u << 17)     /* event channel port numbers (FIFO ABI) */
+/* Event storms (the userspace analogue of Linux's spurious-event late EOI):
+ * a queue whose notifications keep bringing no new request gets them
+ * unmasked later and later -- after NETBACK_SPURIOUS_FREE in a row, 1 ms,
+ * then doubling up to NETBACK_STORM_HOLD_MAX_MS -- until one brings work. */
+#define NETBACK_SPURIOUS_FREE 8
+#define NETBACK_STORM_HOLD_MAX_MS 128
 
 struct netback_config {
     uint32_t tx_budget;                  /* NETBACK_TX_BUDGET */

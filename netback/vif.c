@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "lib/util.h"
 #include "netback/vif_private.h"
 
 #define VIF_LOG_PER_SEC 5               /* guest-triggered messages per vif */
@@ -147,6 +148,9 @@ static int queue_connect(struct vif_queue *q, const struct vif_frontend *fe,
     RING_IDX rx_at = __atomic_load_n(&rs->rsp_prod, __ATOMIC_ACQUIRE);
     BACK_RING_ATTACH(&q->tx, ts, tx_at, NETIF_PAGE_SIZE);
     BACK_RING_ATTACH(&q->rx, rs, rx_at, NETIF_PAGE_SIZE);
+    q->seen_tx_prod = netif_ring_req_prod(NETIF_RING_IDX(ts));
+    q->seen_rx_prod = netif_ring_req_prod(NETIF_RING_IDX(rs));
+    q->spurious_run = 0;
 
     int p = xenif_bind(x, v->domid, fe->evtchn_tx);
     if (p < 0) {
@@ -220,6 +224,12 @@ void vif_release_rings(struct vif *v)
     for (unsigned i = 0; i < v->nqueues; i++) {
         struct vif_queue *q = &v->queues[i];
         netback_queue_forget(v->nb, q);
+        if (q->hold_timer) {
+            evloop_timer_del(netback_loop(v->nb), q->hold_timer);
+            q->hold_timer = NULL;
+        }
+        q->held_tx = q->held_rx = false;
+        q->spurious_run = 0;
         vif_rxq_purge(q, DROP_LINK_DOWN);
         if (q->port_rx >= 0 && q->port_rx != q->port_tx) {
             netback_unbind_port(v->nb, q->port_rx);
@@ -288,23 +298,85 @@ struct vif *vif_attach(struct netback *nb, uint16_t domid, uint32_t devid,
 
 /* ---- events ---- */
 
+/* An event that finds neither producer moved is spurious (see netback.h);
+ * returns how long to hold the unmask back, 0 for not at all. */
+static unsigned storm_check(struct vif_queue *q)
+{
+    struct vif *v = q->vif;
+    RING_IDX tx = netif_ring_req_prod(NETIF_RING_IDX(q->tx.sring));
+    RING_IDX rx = netif_ring_req_prod(NETIF_RING_IDX(q->rx.sring));
+
+    if (tx != q->seen_tx_prod || rx != q->seen_rx_prod) {
+        q->seen_tx_prod = tx;
+        q->seen_rx_prod = rx;
+        q->spurious_run = 0;
+        return 0;
+    }
+    v->stats.spurious_events++;
+    if (++q->spurious_run <= NETBACK_SPURIOUS_FREE)
+        return 0;
+    unsigned n = q->spurious_run - NETBACK_SPURIOUS_FREE - 1;
+    unsigned ms = n >= 8 ? NETBACK_STORM_HOLD_MAX_MS : MIN(1u << n, NETBACK_STORM_HOLD_MAX_MS);
+    if (n == 0 && xlog_ratelimit(&v->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: dom%u sent %u notifications in a row without "
+                   "a new request (event storm): its events are held back, up to %u ms "
+                   "each", v->port.name, v->domid, q->spurious_run, NETBACK_STORM_HOLD_MAX_MS);
+    return ms;
+}
+
+static void hold_expired(void *arg)
+{
+    struct vif_queue *q = arg;
+    struct xenif *x = netback_xenif(q->vif->nb);
+
+    q->hold_timer = NULL;               /* one-shot: freed by the loop */
+    if (q->vif->state != VIF_CONNECTED)
+        return;
+    if (q->held_rx)
+        xenif_unmask(x, (uint32_t)q->port_rx);
+    if (q->held_tx)
+        xenif_unmask(x, (uint32_t)q->port_tx);
+    q->held_tx = q->held_rx = false;
+}
+
+/* Unmask a port now, or when the storm hold is over. */
+static void unmask(struct vif_queue *q, bool rx_port, unsigned hold_ms)
+{
+    struct vif *v = q->vif;
+
+    if (!hold_ms) {
+        xenif_unmask(netback_xenif(v->nb), (uint32_t)(rx_port ? q->port_rx : q->port_tx));
+        return;
+    }
+    *(rx_port ? &q->held_rx : &q->held_tx) = true;
+    if (!q->hold_timer) {
+        v->stats.storm_holds++;
+        q->hold_timer = evloop_timer_add(netback_loop(v->nb), hold_ms, 0, hold_expired, q);
+        if (!q->hold_timer)
+            hold_expired(q);            /* no memory for a timer: no hold */
+    }
+}
+
 bool vif_queue_run(struct vif_queue *q, unsigned budget)
 {
     struct vif *v = q->vif;
-    struct xenif *x = netback_xenif(v->nb);
     bool shared = q->port_tx == q->port_rx;
-
     bool did_tx = q->tx_kick, did_rx = q->rx_kick;
+    unsigned hold = 0;
 
     if (v->state != VIF_CONNECTED) {
-        q->tx_kick = q->rx_kick = false;
+        q->tx_kick = q->rx_kick = q->evt = false;
         return false;
+    }
+    if (q->evt) {
+        q->evt = false;
+        hold = storm_check(q);
     }
     if (q->rx_kick) {
         q->rx_kick = false;
         vif_rx_kick(q);
         if (!shared && v->state == VIF_CONNECTED)
-            xenif_unmask(x, (uint32_t)q->port_rx);
+            unmask(q, true, hold);
     }
     if (q->tx_kick && v->state == VIF_CONNECTED) {
         if (vif_tx_run(q, budget))
@@ -314,7 +386,7 @@ bool vif_queue_run(struct vif_queue *q, unsigned budget)
     /* Unmask only after the work is done (late EOI): a guest kicking
      * meanwhile costs nothing more. */
     if (v->state == VIF_CONNECTED && (did_tx || (shared && did_rx)))
-        xenif_unmask(x, (uint32_t)q->port_tx);
+        unmask(q, false, hold);
     return false;
 }
 
@@ -378,7 +450,7 @@ static void vif_port_describe(const struct port *p, json_t *o)
     C(tx_frames); C(tx_bytes); C(tx_copy_errors); C(tx_csum_bad); C(tx_rate_waits);
     C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors); C(rx_csum_fixups); C(rx_gso_segmented);
     C(rx_queued); C(rx_queue_drops); C(rx_expired); C(rx_mcast_filtered); C(rx_stalls);
-    C(fatal); C(events);
+    C(fatal); C(events); C(spurious_events); C(storm_holds);
 #undef C
     for (int r = NETIF_TX_R_RUNT; r < NETIF_TX_R_N; r++)
         if (s->tx_drop[r])

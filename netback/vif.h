@@ -126,6 +126,8 @@ struct vif_stats {
     uint64_t rx_stalls;                  /* carrier turned off for no buffers */
     uint64_t fatal;                      /* guest protocol violations */
     uint64_t events;                     /* event channel notifications */
+    uint64_t spurious_events;            /* events that brought no new request */
+    uint64_t storm_holds;                /* unmasks held back (event storm) */
 };
 const struct vif_stats *vif_get_stats(const struct vif *);
 

@@ -39,6 +39,7 @@ struct vif_queue {
 
     /* Scheduling (netback.c). */
     bool tx_kick, rx_kick;           /* event seen, work not finished */
+    bool evt;                        /* an event channel fired for this run */
     bool busy;                       /* on the netback's busy list */
     struct vif_queue *busy_next;
 
@@ -54,6 +55,13 @@ struct vif_queue {
     struct vif_rxbuf *rxq_head, **rxq_tail;
     uint32_t rxq_frames, rxq_bytes;
     uint64_t rx_stall_since;         /* first refusal for lack of slots, or 0 */
+
+    /* Event storm detection (vif.c): the guest's producers at the last
+     * event, spurious events in a row, ports whose unmask is held back. */
+    RING_IDX seen_tx_prod, seen_rx_prod;
+    unsigned spurious_run;
+    bool held_tx, held_rx;
+    struct evloop_timer *hold_timer;
 };
 
 struct vif {

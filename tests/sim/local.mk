@@ -1,6 +1,7 @@
 # tests/sim/local.mk: the simulated-hypervisor test programs (netback owner).
 include tests/sim/xenstore.mk
 include tests/sim/glue.mk
+include tests/sim/hostile.mk
 
 # A guest with a netfront (TAP / generator / sink / hostile modes) and a
 # minimal backend (bridge + vifs from the guests' info files).

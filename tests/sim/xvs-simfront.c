@@ -8,10 +8,14 @@
  *   --gen        send --count frames of --size bytes to --dst as fast as the
  *                ring allows (--gso: TCP GSO frames with csum_blank)
  *   (default)    sink: count what arrives
- * Misbehaviour for the hostile-guest tests: --evil MODE (see usage()).
+ * Misbehaviour for the hostile-guest tests: --evil MODE (see usage());
+ * --repeat sends a misbehaving frame again and again (at --rate per
+ * second, else as fast as the ring allows) until --duration, --forge-mac
+ * and --src-ip put other sources in generated frames.
  * The connection details are written to --info (default
  * DIR/dom<D>.vif<N>) for tests/sim/xvs-simback; a JSON line of counters is
  * printed on exit. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -61,9 +65,14 @@ static void usage(void)
 "          not copied out of receive buffers unless needed)]\n"
 "         [--tap NAME | --gen --dst MAC [--size B] [--count N] [--gso] [--csum]\n"
 "          | --count N]\n"
-"         [--evil MODE] [--verify]\n"
-"evil modes: prod-jump, slots:N, bad-offset, first-smaller, bad-gref, revoked-mid,\n"
-"            storm:N, no-rx, rx-pause:MS, one-slot, tiny-head, random-mac, gso-zero\n");
+"         [--rate FPS: generate (or --repeat) at most FPS frames per second]\n"
+"         [--forge-mac MAC: generated frames come from MAC, not the guest's]\n"
+"         [--src-ip A.B.C.D: IPv4 source of generated frames (10.0.0.1)]\n"
+"         [--evil MODE [--repeat]] [--verify]\n"
+"evil modes: prod-jump, slots:N, bad-offset, zero-size, zero-frags, first-smaller,\n"
+"            bad-gref, revoked-mid,\n"
+"            storm:N, no-rx, rx-pause:MS, one-slot, tiny-head, random-mac, gso-zero\n"
+"            (--repeat: the frame modes again and again)\n");
 }
 
 struct app {
@@ -73,6 +82,11 @@ struct app {
     double first_rx, last_rx;
     /* generator */
     uint8_t dst[6], mac[6];
+    uint8_t src[6];                     /* source of generated frames */
+    uint8_t src_ip[4];
+    double rate;                        /* frames per second, 0: no limit */
+    double tokens, tokens_at;           /* the rate's token bucket */
+    uint64_t evil_sent;                 /* misbehaving frames or kicks sent */
     uint32_t size;
     bool gso, random_mac, verify, csum;
     double rx_resume_at;
@@ -226,7 +240,7 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     uint32_t len = a->gso ? GSO_FRAME_LEN : a->size;
     memset(o, 0, sizeof *o);
     memcpy(f, a->dst, 6);
-    memcpy(f + 6, a->mac, 6);
+    memcpy(f + 6, a->src, 6);
     if (a->random_mac) {
         uint32_t r = (uint32_t)random();
         f[6] = 0x02;                            /* unicast, locally administered */
@@ -241,7 +255,8 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     ip[3] = (uint8_t)(len - 14);
     ip[8] = 64;
     ip[9] = a->gso ? 6 : 17;
-    memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+    memcpy(ip + 12, a->src_ip, 4);
+    memcpy(ip + 16, "\x0a\x00\x00\x02", 4);
     for (uint32_t i = PATTERN_AT; i < len; i++)
         f[i] = pattern(i);
     if (!a->gso) {
@@ -275,21 +290,49 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     return len;
 }
 
+/* Frames --rate allows now: a token bucket of RATE_BURST_S worth of
+ * frames, so time the sender could not use (ring full, not scheduled) is
+ * lost, not made up later by a burst. */
+#define RATE_BURST_S 0.02
+static uint64_t rate_allows(struct app *a)
+{
+    if (a->rate <= 0)
+        return UINT64_MAX;
+    double now = now_s(), burst = a->rate * RATE_BURST_S;
+    if (!a->tokens_at)
+        a->tokens_at = now;
+    a->tokens += (now - a->tokens_at) * a->rate;
+    a->tokens_at = now;
+    if (a->tokens > (burst > 1 ? burst : 1))
+        a->tokens = burst > 1 ? burst : 1;
+    return (uint64_t)a->tokens;
+}
+
+static void rate_spend(struct app *a, uint64_t n)
+{
+    if (a->rate > 0)
+        a->tokens -= (double)n;
+}
+
 static void gen_fill(struct app *a, uint64_t *left)
 {
     static uint8_t f[NF_FRAME_MAX];
     static uint32_t len;
     static struct nf_offload o;
+    uint64_t allow = rate_allows(a), sent = 0;
 
     if (!len)
         len = build_frame(a, f, &o);
-    while (*left && nf_tx_fits(a->nf, len, a->gso)) {
+    while (*left && allow && nf_tx_fits(a->nf, len, a->gso)) {
         if (a->random_mac)
             build_frame(a, f, &o);
         if (nf_send(a->nf, f, len, &o))
             break;
         (*left)--;
+        allow--;
+        sent++;
     }
+    rate_spend(a, sent);
     nf_flush(a->nf);
 }
 
@@ -322,6 +365,16 @@ static int evil(struct app *a, const char *mode)
         n = k;
     } else if (!strcmp(mode, "bad-offset")) {
         s[n++] = (struct nf_raw_slot){ .offset = 4000, .size = 200 };
+    } else if (!strcmp(mode, "zero-size")) {
+        /* sizes all zero: a frame of no bytes */
+        s[n++] = (struct nf_raw_slot){ .size = 0, .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 0 };
+    } else if (!strcmp(mode, "zero-frags")) {
+        /* legal: empty slots inside a frame */
+        s[n++] = (struct nf_raw_slot){ .size = 100, .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 0, .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 0, .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 40, .offset = 60 };
     } else if (!strcmp(mode, "first-smaller")) {
         s[n++] = (struct nf_raw_slot){ .size = 100, .flags = NETTXF_more_data };
         s[n++] = (struct nf_raw_slot){ .size = 200 };
@@ -350,7 +403,7 @@ static int evil(struct app *a, const char *mode)
         unsigned long k = strtoul(mode + 6, NULL, 10);
         if (k > STORM_MAX)
             k = STORM_MAX;
-        for (unsigned long i = 0; i < k && !stop; i++)
+        for (unsigned long i = 0; i < k && !stop; i++, a->evil_sent++)
             nf_kick(nf);
         return 0;
     } else if (!strcmp(mode, "no-rx")) {
@@ -365,14 +418,30 @@ static int evil(struct app *a, const char *mode)
         return 0;
     } else if (!strcmp(mode, "random-mac")) {
         a->random_mac = true;
+        nf_set_tx_same_frame(nf, false);    /* every frame differs */
         return 0;
     } else {
         return -EINVAL;
     }
+    if (nf_tx_free(nf) < (n < NF_TX_IDS ? n : NF_TX_IDS))
+        return -EAGAIN;                     /* --repeat: ring full, later */
     nf_send_raw(nf, s, n, fill, sizeof fill);
     nf_flush(nf);
     nf_kick(nf);
+    a->evil_sent++;
     return 0;
+}
+
+/* Modes that put a frame on the ring (the ones --repeat repeats). */
+static bool evil_is_frame(const char *mode)
+{
+    static const char *const frames[] = { "slots:", "bad-offset", "first-smaller",
+        "zero-size", "zero-frags",
+        "bad-gref", "revoked-mid", "tiny-head", "gso-zero", NULL };
+    for (unsigned i = 0; frames[i]; i++)
+        if (!strncmp(mode, frames[i], strlen(frames[i])))
+            return true;
+    return false;
 }
 
 /* ---- main ---- */
@@ -397,17 +466,19 @@ int main(int argc, char **argv)
         { "mcast-control", 0, 0, 'M' }, { "mac", 1, 0, 'm' }, { "duration", 1, 0, 't' },
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
+        { "rate", 1, 0, 'r' }, { "forge-mac", 1, 0, 'f' }, { "src-ip", 1, 0, 'p' },
+        { "repeat", 0, 0, 'E' },
         { "idle", 1, 0, 'I' }, { "mcast-join", 1, 0, 'J' }, { "delay", 1, 0, 'y' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
-    struct app a = { .tap = -1, .size = 64 };
+    struct app a = { .tap = -1, .size = 64, .src_ip = { 10, 0, 0, 1 } };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
     double duration = 0, idle = 0, delay = 0, attached_at = 0;
     uint8_t join[6];
     bool have_join = false;
     bool bench = false;
-    bool gen = false, have_mac = false;
+    bool gen = false, have_mac = false, have_src = false, repeat = false;
     int c;
 
     vif_frontend_linux_defaults(&o.features);
@@ -441,6 +512,10 @@ int main(int argc, char **argv)
         case 'e': evil_mode = optarg; break;
         case 'V': a.verify = true; break;
         case 'x': a.csum = true; break;
+        case 'r': a.rate = atof(optarg); break;
+        case 'f': if (parse_mac(optarg, a.src)) { usage(); return 2; } have_src = true; break;
+        case 'p': if (inet_pton(AF_INET, optarg, a.src_ip) != 1) { usage(); return 2; } break;
+        case 'E': repeat = true; break;
         default: usage(); return 2;
         }
     }
@@ -467,6 +542,8 @@ int main(int argc, char **argv)
         uint8_t m[6] = { 0x00, 0x16, 0x3e, 0x5c, (uint8_t)(o.domid >> 8), (uint8_t)o.domid };
         memcpy(a.mac, m, 6);
     }
+    if (!have_src)
+        memcpy(a.src, a.mac, 6);
     nf_set_mac(a.nf, a.mac);
     if (bench) {
         /* the guests must not be the bottleneck: no per-frame memcpy */
@@ -487,11 +564,17 @@ int main(int argc, char **argv)
     double start = now_s(), deadline = duration > 0 ? start + duration : 0;
     uint64_t left = gen ? (a.want ? a.want : 1000000) : 0;
     bool evil_done = !evil_mode;
+    if (repeat && (!evil_mode || !evil_is_frame(evil_mode))) {
+        fprintf(stderr, "xvs-simfront: --repeat needs a frame --evil mode\n");
+        return 2;
+    }
     double gen_start = 0, gen_end = 0;
+    /* A paced sender wakes often enough to keep its pace. */
+    int poll_ms = a.rate > 0 ? 2 : 20;
     while (!stop) {
         struct pollfd pf[2] = { { nf_fd(a.nf), POLLIN, 0 }, { a.tap, POLLIN, 0 } };
         int npf = a.tap >= 0 && nf_tx_fits(a.nf, NF_FRAME_MAX, true) ? 2 : 1;
-        if (poll(pf, (nfds_t)npf, 20) < 0 && errno != EINTR)
+        if (poll(pf, (nfds_t)npf, poll_ms) < 0 && errno != EINTR)
             break;
         nf_poll(a.nf);
         /* Misbehave and generate once the backend has attached. */
@@ -512,9 +595,16 @@ int main(int argc, char **argv)
         if (attached && now_s() < attached_at + delay)
             attached = false;
         if (!evil_done && attached) {
-            if (evil(&a, evil_mode))
+            if (evil(&a, evil_mode) == -EINVAL)
                 fprintf(stderr, "xvs-simfront: unknown --evil %s\n", evil_mode);
             evil_done = true;
+        } else if (repeat && attached) {
+            /* again, as the pace allows, while the ring has room */
+            for (uint64_t n = rate_allows(&a); n && !stop; n--) {
+                if (evil(&a, evil_mode))
+                    break;
+                rate_spend(&a, 1);
+            }
         }
         if (a.rx_resume_at && now_s() >= a.rx_resume_at) {
             a.rx_resume_at = 0;
@@ -543,13 +633,14 @@ int main(int argc, char **argv)
     printf("{\"domid\":%u,\"tx_frames\":%llu,\"tx_bytes\":%llu,\"tx_errors\":%llu,"
            "\"rx_frames\":%llu,\"rx_bytes\":%llu,\"rx_errors\":%llu,\"events\":%llu,"
            "\"kicks\":%llu,\"verify_errors\":%llu,\"csum_ok\":%llu,\"csum_partial\":%llu,"
-           "\"rx_other\":%llu,\"seconds\":%.6f}\n", o.domid,
+           "\"rx_other\":%llu,\"evil_sent\":%llu,\"seconds\":%.6f}\n", o.domid,
            (unsigned long long)s->tx_frames, (unsigned long long)s->tx_bytes,
            (unsigned long long)s->tx_errors, (unsigned long long)a.sink_frames,
            (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_errors,
            (unsigned long long)s->events, (unsigned long long)s->kicks_sent,
            (unsigned long long)a.verify_errors, (unsigned long long)a.csum_ok,
-           (unsigned long long)a.csum_partial, (unsigned long long)a.rx_other, span);
+           (unsigned long long)a.csum_partial, (unsigned long long)a.rx_other,
+           (unsigned long long)a.evil_sent, span);
     fflush(stdout);
     unlink(info);
     if (a.tap >= 0)

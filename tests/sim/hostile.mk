@@ -1,0 +1,5 @@
+# tests/sim/hostile.mk: hostile guests against xvsd on the simulated
+# hypervisor (issue 7; owner: hostile).  Needs daemon/xvsd and
+# tests/sim/xvs-simfront; no root.
+TESTS += tests/sim/test-xvsd-hostile.sh
+EXTRA_DIST += tests/sim/test-xvsd-hostile.sh tests/sim/xvsd-hostile.py
