@@ -62,6 +62,17 @@ static void put_u(struct xvsd_state *s, const char *label, unsigned long long v)
     put_raw(s, b, (size_t)(e - b));
 }
 
+/* "aa:bb:cc:dd:ee:ff" without snprintf (see put_u). */
+static void mac_text(const uint8_t m[6], char out[ETH_ADDR_STRLEN])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        out[3 * i] = hex[m[i] >> 4];
+        out[3 * i + 1] = hex[m[i] & 15];
+        out[3 * i + 2] = i < 5 ? ':' : '\0';
+    }
+}
+
 struct dump_ctx {
     struct xvsd_state *s;
     const char *bridge;
@@ -73,7 +84,7 @@ static int dump_entry(const struct fdb_entry_info *e, void *arg)
     struct dump_ctx *d = arg;
     char mac[ETH_ADDR_STRLEN];
 
-    eth_addr_format(e->mac, mac);
+    mac_text(e->mac, mac);
     if (e->is_static) {
         put_s(d->s, "  static ");
         put_s(d->s, mac);
@@ -90,8 +101,19 @@ static int dump_entry(const struct fdb_entry_info *e, void *arg)
             abort();
     }
     struct xvsd_dyn *x = &d->s->dyn[d->s->n_dyn++];
-    snprintf(x->key, sizeof x->key, "%s/%s/%u/%s", d->bridge, e->port->name,
-             e->vlan, mac);
+    /* bridge/port/vlan/mac, without snprintf; cut to the key's size */
+    char vlan[8], *v = vlan + sizeof vlan;
+    unsigned n = e->vlan;
+    *--v = '\0';
+    do
+        *--v = (char)('0' + n % 10);
+    while (n /= 10);
+    const char *parts[] = { d->bridge, "/", e->port->name, "/", v, "/", mac };
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        for (const char *c = parts[i]; *c && len < sizeof x->key - 1; c++)
+            x->key[len++] = *c;
+    x->key[len] = '\0';
     x->age_s = e->age_s;
     x->ageing_s = d->ageing_s;
     return 0;
@@ -101,7 +123,7 @@ static void put_port(struct xvsd_state *s, const struct port *p)
 {
     char mac[ETH_ADDR_STRLEN];
 
-    eth_addr_format(p->mac, mac);
+    mac_text(p->mac, mac);
     put_s(s, " port ");
     put_s(s, p->name);
     put_s(s, " kind=");
