@@ -4,3 +4,4 @@ noinst_LIBRARIES += lib/libxvsutil.a
 lib_libxvsutil_a_SOURCES = lib/log.h lib/evloop.h lib/util.h
 lib_libxvsutil_a_SOURCES += lib/log.c
 lib_libxvsutil_a_SOURCES += lib/evloop.c
+lib_libxvsutil_a_SOURCES += lib/util.c

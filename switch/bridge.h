@@ -52,6 +52,12 @@ unsigned bridge_n_ports(const struct bridge *);
 
 void bridge_input(struct bridge *, struct port *in, struct frame **frames, unsigned n);
 
+/* Call after changing a port's `promiscuous` flag so that the next burst
+ * sees it; without the call the change is picked up within a millisecond
+ * (the bridge keeps a list of promiscuous ports to spare every burst a
+ * scan of all ports).  Other port fields are read live. */
+void bridge_port_changed(struct bridge *, struct port *);
+
 /* Periodic work (ageing); call once a second. */
 void bridge_run(struct bridge *);
 

@@ -24,6 +24,7 @@ struct fdb;
 #define FDB_DEFAULT_AGEING_S 300
 #define FDB_DEFAULT_MAX 65536
 #define FDB_MAX_ENTRIES_LIMIT (1u << 22)   /* upper bound of max_entries */
+#define FDB_AGEING_MAX_S 1000000           /* ~11.6 days; -EINVAL above */
 
 typedef uint64_t fdb_clock_fn(void *ctx);  /* monotonic milliseconds */
 
@@ -40,21 +41,37 @@ struct fdb_entry_info {           /* for dumps */
     uint32_t age_s;               /* seconds since last seen (0 for static) */
 };
 
-/* max_entries in 1..FDB_MAX_ENTRIES_LIMIT; clock NULL = CLOCK_MONOTONIC. */
+/* max_entries in 1..FDB_MAX_ENTRIES_LIMIT, ageing_s <= FDB_AGEING_MAX_S;
+ * clock NULL = CLOCK_MONOTONIC.  NULL with errno EINVAL or ENOMEM. */
 struct fdb *fdb_create(uint32_t max_entries, uint32_t ageing_s,
                        fdb_clock_fn *clock, void *clock_ctx);
+/* Ports that still have entries must still exist (their FDB fields are
+ * reset). */
 void fdb_destroy(struct fdb *);
 
+/* -EINVAL above FDB_AGEING_MAX_S; 0 flushes every dynamic entry. */
 int fdb_set_ageing(struct fdb *, uint32_t ageing_s);
 uint32_t fdb_get_ageing(const struct fdb *);
-int fdb_set_max(struct fdb *, uint32_t max_entries);  /* evicts if shrinking */
+/* Evicts (fairly) if shrinking; -EINVAL out of 1..FDB_MAX_ENTRIES_LIMIT,
+ * -ENOSPC if more static entries than that, -ENOMEM. */
+int fdb_set_max(struct fdb *, uint32_t max_entries);
 
 /* Learn src on port: insert or refresh; moves (counted) if the MAC was on
  * another port.  No-op for multicast/zero MACs and when ageing is 0. */
 void fdb_learn(struct fdb *, const uint8_t mac[6], uint16_t vlan, struct port *);
 
-/* Port for (mac, vlan), or NULL if unknown or aged. */
+/* Port for (mac, vlan), or NULL if unknown or aged.  Static entries are
+ * found even when ageing is 0. */
 struct port *fdb_lookup(struct fdb *, const uint8_t mac[6], uint16_t vlan);
+
+/* The same with the time passed in, for callers that read the clock once
+ * for many calls (bridge_input() itself uses the inline fast path of
+ * fdb-private.h).  now_ms must come from fdb_now() (the table's clock). */
+uint64_t fdb_now(const struct fdb *);
+void fdb_learn_at(struct fdb *, const uint8_t mac[6], uint16_t vlan,
+                  struct port *, uint64_t now_ms);
+struct port *fdb_lookup_at(struct fdb *, const uint8_t mac[6], uint16_t vlan,
+                           uint64_t now_ms);
 
 /* Static entries: -EINVAL for multicast/zero MAC, -ENOSPC if full of statics. */
 int fdb_add_static(struct fdb *, const uint8_t mac[6], uint16_t vlan, struct port *);

@@ -92,6 +92,10 @@ struct port {
 
     struct port_stats stats;
     uint32_t fdb_learned;           /* dynamic FDB entries pointing here */
+    /* FDB-private: this port's dynamic entries, least recently seen first
+     * (entry indices, 0 = none), and its 1-based slot in the FDB's eviction
+     * heap (0 = not in it).  Zero after port_init(). */
+    uint32_t fdb_lru_head, fdb_lru_tail, fdb_heap_pos;
 
     /* Bridge-private per-burst output staging. */
     unsigned n_pending;

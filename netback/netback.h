@@ -1,0 +1,61 @@
+/* netback: the process-wide half of the guest backend.
+ *
+ * One `struct netback` per xvsd.  It owns the xenif handle's place in the
+ * event loop and turns fired event channel ports into work for the vif
+ * queue bound to them (netback_bind_port()), runs that work in per-queue
+ * budgets so no guest can starve the others, registers the grant copier
+ * that lets other ports read guest fragments (frame_set_grant_copier()),
+ * and holds the scratch space of one grant-copy batch.
+ *
+ * Event flow (the userspace analogue of late EOI):
+ *
+ *   port fires -> pending() returns it, now masked -> queue marked busy
+ *   busy queue runs one budget -> work left?  yes: stays busy, next turn
+ *                                             no: unmask its port(s)
+ *
+ * so a guest kicking a million times costs at most one queue run per loop
+ * turn, and a busy queue shares every turn with the other sources.
+ *
+ * The vif API (create, connect, ...) is in netback/vif.h. */
+#ifndef XVS_NETBACK_H
+#define XVS_NETBACK_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct evloop;
+struct xenif;
+struct netback;
+
+#define NETBACK_TX_BUDGET 256            /* frames per queue per loop turn */
+#define NETBACK_EVENTS_PER_TURN 256      /* pending() calls per loop turn */
+#define NETBACK_RXQ_MAX_BYTES (1u << 20) /* per-queue RX backlog bound */
+#define NETBACK_RX_STALL_MS 60000        /* no RX buffers this long: carrier off */
+#define NETBACK_RX_DRAIN_MS 10000        /* a backlogged frame older: dropped */
+#define NETBACK_TICK_MS 1000             /* stall / drain checks */
+#define NETBACK_PORTS_MAX (1u << 17)     /* event channel port numbers (FIFO ABI) */
+
+struct netback_config {
+    uint32_t tx_budget;                  /* NETBACK_TX_BUDGET */
+    uint32_t rxq_max_bytes;              /* NETBACK_RXQ_MAX_BYTES */
+    uint32_t rx_stall_ms;                /* NETBACK_RX_STALL_MS */
+    uint32_t rx_drain_ms;                /* NETBACK_RX_DRAIN_MS */
+    uint32_t tick_ms;                    /* NETBACK_TICK_MS */
+    bool bounce;                         /* copy every frame through dom0 (bench) */
+};
+
+void netback_config_default(struct netback_config *);
+
+/* The netback takes no ownership of loop or xif; both must outlive it. */
+struct netback *netback_create(struct evloop *, struct xenif *,
+                               const struct netback_config *, char *err, size_t errlen);
+/* Every vif must have been destroyed first. */
+void netback_destroy(struct netback *);
+
+struct xenif *netback_xenif(const struct netback *);
+struct evloop *netback_loop(const struct netback *);
+const struct netback_config *netback_config(const struct netback *);
+void netback_set_bounce(struct netback *, bool);
+
+#endif

@@ -1,0 +1,119 @@
+/* vif: one guest network device, seen by the switch as a port.
+ *
+ * A vif is created when the toolstack announces the device and lives until
+ * it is removed; in between, the frontend may connect, disconnect and
+ * reconnect (kexec, module reload) any number of times:
+ *
+ *               vif_create()                 vif_connect()
+ *     (none) ----------------> DISCONNECTED --------------> CONNECTED
+ *                                   ^   ^                    |    |
+ *                                   |   +-- vif_disconnect() +    | guest protocol
+ *                                   |                             | violation
+ *                                   +------ vif_disconnect() -- FATAL
+ *                                                              (rings released,
+ *                                                               link down, reason
+ *                                                               kept until then)
+ *
+ * The port is `struct port` embedded in the vif: the owner adds it to a
+ * bridge with bridge_add_port(br, vif_port(v)), and bridge_del_port() (or
+ * vif_destroy() for a vif on no bridge) frees the vif.
+ *
+ * Structures are per queue (struct vif_queue) so multi-queue can come
+ * later; today a vif has VIF_QUEUES_MAX == 1 queue.
+ *
+ * Connecting resumes from the ring indices found in the shared pages (the
+ * responses already produced), so a restarted xvsd re-attaches to a running
+ * frontend without it noticing: requests that were consumed but never
+ * answered are simply processed again. */
+#ifndef XVS_VIF_H
+#define XVS_VIF_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netback/netif_rx.h"
+#include "netback/netif_tx.h"
+
+struct netback;
+struct vif;
+struct port;
+
+#define VIF_QUEUES_MAX 1
+#define VIF_MCAST_MAX 64                /* multicast filter entries (as Linux) */
+#define VIF_CREDIT_BURST_MIN 131072     /* rate limit: minimum burst, as Linux */
+
+/* What the frontend published (FE directory) for one connection. */
+struct vif_frontend {
+    uint32_t tx_ring_ref, rx_ring_ref;
+    uint32_t evtchn_tx, evtchn_rx;      /* remote ports; equal if not split */
+    bool split;                         /* event-channel-tx/-rx were given */
+    bool rx_notify;                     /* feature-rx-notify */
+    bool mcast_control;                 /* request-multicast-control */
+    struct netif_rx_features rx;        /* feature-sg, -gso-*, csum offloads */
+};
+
+/* Linux netfront's set: sg, gso v4+v6, both checksum offloads, rx-notify. */
+void vif_frontend_linux_defaults(struct vif_frontend *);
+
+/* name NULL: "vif<domid>.<devid>".  The vif starts DISCONNECTED with its
+ * link down.  Returns NULL with a message in err. */
+struct vif *vif_create(struct netback *, uint16_t domid, uint32_t devid,
+                       const char *name, char *err, size_t errlen);
+
+/* Map the rings, bind the event channel(s), start serving.  Returns 0 or a
+ * negative errno with a message naming the vif and the reason. */
+int vif_connect(struct vif *, const struct vif_frontend *, char *err, size_t errlen);
+
+/* Stop serving and release rings and ports (also clears FATAL). */
+void vif_disconnect(struct vif *);
+
+/* Frees the vif; it must not be on a bridge (use bridge_del_port()). */
+void vif_destroy(struct vif *);
+
+/* The direct attach API: create + connect.  For tests and for the
+ * daemon until the xenbus handshake calls vif_connect() itself. */
+struct vif *vif_attach(struct netback *, uint16_t domid, uint32_t devid,
+                       const char *name, const struct vif_frontend *,
+                       char *err, size_t errlen);
+
+struct port *vif_port(struct vif *);
+struct vif *vif_from_port(struct port *);   /* NULL if not a vif */
+
+/* `rate` key: bytes per usecs of credit; bytes == 0 disables the limit. */
+void vif_set_rate(struct vif *, uint64_t bytes, uint64_t usecs);
+
+enum vif_state { VIF_DISCONNECTED, VIF_CONNECTED, VIF_FATAL };
+enum vif_state vif_state(const struct vif *);
+const char *vif_state_name(enum vif_state);
+/* Why the vif went FATAL ("" otherwise). */
+const char *vif_fatal_reason(const struct vif *);
+
+/* Counters beyond struct port_stats. */
+struct vif_stats {
+    uint64_t tx_frames, tx_bytes;        /* guest -> switch */
+    uint64_t tx_drop[NETIF_TX_R_N];      /* DROP and FATAL, by netif_tx_reason */
+    uint64_t tx_copy_errors;             /* bad source grant in the head */
+    uint64_t tx_csum_bad;                /* csum_blank frame we cannot parse */
+    uint64_t tx_rate_waits;              /* times the rate limit held TX */
+    uint64_t tx_mcast_updates;
+    uint64_t rx_frames, rx_bytes;        /* switch -> guest */
+    uint64_t rx_copy_errors;             /* bad rx or source grant */
+    uint64_t rx_csum_fixups;             /* checksums completed for the guest */
+    uint64_t rx_queued, rx_queue_drops, rx_expired;
+    uint64_t rx_mcast_filtered;
+    uint64_t rx_stalls;                  /* carrier turned off for no buffers */
+    uint64_t fatal;                      /* guest protocol violations */
+    uint64_t events;                     /* event channel notifications */
+};
+const struct vif_stats *vif_get_stats(const struct vif *);
+
+/* Ring indices of queue q, for diagnostics and tests. */
+struct vif_ring_info {
+    uint32_t tx_req_prod, tx_req_cons, tx_rsp_prod;
+    uint32_t rx_req_prod, rx_req_cons, rx_rsp_prod;
+    uint32_t rxq_frames, rxq_bytes;
+};
+int vif_ring_info(const struct vif *, unsigned q, struct vif_ring_info *);
+
+#endif

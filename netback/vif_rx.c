@@ -1,0 +1,450 @@
+/* vif_rx: switch -> guest.
+ *
+ * vif_output() gets a burst of frames from the bridge and, for each one the
+ * guest has buffers for, plans grant copies straight from where the frame
+ * lives into the guest's posted pages:
+ *     head (dom0 memory)            -> GNTCOPY_dest_gref
+ *     FRAME_FRAG_LOCAL (dom0)       -> GNTCOPY_dest_gref
+ *     FRAME_FRAG_GRANT (other vif)  -> GNTCOPY_source_gref | GNTCOPY_dest_gref
+ * so vif -> vif payload moves guest page to guest page with no dom0 copy.
+ * The whole burst is one xenif_copy() call, then responses, one push, at
+ * most one notify.
+ *
+ * A frame goes through a dom0 buffer (the "bounce" path) only when it must
+ * change on the way: an 802.1Q tag to insert, a partial checksum the guest
+ * will not accept, or when the netback is told to (benchmark baseline).
+ *
+ * No buffers for a frame (netif_rx_build() -ENOSPC): the frame is copied
+ * into the queue's backlog, a FIFO bounded by rxq_max_bytes (beyond:
+ * DROP_QUEUE_FULL), and every later frame queues behind it so order is
+ * kept.  The backlog drains when the guest posts buffers.  A guest that
+ * posts none for rx_stall_ms loses its carrier (bridge drops to it as
+ * DROP_LINK_DOWN, backlog dropped as DROP_NO_BUFFERS) until it posts
+ * enough for a largest frame again; backlogged frames older than
+ * rx_drain_ms are dropped. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "netback/vif_private.h"
+
+#define ETH_P_IPV6_ 0x86dd
+#define VIF_RX_POLL_MS 30                /* no feature-rx-notify: poll this often */
+
+/* A piece of a frame's bytes, in order. */
+struct piece {
+    bool grant;
+    uint16_t len;
+    const uint8_t *ptr;                  /* !grant */
+    uint32_t gref;                       /* grant */
+    uint16_t domid, offset;
+};
+
+static bool mcast_wanted(const struct vif *v, const uint8_t *dst)
+{
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    if (!v->fe.mcast_control || !eth_addr_is_multicast(dst) || !memcmp(dst, bcast, 6))
+        return true;
+    for (unsigned i = 0; i < v->n_mcast; i++)
+        if (!memcmp(v->mcast[i], dst, 6))
+            return true;
+    return false;
+}
+
+static void meta_of(const struct frame *f, uint16_t tci, struct netif_rx_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->len = f->len + (tci ? VLAN_HLEN_ : 0);
+    if (f->flags & FRAME_F_CSUM_PARTIAL) {
+        m->flags |= NETIF_RX_M_CSUM_PARTIAL;
+        if (frame_ethertype(f) == ETH_P_IPV6_)
+            m->flags |= NETIF_RX_M_IPV6;
+    } else if (f->flags & FRAME_F_CSUM_VALID) {
+        m->flags |= NETIF_RX_M_CSUM_VALID;
+    }
+    if ((f->flags & FRAME_F_GSO) && f->gso_type != FRAME_GSO_NONE) {
+        m->gso_type = f->gso_type == FRAME_GSO_TCPV4 ? XEN_NETIF_GSO_TYPE_TCPV4
+                                                      : XEN_NETIF_GSO_TYPE_TCPV6;
+        m->gso_size = f->gso_size;
+    }
+}
+
+/* ---- the batch ---- */
+
+static bool batch_room(const struct netback_rx_batch *b, size_t bounce)
+{
+    return b->n < NETIF_RX_BATCH_FRAMES
+        && b->nsegs + VIF_RX_SEGS_PER_FRAME <= NETBACK_COPY_SEGS
+        && b->bounce_used + bounce <= NETBACK_BOUNCE_BYTES;
+}
+
+static void add_seg(struct netback_rx_batch *b, const struct piece *p, uint32_t p_off,
+                    uint16_t domid, uint32_t dref, uint16_t d_off, uint16_t len,
+                    unsigned data_slot)
+{
+    struct xenif_copy_seg *s = &b->segs[b->nsegs];
+    memset(s, 0, sizeof *s);
+    s->len = len;
+    s->flags = GNTCOPY_dest_gref;
+    s->dest.foreign.ref = dref;
+    s->dest.foreign.offset = d_off;
+    s->dest.foreign.domid = domid;
+    if (p->grant) {
+        s->flags |= GNTCOPY_source_gref;
+        s->source.foreign.ref = p->gref;
+        s->source.foreign.offset = (uint16_t)(p->offset + p_off);
+        s->source.foreign.domid = p->domid;
+    } else {
+        s->source.virt = (void *)(p->ptr + p_off);
+    }
+    b->seg_frame[b->nsegs] = (uint8_t)b->n;
+    b->seg_slot[b->nsegs] = (uint8_t)data_slot;
+    b->nsegs++;
+}
+
+/* Walk the data slots and the pieces together: one segment per overlap. */
+static void add_copies(struct netback_rx_batch *b, uint16_t domid,
+                       const struct netif_rx_pkt *pkt, const struct piece *pc, unsigned npc)
+{
+    unsigned k = 0, data = 0;
+    uint32_t k_used = 0;
+    for (unsigned i = 0; i < pkt->nslots; i++) {
+        const struct netif_rx_slot *sl = &pkt->slots[i];
+        if (sl->extra)
+            continue;
+        uint32_t done = 0;
+        while (done < sl->len && k < npc) {
+            uint32_t take = MIN(sl->len - done, (uint32_t)pc[k].len - k_used);
+            if (take)
+                add_seg(b, &pc[k], k_used, domid, sl->gref, (uint16_t)done,
+                        (uint16_t)take, data);
+            done += take;
+            k_used += take;
+            if (k_used == pc[k].len) {
+                k++;
+                k_used = 0;
+            }
+        }
+        data++;
+    }
+}
+
+static void batch_start_frame(struct netback_rx_batch *b, uint32_t len)
+{
+    memset(b->ok[b->n], 1, sizeof b->ok[b->n]);
+    b->release[b->n] = NULL;
+    b->bytes[b->n] = len;
+}
+
+static void batch_flush(struct vif_queue *q)
+{
+    struct netback_rx_batch *b = netback_rx_batch(q->vif->nb);
+    struct vif *v = q->vif;
+    if (!b->n)
+        return;
+    int e = xenif_copy(netback_xenif(v->nb), b->segs, b->nsegs);
+    int16_t bad = GNTST_okay;
+    for (unsigned k = 0; k < b->nsegs; k++)
+        if (e || b->segs[k].status != GNTST_okay) {
+            b->ok[b->seg_frame[k]][b->seg_slot[k]] = false;
+            if (bad == GNTST_okay)
+                bad = e ? GNTST_general_error : b->segs[k].status;
+        }
+    for (unsigned i = 0; i < b->n; i++) {
+        bool all = true;
+        netif_rx_respond(&q->rx, &b->pkts[i], b->ok[i]);
+        for (unsigned s = 0; s < NETIF_RX_SLOTS_MAX; s++)
+            all &= b->ok[i][s];
+        if (all) {
+            v->stats.rx_frames++;
+            v->stats.rx_bytes += b->bytes[i];
+            v->port.stats.tx_packets++;
+            v->port.stats.tx_bytes += b->bytes[i];
+        } else {
+            v->stats.rx_copy_errors++;
+            port_count_drop(&v->port, DROP_TX_ERROR);
+        }
+        free(b->release[i]);
+    }
+    if (bad != GNTST_okay && xlog_ratelimit(&v->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: rx grant copy failed: %s", v->port.name,
+                   xenif_gntst_name(bad));
+    b->n = b->nsegs = 0;
+    b->bounce_used = 0;
+    if (netif_rx_push(&q->rx))
+        xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_rx);
+}
+
+/* ---- carrier / stall ---- */
+
+static unsigned carrier_slots(const struct vif *v)
+{
+    return v->fe.rx.sg ? NETIF_RX_SLOTS_MAX : 1;
+}
+
+static void carrier_on_if_posted(struct vif_queue *q)
+{
+    struct vif *v = q->vif;
+    RING_IDX prod = netif_ring_req_prod(NETIF_RING_IDX(q->rx.sring));
+    if (!v->stalled || (RING_IDX)(prod - q->rx.req_cons) < carrier_slots(v))
+        return;
+    v->stalled = false;
+    v->port.link_up = true;
+    q->rx_stall_since = 0;
+    XLOG_INFO_(XLOG_MOD_NETBACK, "vif %s: guest posts receive buffers again: carrier on",
+               v->port.name);
+}
+
+static void rx_refused(struct vif_queue *q)
+{
+    if (!q->rx_stall_since)
+        q->rx_stall_since = evloop_now_ms();
+}
+
+/* ---- backlog ---- */
+
+static void rxq_append(struct vif_queue *q, struct vif_rxbuf *rb)
+{
+    rb->next = NULL;
+    *q->rxq_tail = rb;
+    q->rxq_tail = &rb->next;
+    q->rxq_frames++;
+    q->rxq_bytes += rb->meta.len;
+}
+
+static struct vif_rxbuf *rxq_pop(struct vif_queue *q)
+{
+    struct vif_rxbuf *rb = q->rxq_head;
+    if (!rb)
+        return NULL;
+    q->rxq_head = rb->next;
+    if (!q->rxq_head)
+        q->rxq_tail = &q->rxq_head;
+    q->rxq_frames--;
+    q->rxq_bytes -= rb->meta.len;
+    return rb;
+}
+
+void vif_rxq_purge(struct vif_queue *q, enum port_drop_reason why)
+{
+    struct vif_rxbuf *rb;
+    while ((rb = rxq_pop(q))) {
+        port_count_drop(&q->vif->port, why);
+        free(rb);
+    }
+}
+
+/* Linearise (tag, checksum) into dst; returns the length or -errno. */
+static int linearise(struct vif *v, const struct frame *f, uint16_t tci,
+                     struct netif_rx_meta *m, uint8_t *dst, size_t size)
+{
+    int len = frame_gather_tagged(f, tci, dst, size);
+    if (len < 0)
+        return len;
+    if (netif_rx_csum_fixup(m, &v->fe.rx)) {
+        frame_csum_complete(dst, (size_t)len, (uint16_t)(f->csum_start + (tci ? VLAN_HLEN_ : 0)),
+                            f->csum_offset);
+        m->flags = (uint16_t)((m->flags & ~NETIF_RX_M_CSUM_PARTIAL) | NETIF_RX_M_CSUM_VALID);
+        v->stats.rx_csum_fixups++;
+    }
+    return len;
+}
+
+/* Backlog a frame: from its descriptor (f), or already linear (lin, with
+ * meta describing the linear bytes). */
+static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
+                     const struct netif_rx_meta *m, const uint8_t *lin)
+{
+    struct vif *v = q->vif;
+    if (q->rxq_bytes + m->len > netback_config(v->nb)->rxq_max_bytes) {
+        v->stats.rx_queue_drops++;
+        port_count_drop(&v->port, DROP_QUEUE_FULL);
+        return;
+    }
+    struct vif_rxbuf *rb = malloc(sizeof *rb + m->len);
+    if (!rb) {
+        port_count_drop(&v->port, DROP_QUEUE_FULL);
+        return;
+    }
+    rb->meta = *m;
+    if (lin) {
+        memcpy(rb->data, lin, m->len);
+    } else if (linearise(v, f, tci, &rb->meta, rb->data, m->len) < 0) {
+        free(rb);
+        v->stats.rx_copy_errors++;
+        port_count_drop(&v->port, DROP_TX_ERROR);
+        return;
+    }
+    rb->enq_ms = evloop_now_ms();
+    v->stats.rx_queued++;
+    rxq_append(q, rb);
+}
+
+/* Move backlogged frames into the batch while the guest has buffers. */
+static void rx_drain(struct vif_queue *q)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);
+
+    while (q->rxq_head && v->state == VIF_CONNECTED) {
+        struct vif_rxbuf *rb = q->rxq_head;
+        if (!batch_room(b, 0))
+            batch_flush(q);
+        int r = netif_rx_build(&q->rx, &rb->meta, &v->fe.rx, &b->pkts[b->n]);
+        if (r == -ENOSPC) {
+            rx_refused(q);
+            break;
+        }
+        if (r == -EPROTO) {
+            vif_fatal(v, "impossible number of rx requests");
+            break;
+        }
+        rxq_pop(q);
+        if (r < 0) {                         /* features changed under it */
+            port_count_drop(&v->port, DROP_MTU);
+            free(rb);
+            continue;
+        }
+        q->rx_stall_since = 0;
+        struct piece pc = { .len = (uint16_t)rb->meta.len, .ptr = rb->data };
+        batch_start_frame(b, rb->meta.len);
+        b->release[b->n] = rb;
+        add_copies(b, v->domid, &b->pkts[b->n], &pc, 1);
+        b->n++;
+    }
+    batch_flush(q);
+}
+
+void vif_rx_kick(struct vif_queue *q)
+{
+    carrier_on_if_posted(q);
+    rx_drain(q);
+}
+
+void vif_rx_tick(struct vif_queue *q, uint64_t now)
+{
+    struct vif *v = q->vif;
+    const struct netback_config *cfg = netback_config(v->nb);
+
+    if (!v->fe.rx_notify)
+        rx_drain(q);                     /* the guest will not tell us */
+    while (q->rxq_head && now - q->rxq_head->enq_ms >= cfg->rx_drain_ms) {
+        free(rxq_pop(q));
+        v->stats.rx_expired++;
+        port_count_drop(&v->port, DROP_NO_BUFFERS);
+    }
+    carrier_on_if_posted(q);
+    if (v->fe.rx_notify && !v->stalled && q->rx_stall_since
+        && now - q->rx_stall_since >= cfg->rx_stall_ms) {
+        v->stalled = true;
+        v->port.link_up = false;
+        v->stats.rx_stalls++;
+        vif_rxq_purge(q, DROP_NO_BUFFERS);
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: guest dom%u posted no receive buffers for "
+                   "%u ms: carrier off", v->port.name, v->domid, cfg->rx_stall_ms);
+    }
+}
+
+unsigned vif_rx_tick_ms(const struct vif *v)
+{
+    unsigned t = netback_config(v->nb)->tick_ms;
+    return v->fe.rx_notify ? t : MIN(t, (unsigned)VIF_RX_POLL_MS);
+}
+
+/* ---- port output ---- */
+
+void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsigned n)
+{
+    struct vif *v = (struct vif *)p;
+    struct vif_queue *q = &v->queues[0];
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);
+    const struct netback_config *cfg = netback_config(v->nb);
+    unsigned i;
+
+    if (v->state != VIF_CONNECTED) {
+        for (i = 0; i < n; i++)
+            port_count_drop(p, DROP_LINK_DOWN);
+        return;
+    }
+    if (q->rxq_head)
+        rx_drain(q);                     /* older frames first */
+    for (i = 0; i < n && v->state == VIF_CONNECTED; i++) {
+        struct frame *f = frames[i];
+        uint16_t t = tci ? tci[i] : 0;
+        struct netif_rx_meta m;
+
+        if (!mcast_wanted(v, frame_dst(f))) {
+            v->stats.rx_mcast_filtered++;
+            continue;
+        }
+        meta_of(f, t, &m);
+        int needed = netif_rx_slots_needed(&m, &v->fe.rx);
+        if (needed < 0) {
+            port_count_drop(p, DROP_MTU);
+            if (xlog_ratelimit(&v->rl))
+                XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: %u-byte %sframe cannot be delivered "
+                           "(guest features): dropped", p->name, m.len,
+                           m.gso_type ? "GSO " : "");
+            continue;
+        }
+        if (q->rxq_head) {
+            rxq_push(q, f, t, &m, NULL);
+            continue;
+        }
+        bool local = t || cfg->bounce || netif_rx_csum_fixup(&m, &v->fe.rx);
+        if (!batch_room(b, local ? m.len : 0))
+            batch_flush(q);
+        struct netif_rx_meta built = m;
+        uint8_t *lin = b->bounce + b->bounce_used;
+        if (local) {
+            /* Linearise first: the checksum fix changes the flags. */
+            int len = linearise(v, f, t, &built, lin, NETBACK_BOUNCE_BYTES - b->bounce_used);
+            if (len < 0) {
+                v->stats.rx_copy_errors++;
+                port_count_drop(p, DROP_TX_ERROR);
+                continue;
+            }
+        }
+        int r = netif_rx_build(&q->rx, &built, &v->fe.rx, &b->pkts[b->n]);
+        if (r == -ENOSPC) {
+            rx_refused(q);
+            rxq_push(q, f, t, local ? &built : &m, local ? lin : NULL);
+            continue;
+        }
+        if (r == -EPROTO) {
+            vif_fatal(v, "impossible number of rx requests");
+            break;
+        }
+        if (r < 0) {
+            port_count_drop(p, DROP_MTU);
+            continue;
+        }
+        q->rx_stall_since = 0;
+        batch_start_frame(b, m.len);
+        if (local) {
+            struct piece pc = { .len = (uint16_t)m.len, .ptr = lin };
+            b->bounce_used += m.len;
+            add_copies(b, v->domid, &b->pkts[b->n], &pc, 1);
+        } else {
+            struct piece pc[1 + FRAME_FRAGS_MAX];
+            unsigned npc = 0;
+            pc[npc++] = (struct piece){ .len = f->head_len, .ptr = f->head };
+            for (unsigned k = 0; k < f->nfrags && k < FRAME_FRAGS_MAX; k++) {
+                const struct frame_frag *fr = &f->frags[k];
+                if (fr->kind == FRAME_FRAG_GRANT)
+                    pc[npc++] = (struct piece){ .grant = true, .len = fr->len,
+                                                .gref = fr->u.gnt.gref,
+                                                .domid = fr->u.gnt.domid,
+                                                .offset = fr->u.gnt.offset };
+                else
+                    pc[npc++] = (struct piece){ .len = fr->len, .ptr = fr->u.ptr };
+            }
+            add_copies(b, v->domid, &b->pkts[b->n], pc, npc);
+        }
+        b->n++;
+    }
+    for (; i < n; i++)
+        port_count_drop(p, DROP_LINK_DOWN);
+    batch_flush(q);
+}

@@ -1,0 +1,339 @@
+/* vif_tx: guest -> switch.
+ *
+ * One burst (at most NETIF_TX_BATCH_FRAMES frames) goes:
+ *   1. parse frames off the ring (netif_tx_parse), stopping at the budget,
+ *      an empty ring, an incomplete frame, the rate limit, or a FATAL;
+ *   2. one grant copy brings the first VIF_TX_HEAD_COPY bytes of every
+ *      frame into its head buffer (enough to switch on and to find the
+ *      checksum); the rest stays in the guest's pages, described as
+ *      FRAME_FRAG_GRANT fragments;
+ *   3. bridge_input() switches the burst; every output port has copied what
+ *      it needs when it returns;
+ *   4. only then the responses go out (the guest may reuse and revoke its
+ *      pages as soon as it sees them), one push and at most one notify.
+ * A FATAL frame stops the ring for good: frames before it are completed,
+ * then the vif is disabled. */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "netback/netif_csum.h"
+#include "netback/vif_private.h"
+#include "switch/bridge.h"
+
+#define ETH_P_8021Q 0x8100
+#define ETH_P_IPV6_ 0x86dd
+
+/* ---- rate limit: `rate` bytes per usecs, as Linux netback's credit ---- */
+
+static uint64_t credit_ms(const struct vif *v)
+{
+    uint64_t ms = (v->credit_usec + 999) / 1000;
+    return ms ? ms : 1;
+}
+
+static void add_credit(struct vif *v)
+{
+    uint64_t max_burst = MAX(v->credit_bytes, (uint64_t)VIF_CREDIT_BURST_MIN);
+    v->remaining_credit = MIN(v->remaining_credit + v->credit_bytes, max_burst);
+}
+
+static void credit_cb(void *arg)
+{
+    struct vif *v = arg;
+    v->credit_timer = NULL;             /* one-shot: freed by the loop */
+    v->credit_window_ms = evloop_now_ms();
+    add_credit(v);
+    for (unsigned i = 0; i < v->nqueues; i++)
+        netback_queue_kick(v->nb, &v->queues[i], true, false);
+}
+
+void vif_tx_rate_init(struct vif *v)
+{
+    v->remaining_credit = v->credit_bytes;
+    v->credit_window_ms = evloop_now_ms();
+}
+
+bool vif_tx_rate_ok(struct vif *v, uint32_t len)
+{
+    if (!v->credit_bytes)
+        return true;
+    if (v->credit_timer)
+        return false;
+    uint64_t now = evloop_now_ms(), next = v->credit_window_ms + credit_ms(v);
+    if (now >= next) {
+        v->credit_window_ms = now;
+        add_credit(v);
+        next = now + credit_ms(v);
+    }
+    if (len <= v->remaining_credit) {
+        v->remaining_credit -= len;
+        return true;
+    }
+    v->stats.tx_rate_waits++;
+    v->credit_timer = evloop_timer_add(netback_loop(v->nb), next - now, 0, credit_cb, v);
+    return false;
+}
+
+void vif_set_rate(struct vif *v, uint64_t bytes, uint64_t usecs)
+{
+    v->credit_bytes = bytes;
+    v->credit_usec = usecs;
+    vif_tx_rate_init(v);
+    if (v->credit_timer) {
+        evloop_timer_del(netback_loop(v->nb), v->credit_timer);
+        v->credit_timer = NULL;
+        if (v->state == VIF_CONNECTED)
+            for (unsigned i = 0; i < v->nqueues; i++)
+                netback_queue_kick(v->nb, &v->queues[i], true, false);
+    }
+}
+
+/* ---- multicast filter updates (XEN_NETIF_EXTRA_TYPE_MCAST_*) ---- */
+
+static int16_t mcast_update(struct vif *v, const struct netif_tx_pkt *pkt)
+{
+    unsigned i;
+    v->stats.tx_mcast_updates++;
+    for (i = 0; i < v->n_mcast && memcmp(v->mcast[i], pkt->mcast_addr, 6); i++)
+        continue;
+    if (pkt->flags & NETIF_TX_F_MCAST_DEL) {
+        if (i < v->n_mcast)
+            memcpy(v->mcast[i], v->mcast[--v->n_mcast], 6);
+        return NETIF_RSP_OKAY;
+    }
+    if (i < v->n_mcast)
+        return NETIF_RSP_OKAY;
+    if (v->n_mcast == VIF_MCAST_MAX) {
+        if (xlog_ratelimit(&v->rl))
+            XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: multicast filter full (%d entries)",
+                       v->port.name, VIF_MCAST_MAX);
+        return NETIF_RSP_ERROR;
+    }
+    memcpy(v->mcast[v->n_mcast++], pkt->mcast_addr, 6);
+    return NETIF_RSP_OKAY;
+}
+
+/* ---- one burst ---- */
+
+/* Step 2: one grant copy for every frame's head.  Returns segments used. */
+static void copy_heads(struct vif_queue *q)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);   /* idle scratch */
+    unsigned nseg = 0;
+
+    for (unsigned i = 0; i < q->n_tx; i++) {
+        if (q->kinds[i] != NETIF_TX_FRAME)
+            continue;
+        const struct netif_tx_pkt *pkt = &q->pkts[i];
+        unsigned want = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY), pos = 0;
+        for (unsigned k = 0; k < pkt->nsegs && pos < want; k++) {
+            unsigned take = MIN(pkt->segs[k].size, want - pos);
+            if (!take)
+                continue;
+            struct xenif_copy_seg *s = &b->segs[nseg];
+            memset(s, 0, sizeof *s);
+            s->flags = GNTCOPY_source_gref;
+            s->len = (uint16_t)take;
+            s->source.foreign.ref = pkt->segs[k].gref;
+            s->source.foreign.offset = pkt->segs[k].offset;
+            s->source.foreign.domid = v->domid;
+            s->dest.virt = q->heads[i] + pos;
+            b->seg_frame[nseg++] = (uint8_t)i;
+            pos += take;
+        }
+    }
+    int e = xenif_copy(netback_xenif(v->nb), b->segs, nseg);
+    for (unsigned k = 0; k < nseg; k++) {
+        unsigned i = b->seg_frame[k];
+        if (!e && b->segs[k].status == GNTST_okay)
+            continue;
+        if (q->status[i] == NETIF_RSP_OKAY) {
+            q->status[i] = NETIF_RSP_ERROR;
+            v->stats.tx_copy_errors++;
+            if (xlog_ratelimit(&v->rl))
+                XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: tx grant copy failed: %s", v->port.name,
+                           e ? strerror(-e) : xenif_gntst_name(b->segs[k].status));
+        }
+    }
+}
+
+/* Offloads of a parsed frame onto its descriptor; false to drop it. */
+static bool set_offloads(struct vif *v, const struct netif_tx_pkt *pkt, struct frame *f)
+{
+    bool gso = pkt->flags & NETIF_TX_F_GSO;
+    if ((pkt->flags & NETIF_TX_F_CSUM_BLANK) || gso) {
+        struct netif_csum c;
+        if (netif_csum_setup(f->head, f->head_len, &c)
+            || (gso && (c.proto != 6 || c.ipv6 != (pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV6)))) {
+            v->stats.tx_csum_bad++;
+            if (xlog_ratelimit(&v->rl))
+                XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: %s frame without a TCP/UDP header "
+                           "we can find: dropped", v->port.name, gso ? "GSO" : "csum_blank");
+            return false;
+        }
+        f->flags |= FRAME_F_CSUM_PARTIAL;
+        f->csum_start = c.start;
+        f->csum_offset = c.offset;
+    } else if (pkt->flags & NETIF_TX_F_DATA_VALIDATED) {
+        f->flags |= FRAME_F_CSUM_VALID;
+    }
+    if (gso) {
+        f->flags |= FRAME_F_GSO;
+        f->gso_type = pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV4 ? FRAME_GSO_TCPV4
+                                                               : FRAME_GSO_TCPV6;
+        f->gso_size = pkt->gso_size;
+    }
+    return true;
+}
+
+/* Step 3 prep: the descriptor of frame i (head copied, rest in grants). */
+static bool build_frame(struct vif_queue *q, unsigned i)
+{
+    struct vif *v = q->vif;
+    const struct netif_tx_pkt *pkt = &q->pkts[i];
+    struct frame *f = &q->frames[i];
+    unsigned head = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY);
+
+    memset(f, 0, offsetof(struct frame, frags));
+    f->head = q->heads[i];
+    f->head_len = (uint16_t)head;
+    f->len = pkt->len;
+    if (head >= ETH_HLEN_ + VLAN_HLEN_ && (f->head[12] << 8 | f->head[13]) == ETH_P_8021Q) {
+        f->tci = (uint16_t)(f->head[14] << 8 | f->head[15]);
+        f->flags |= FRAME_F_TAGGED;
+        memmove(f->head + VLAN_HLEN_, f->head, 12);
+        f->head += VLAN_HLEN_;
+        f->head_len -= VLAN_HLEN_;
+        f->len -= VLAN_HLEN_;
+    }
+    /* The rest: from where the head copy stopped, zero-size slots skipped. */
+    unsigned skip = head;
+    for (unsigned k = 0; k < pkt->nsegs; k++) {
+        const struct netif_tx_seg *s = &pkt->segs[k];
+        unsigned used = MIN(skip, (unsigned)s->size);
+        skip -= used;
+        if (s->size == used)
+            continue;
+        struct frame_frag *fr = &f->frags[f->nfrags++];
+        fr->kind = FRAME_FRAG_GRANT;
+        fr->len = (uint16_t)(s->size - used);
+        fr->u.gnt.gref = s->gref;
+        fr->u.gnt.domid = v->domid;
+        fr->u.gnt.offset = (uint16_t)(s->offset + used);
+    }
+    return set_offloads(v, pkt, f);
+}
+
+static void tx_burst(struct vif_queue *q)
+{
+    struct vif *v = q->vif;
+    struct frame *out[NETIF_TX_BATCH_FRAMES];
+    unsigned n_out = 0;
+
+    copy_heads(q);
+    for (unsigned i = 0; i < q->n_tx; i++) {
+        if (q->kinds[i] == NETIF_TX_CONTROL) {
+            q->status[i] = mcast_update(v, &q->pkts[i]);
+        } else if (q->kinds[i] == NETIF_TX_FRAME && q->status[i] == NETIF_RSP_OKAY) {
+            if (build_frame(q, i)) {
+                out[n_out++] = &q->frames[i];
+                v->stats.tx_frames++;
+                v->stats.tx_bytes += q->frames[i].len;
+            } else {
+                port_count_drop(&v->port, DROP_BAD_FRAME);
+            }
+        }
+    }
+    if (n_out && v->port.bridge)
+        bridge_input(v->port.bridge, &v->port, out, n_out);
+
+    for (unsigned i = 0; i < q->n_tx; i++)
+        netif_tx_respond(&q->tx, &q->pkts[i], q->status[i]);
+    q->n_tx = 0;
+    if (netif_tx_push(&q->tx))
+        xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_tx);
+}
+
+static void count_drop(struct vif *v, const struct netif_tx_pkt *pkt)
+{
+    v->stats.tx_drop[pkt->reason]++;
+    port_count_drop(&v->port, DROP_BAD_FRAME);
+    if (xlog_ratelimit(&v->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: dropped a frame from dom%u: %s",
+                   v->port.name, v->domid, netif_tx_reason_name(pkt->reason));
+}
+
+enum stop { STOP_FULL, STOP_EMPTY, STOP_NEED_MORE, STOP_RATE, STOP_FATAL };
+
+bool vif_tx_run(struct vif_queue *q, unsigned budget)
+{
+    struct vif *v = q->vif;
+    unsigned done = 0;
+
+    while (v->state == VIF_CONNECTED && !v->credit_timer) {
+        enum stop stop = STOP_FULL;
+        uint16_t need = 0;
+        enum netif_tx_reason why = NETIF_TX_R_NONE;
+
+        if (done >= budget)
+            return true;
+        q->n_tx = 0;
+        while (q->n_tx < NETIF_TX_BATCH_FRAMES && done + q->n_tx < budget) {
+            struct netif_tx_pkt *pkt = &q->pkts[q->n_tx];
+            enum netif_tx_result res = netif_tx_parse(&q->tx, pkt);
+            if (res == NETIF_TX_EMPTY) {
+                stop = STOP_EMPTY;
+                break;
+            }
+            if (res == NETIF_TX_NEED_MORE) {
+                need = pkt->nslots;
+                stop = STOP_NEED_MORE;
+                break;
+            }
+            if (res == NETIF_TX_FATAL) {
+                why = pkt->reason;
+                stop = STOP_FATAL;
+                break;
+            }
+            if (res == NETIF_TX_FRAME && !vif_tx_rate_ok(v, pkt->len)) {
+                q->tx.req_cons = pkt->first;     /* not consumed after all */
+                stop = STOP_RATE;
+                break;
+            }
+            q->kinds[q->n_tx] = (uint8_t)res;
+            q->status[q->n_tx] = NETIF_RSP_OKAY;
+            if (res == NETIF_TX_DROP) {
+                q->status[q->n_tx] = NETIF_RSP_ERROR;
+                count_drop(v, pkt);
+            }
+            q->n_tx++;
+        }
+        done += q->n_tx;
+        if (q->n_tx)
+            tx_burst(q);
+
+        switch (stop) {
+        case STOP_FULL:
+            break;
+        case STOP_EMPTY:
+            if (!netif_tx_final_check(&q->tx))
+                return false;
+            break;
+        case STOP_NEED_MORE: {
+            struct netif_tx_pkt w = { .nslots = need };
+            if (!netif_tx_wait_more(&q->tx, &w))
+                return false;
+            break;
+        }
+        case STOP_RATE:
+            return false;                       /* credit_cb kicks us */
+        case STOP_FATAL:
+            v->stats.tx_drop[why]++;
+            vif_fatal(v, "%s", netif_tx_reason_name(why));
+            return false;
+        }
+    }
+    return false;
+}

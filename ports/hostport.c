@@ -1,0 +1,467 @@
+/* hostport: TAP device as the bridge's host interface (see hostport.h). */
+#include "ports/hostport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "ports/ifaddr.h"
+#include "ports/linkmon.h"
+#include "ports/vnet.h"
+#include "switch/bridge.h"
+
+#define HOSTPORT_BUF_SIZE (VNET_HDR_LEN + FRAME_LEN_MAX + VLAN_HLEN_)
+#define HOSTPORT_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+
+struct hostport {
+    struct port port;
+    struct evloop *loop;
+    struct linkmon_watch *watch;
+    struct ifaddr_takeover *takeover;
+    int fd;
+    unsigned mtu;
+    bool more_pending, dead;
+    uint64_t rx_bad;
+
+    uint8_t *rx_bufs;               /* XVS_BURST_MAX read buffers */
+    uint8_t *tx_buf;                /* bounce buffer for tagged/granted frames */
+    struct frame rx_frames[XVS_BURST_MAX];
+    struct frame *rx_ptrs[XVS_BURST_MAX];
+};
+
+static struct xlog_ratelimit hostport_rl = XLOG_RATELIMIT_INIT(5, 20);
+
+static inline struct hostport *
+hostport_cast(struct port *p)
+{
+    return (struct hostport *) ((char *) p - offsetof(struct hostport, port));
+}
+
+void
+hostport_default_mac(const char *name, uint8_t mac[6])
+{
+    uint32_t h = 2166136261u;      /* FNV-1a */
+    const char *c;
+
+    for (c = name; *c; c++) {
+        h = (h ^ (uint8_t) *c) * 16777619u;
+    }
+    mac[0] = 0x02;                  /* locally administered, unicast */
+    mac[1] = 0x58;                  /* 'X' */
+    mac[2] = (uint8_t) (h >> 24);
+    mac[3] = (uint8_t) (h >> 16);
+    mac[4] = (uint8_t) (h >> 8);
+    mac[5] = (uint8_t) h;
+}
+
+/* ---- receive (host -> switch) ---- */
+
+static void hostport_more(void *);
+
+static void
+hostport_rx_burst(struct hostport *hp)
+{
+    unsigned n = 0, tries;
+
+    for (tries = 0; tries < XVS_BURST_MAX; tries++) {
+        uint8_t *buf = hp->rx_bufs + (size_t) n * HOSTPORT_BUF_SIZE;
+        struct frame *f = &hp->rx_frames[n];
+        struct virtio_net_hdr vh;
+        ssize_t len = read(hp->fd, buf, HOSTPORT_BUF_SIZE);
+
+        if (len < 0) {
+            if (errno != EAGAIN && errno != EINTR && xlog_ratelimit(&hostport_rl)) {
+                XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: read: %s", hp->port.name,
+                           strerror(errno));
+            }
+            break;
+        }
+        memcpy(&vh, buf, sizeof vh);
+        if ((size_t) len < VNET_HDR_LEN + ETH_HLEN_
+            || (size_t) len - VNET_HDR_LEN > FRAME_LEN_MAX
+            || frame_init_local(f, buf + VNET_HDR_LEN, (uint32_t) len - VNET_HDR_LEN)
+            || vnet_hdr_to_frame(&vh, f->flags & FRAME_F_TAGGED ? -VLAN_HLEN_ : 0, f)) {
+            hp->rx_bad++;
+            port_count_drop(&hp->port, DROP_BAD_FRAME);
+            continue;
+        }
+        hp->rx_ptrs[n++] = f;
+    }
+    if (n && hp->port.bridge) {
+        bridge_input(hp->port.bridge, &hp->port, hp->rx_ptrs, n);
+    }
+    if (tries == XVS_BURST_MAX && !hp->more_pending) {
+        hp->more_pending = true;
+        evloop_want_more(hp->loop, hostport_more, hp);
+    }
+}
+
+static void hostport_free(struct hostport *);
+
+static void
+hostport_more(void *arg)
+{
+    struct hostport *hp = arg;
+
+    hp->more_pending = false;
+    if (hp->dead) {
+        hostport_free(hp);
+    } else if (hp->fd >= 0) {
+        hostport_rx_burst(hp);
+    }
+}
+
+/* The TAP was deleted under us (`ip link del`): its fd only reports
+ * errors from now on, so stop polling it. */
+static void
+hostport_detach(struct hostport *hp)
+{
+    XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: device was deleted; port stays down",
+               hp->port.name);
+    evloop_del_fd(hp->loop, hp->fd);
+    close(hp->fd);
+    hp->fd = -1;
+    hp->port.link_up = false;
+}
+
+static void
+hostport_readable(int fd, uint32_t events, void *arg)
+{
+    struct hostport *hp = arg;
+
+    if (events & (EPOLLERR | EPOLLHUP)) {
+        hostport_detach(hp);
+        return;
+    }
+    if (!hp->more_pending) {
+        hostport_rx_burst(hp);
+    }
+}
+
+/* ---- transmit (switch -> host) ---- */
+
+static bool
+frame_is_local(const struct frame *f)
+{
+    unsigned i;
+
+    for (i = 0; i < f->nfrags; i++) {
+        if (f->frags[i].kind != FRAME_FRAG_LOCAL) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, unsigned n)
+{
+    struct hostport *hp = hostport_cast(p);
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        const struct frame *f = frames[i];
+        unsigned tag = out_tci[i] ? VLAN_HLEN_ : 0;
+        struct iovec iov[2 + FRAME_FRAGS_MAX];
+        struct virtio_net_hdr vh;
+        unsigned niov = 0, j;
+
+        if (!p->link_up || hp->fd < 0) {
+            port_count_drop(p, DROP_LINK_DOWN);
+            continue;
+        }
+        if (!(f->flags & FRAME_F_GSO) && f->len > hp->mtu + ETH_HLEN_) {
+            port_count_drop(p, DROP_MTU);
+            continue;
+        }
+        vnet_hdr_from_frame(f, tag, 0, &vh);
+        iov[niov++] = (struct iovec) { &vh, sizeof vh };
+        if (!tag && frame_is_local(f)) {
+            /* Straight from where the frame is: no copy in userspace. */
+            iov[niov++] = (struct iovec) { f->head, f->head_len };
+            for (j = 0; j < f->nfrags; j++) {
+                iov[niov++] = (struct iovec) { (void *) f->frags[j].u.ptr, f->frags[j].len };
+            }
+        } else {
+            int r = frame_gather_tagged(f, out_tci[i], hp->tx_buf,
+                                        HOSTPORT_BUF_SIZE - VNET_HDR_LEN);
+
+            if (r < 0) {
+                port_count_drop(p, DROP_TX_ERROR);
+                continue;
+            }
+            iov[niov++] = (struct iovec) { hp->tx_buf, (size_t) r };
+        }
+        if (writev(hp->fd, iov, (int) niov) < 0) {
+            if (xlog_ratelimit(&hostport_rl)) {
+                XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: write: %s", p->name,
+                           strerror(errno));
+            }
+            port_count_drop(p, DROP_TX_ERROR);
+            continue;
+        }
+        p->stats.tx_packets++;
+        p->stats.tx_bytes += f->len + tag;
+    }
+}
+
+/* ---- life cycle ---- */
+
+static void
+hostport_link_changed(void *arg, const struct linkmon_state *st)
+{
+    struct hostport *hp = arg;
+    bool up = st->exists && st->up && hp->fd >= 0;
+
+    if (st->exists && st->mtu) {
+        hp->mtu = st->mtu;
+    }
+    if (hp->port.link_up != up) {
+        hp->port.link_up = up;
+        XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: link %s", hp->port.name,
+                   up ? "up" : "down");
+    }
+}
+
+static void
+hostport_free(struct hostport *hp)
+{
+    free(hp->rx_bufs);
+    free(hp->tx_buf);
+    free(hp);
+}
+
+static void
+hostport_destroy(struct port *p)
+{
+    struct hostport *hp = hostport_cast(p);
+
+    linkmon_unwatch(hp->watch);
+    /* Addresses go back while the TAP still exists. */
+    ifaddr_giveback(hp->takeover);
+    if (hp->fd >= 0) {
+        evloop_del_fd(hp->loop, hp->fd);
+        close(hp->fd);    /* not persistent: the device goes away */
+    }
+    XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: removed", p->name);
+    if (hp->more_pending) {
+        hp->dead = true;
+    } else {
+        hostport_free(hp);
+    }
+}
+
+static void
+hostport_describe(const struct port *p, json_t *obj)
+{
+    const struct hostport *hp = (const struct hostport *)
+        ((const char *) p - offsetof(struct hostport, port));
+
+    json_object_set_new(obj, "mtu", json_integer(hp->mtu));
+    json_object_set_new(obj, "takeover", json_boolean(hp->takeover != NULL));
+    json_object_set_new(obj, "rx_bad", json_integer((json_int_t) hp->rx_bad));
+}
+
+static const struct port_ops hostport_ops = {
+    .kind = "host",
+    .output = hostport_output,
+    .destroy = hostport_destroy,
+    .describe = hostport_describe,
+};
+
+/* Open the TAP; returns the fd or a negative errno, *what says which step. */
+static int
+tap_open(const char *name, const char **what)
+{
+    struct ifreq ifr;
+    int fd, hdrlen = (int) VNET_HDR_LEN, r;
+
+    fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        *what = "/dev/net/tun";
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    str_copy(ifr.ifr_name, sizeof ifr.ifr_name, name);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        *what = "TUNSETIFF";
+        goto fail;
+    }
+    if (ioctl(fd, TUNSETVNETHDRSZ, &hdrlen) < 0) {
+        *what = "TUNSETVNETHDRSZ";
+        goto fail;
+    }
+    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long) HOSTPORT_OFFLOADS) < 0) {
+        *what = "TUNSETOFFLOAD";
+        goto fail;
+    }
+    return fd;
+fail:
+    r = -errno;
+    close(fd);
+    return r;
+}
+
+/* MAC, MTU, up. */
+static int
+tap_configure(const char *name, const uint8_t mac[6], unsigned mtu, const char **what)
+{
+    struct ifreq ifr;
+    int s, r = 0;
+
+    s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+        *what = "socket";
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    str_copy(ifr.ifr_name, sizeof ifr.ifr_name, name);
+    ifr.ifr_hwaddr.sa_family = 1;   /* ARPHRD_ETHER */
+    memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+    if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0) {
+        *what = "set MAC address";
+        r = -errno;
+        goto out;
+    }
+    ifr.ifr_mtu = (int) mtu;
+    if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
+        *what = "set MTU";
+        r = -errno;
+        goto out;
+    }
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+        *what = "get flags";
+        r = -errno;
+        goto out;
+    }
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+        *what = "set up";
+        r = -errno;
+    }
+out:
+    close(s);
+    return r;
+}
+
+int
+hostport_create(struct evloop *loop, const char *name, const struct hostport_options *opts,
+                struct port **out, char *err, size_t errlen)
+{
+    static const struct hostport_options no_opts;
+    struct linkmon_state up_st, st;
+    struct hostport *hp;
+    const char *what = NULL;
+    uint8_t mac[6];
+    unsigned mtu;
+    int r;
+
+    if (!opts) {
+        opts = &no_opts;
+    }
+    if (!name || !*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/')) {
+        snprintf(err, errlen, "host port %s: invalid interface name", name ? name : "");
+        return -EINVAL;
+    }
+    if (if_nametoindex(name)) {
+        snprintf(err, errlen, "host port %s: a network device of that name already exists",
+                 name);
+        return -EEXIST;
+    }
+    hostport_default_mac(name, mac);
+    mtu = opts->mtu ? opts->mtu : HOSTPORT_MTU_DEFAULT;
+    if (opts->takeover_from) {
+        r = linkmon_query(opts->takeover_from, &up_st);
+        if (r) {
+            snprintf(err, errlen, "host port %s: takeover from %s: %s", name,
+                     opts->takeover_from, r == -ENODEV ? "no such device" : strerror(-r));
+            return r;
+        }
+        memcpy(mac, up_st.mac, 6);
+        if (!opts->mtu) {
+            mtu = up_st.mtu;
+        }
+    }
+    if (mtu < HOSTPORT_MTU_MIN || mtu > HOSTPORT_MTU_MAX) {
+        snprintf(err, errlen, "host port %s: MTU %u out of range %u..%u", name, mtu,
+                 HOSTPORT_MTU_MIN, HOSTPORT_MTU_MAX);
+        return -ERANGE;
+    }
+
+    hp = calloc(1, sizeof *hp);
+    if (!hp) {
+        snprintf(err, errlen, "host port %s: out of memory", name);
+        return -ENOMEM;
+    }
+    port_init(&hp->port, name, &hostport_ops);
+    memcpy(hp->port.mac, mac, 6);
+    hp->loop = loop;
+    hp->mtu = mtu;
+    hp->rx_bufs = malloc((size_t) XVS_BURST_MAX * HOSTPORT_BUF_SIZE);
+    hp->tx_buf = malloc(HOSTPORT_BUF_SIZE);
+    if (!hp->rx_bufs || !hp->tx_buf) {
+        r = -ENOMEM;
+        what = "buffers";
+        hp->fd = -1;
+        goto fail;
+    }
+    hp->fd = tap_open(name, &what);
+    if (hp->fd < 0) {
+        r = hp->fd;
+        goto fail;
+    }
+    r = tap_configure(name, mac, mtu, &what);
+    if (r) {
+        goto fail;
+    }
+    r = linkmon_watch(loop, name, hostport_link_changed, hp, &hp->watch);
+    if (r) {
+        what = "link monitor";
+        goto fail;
+    }
+    if (!linkmon_query(name, &st)) {
+        hp->port.link_up = st.up;
+    }
+    r = evloop_add_fd(loop, hp->fd, EPOLLIN, hostport_readable, hp);
+    if (r) {
+        what = "event loop";
+        goto fail;
+    }
+    if (opts->takeover_from) {
+        r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, &hp->takeover,
+                            err, errlen);
+        if (r) {
+            evloop_del_fd(loop, hp->fd);
+            goto fail_msg;
+        }
+    }
+    XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: created (MAC " ETH_ADDR_FMT ", MTU %u%s%s)",
+               name, ETH_ADDR_ARGS(mac), mtu, opts->takeover_from ? ", addresses of " : "",
+               opts->takeover_from ? opts->takeover_from : "");
+    *out = &hp->port;
+    return 0;
+
+fail:
+    snprintf(err, errlen, "host port %s: %s: %s", name, what, strerror(-r));
+fail_msg:
+    linkmon_unwatch(hp->watch);
+    if (hp->fd >= 0) {
+        close(hp->fd);
+    }
+    hostport_free(hp);
+    return r;
+}

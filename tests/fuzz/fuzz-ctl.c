@@ -1,0 +1,321 @@
+/* libFuzzer target: the control socket protocol -- the request parser and
+ * dispatcher (daemon/ctl.c) with every command (ctl_commands.c, ctl_fdb.c)
+ * against two bridges of fake ports (tests/unit/test-ctl-fake.c: "uplinks"
+ * and host ports without netdevs, a foreign vif).
+ *
+ * Input: up to FUZZ_CTL_LINES request lines, separated by '\n', each run
+ * through ctl_dispatch_line() as ctl_server runs a line (a trailing '\r'
+ * dropped, blank lines skipped), from a buffer of exactly its length so
+ * that reading past it is caught.  A line that starts with the byte 0x01 is
+ * shorthand: "\x01set-ageing br1 abc" stands for the request
+ * {"command":"set-ageing","args":["br1","abc"]} (words split at spaces),
+ * so that the fuzzer spends its time on commands and arguments rather than
+ * on JSON syntax (which plain lines cover).  For every line:
+ *   - the reply is one line (a single '\n', at its end) holding a JSON
+ *     object with a boolean "ok"; ok: a "result"; not ok: an "error"
+ *     string "PREFIX: reason" with PREFIX "request" or the command's name;
+ *   - a request that closes the connection (fatal) is not ok;
+ *   - an error, or a read-only command, changes nothing (xvsd_state_same);
+ *   - the invariants of xvsd_state_check() hold.
+ * Then, if the input changed anything, every bridge is removed (no fake
+ * port may survive) and the starting state rebuilt.  Leaks are found by
+ * LeakSanitizer.  Harness limit: a request asking for an FDB of more than
+ * FUZZ_CTL_FDB_MAX entries is skipped (each entry is allocated up front; the
+ * admin may ask for 4M entries, which is not a bug but slows fuzzing). */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daemon/brmgr.h"
+#include "daemon/ctl.h"
+#include "daemon/ctl_commands.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "switch/bridge.h"
+#include "switch/fdb.h"
+#include "tests/fuzz/xvsd-state.h"
+#include "tests/unit/test-ctl-fake.h"
+
+#define FUZZ_CTL_LINES 8
+#define FUZZ_CTL_FDB_MAX 256
+#define WHY 1024
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct xvsd_state baseline;
+static const uint8_t *cur_data;
+static size_t cur_size;
+
+static void fail(const char *what, const char *detail)
+{
+    xvsd_fail(what, detail, cur_data, cur_size);
+}
+
+static void quiet(void)
+{
+    for (int m = 0; m < XLOG_N_MODULES; m++)
+        xlog_set_level((enum xlog_module)m, XLOG_ERR);
+}
+
+static void must(const char *req)
+{
+    bool fatal;
+    json_t *r = ctl_dispatch(req, strlen(req), &fatal);
+
+    if (!json_is_true(json_object_get(r, "ok"))) {
+        fprintf(stderr, "fuzz-ctl setup: %s: %s\n", req,
+                json_string_value(json_object_get(r, "error")));
+        abort();
+    }
+    json_decref(r);
+}
+
+static void learn(const char *br, const char *port, const char *mac, uint16_t vlan)
+{
+    struct bridge *b = bridge_lookup(br);
+    uint8_t m[ETH_ADDR_LEN];
+
+    if (!b || eth_addr_parse(mac, m))
+        abort();
+    fdb_learn(bridge_fdb(b), m, vlan, bridge_find_port(b, port));
+}
+
+/* The state every input starts from. */
+static void build(void)
+{
+    static const char *const setup[] = {
+        "{\"command\":\"add-br\",\"args\":[\"xenbr0\",\"uplink=eth0\","
+        "\"ageing=1000000\",\"fdb-max=64\"]}",
+        "{\"command\":\"add-port\",\"args\":[\"xenbr0\",\"eth1\",\"vlan=10\"]}",
+        "{\"command\":\"add-port\",\"args\":[\"xenbr0\",\"eth2\",\"trunk=10,20-30\","
+        "\"native=1\",\"promiscuous=yes\"]}",
+        "{\"command\":\"add-br\",\"args\":[\"br1\",\"host-port=no\",\"fdb-max=16\","
+        "\"ageing=1000000\"]}",
+        "{\"command\":\"add-port\",\"args\":[\"br1\",\"eth3\",\"learning=no\"]}",
+        "{\"command\":\"fdb-add\",\"args\":[\"xenbr0\",\"eth1\",\"02:00:00:00:00:01\"]}",
+        "{\"command\":\"fdb-add\",\"args\":[\"br1\",\"eth3\",\"02:00:00:00:00:03\"]}",
+    };
+    struct port *vif = fake_vif("vif1.0");
+
+    quiet();
+    for (size_t i = 0; i < ARRAY_SIZE(setup); i++)
+        must(setup[i]);
+    port_set_access(vif, 20);
+    if (!vif || bridge_add_port(bridge_lookup("xenbr0"), vif))
+        abort();
+    learn("xenbr0", "eth0", "02:00:00:00:01:01", 1);
+    learn("xenbr0", "eth0", "02:00:00:00:01:02", 10);
+    learn("xenbr0", "eth2", "02:00:00:00:02:01", 20);
+    learn("xenbr0", "vif1.0", "02:00:00:00:03:01", 20);
+    learn("xenbr0", "xenbr0", "02:00:00:00:04:01", 1);
+    xvsd_state_take(&baseline);
+}
+
+static void setup_once(void)
+{
+    static bool ready;
+
+    if (ready)
+        return;
+    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
+    brmgr_init(NULL, &fake_factory);
+    if (ctl_commands_register())
+        abort();
+    ctl_commands_set_defaults(1000000, 64);
+    build();
+    ready = true;
+}
+
+/* What the harness needs to know of a request before running it. */
+struct peek {
+    char command[64];                   /* "" if not an object with one */
+    bool skip;                          /* beyond a harness limit */
+};
+
+static void peek(const char *line, size_t len, struct peek *pk)
+{
+    json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *cmd = json_object_get(req, "command"), *args = json_object_get(req, "args");
+    size_t i;
+    json_t *a;
+
+    pk->command[0] = '\0';
+    pk->skip = false;
+    if (json_is_string(cmd))
+        snprintf(pk->command, sizeof pk->command, "%s", json_string_value(cmd));
+    json_array_foreach(args, i, a) {
+        const char *s = json_string_value(a);
+        unsigned long long v;
+        if (s && !strncmp(s, "fdb-max=", 8) && !parse_uint(s + 8, UINT32_MAX, &v)
+            && v > FUZZ_CTL_FDB_MAX)
+            pk->skip = true;
+    }
+    json_decref(req);
+}
+
+static bool read_only(const char *cmd)
+{
+    static const char *const ro[] = {
+        "show", "list-br", "list-ports", "br-to-vlan", "fdb-show", "fdb-stats",
+        "port-stats", "version", "list-commands",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(ro); i++)
+        if (!strcmp(cmd, ro[i]))
+            return true;
+    return false;
+}
+
+/* Checks the reply line; returns whether it says ok. */
+static bool check_reply(const char *reply, bool fatal, const struct peek *pk)
+{
+    char why[WHY];
+    size_t rlen = strlen(reply);
+
+    if (!rlen || reply[rlen - 1] != '\n' || memchr(reply, '\n', rlen) != reply + rlen - 1)
+        fail("reply is not exactly one line", reply);
+    json_t *r = json_loadb(reply, rlen - 1, JSON_REJECT_DUPLICATES, NULL);
+    json_t *ok = json_object_get(r, "ok");
+    if (!json_is_object(r) || !json_is_boolean(ok))
+        fail("reply is not an object with a boolean \"ok\"", reply);
+    bool is_ok = json_is_true(ok);
+    const char *err = json_string_value(json_object_get(r, "error"));
+    if (is_ok && (fatal || !json_object_get(r, "result") || err))
+        fail("ok reply without a result, with an error, or closing", reply);
+    if (!is_ok) {
+        const char *colon = err ? strstr(err, ": ") : NULL;
+        size_t plen = colon ? (size_t)(colon - err) : 0;
+        if (!colon || !colon[2]
+            || !((plen == 7 && !strncmp(err, "request", 7))
+                 || (plen == strlen(pk->command) && !strncmp(err, pk->command, plen)))) {
+            snprintf(why, sizeof why, "error without \"request: \" or \"%s: \": %s",
+                     pk->command, reply);
+            fail("badly prefixed error", why);
+        }
+    }
+    json_decref(r);
+    return is_ok;
+}
+
+/* The JSON request of a shorthand line (see the top), or NULL. */
+static char *shorthand(const uint8_t *start, size_t len, size_t *out_len)
+{
+    json_t *args = json_array(), *req = NULL, *cmd = NULL;
+    const char *p = (const char *)start + 1, *end = (const char *)start + len;
+    char *text = NULL;
+    bool first = true;
+
+    while (args && p <= end) {
+        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        const char *e = sp ? sp : end;
+        json_t *w = json_stringn(p, (size_t)(e - p));
+        if (!w)
+            goto out;                   /* not UTF-8 */
+        if (first)
+            cmd = w;
+        else
+            json_array_append_new(args, w);
+        first = false;
+        p = e + 1;
+    }
+    req = json_object();
+    if (!req || json_object_set(req, "command", cmd) || json_object_set(req, "args", args))
+        goto out;
+    text = json_dumps(req, JSON_COMPACT);
+    if (text)
+        *out_len = strlen(text);
+out:
+    json_decref(cmd);
+    json_decref(args);
+    json_decref(req);
+    return text;
+}
+
+static void run_line(const uint8_t *start, size_t len)
+{
+    struct xvsd_state before = { 0 }, after = { 0 };
+    struct peek pk;
+    char why[WHY];
+    bool fatal;
+
+    if (len && start[len - 1] == '\r')
+        len--;
+    size_t blank = 0;
+    while (blank < len && (start[blank] == ' ' || start[blank] == '\t' || start[blank] == '\r'))
+        blank++;
+    if (blank == len)
+        return;                         /* ctl_server skips blank lines */
+    char *line;
+    if (start[0] == 0x01) {
+        char *json = shorthand(start, len, &len);
+        if (!json)
+            return;
+        line = malloc(len);             /* exactly the line: no NUL after it */
+        if (line)
+            memcpy(line, json, len);
+        free(json);
+    } else {
+        line = malloc(len);
+        if (line)
+            memcpy(line, start, len);
+    }
+    if (!line)
+        return;
+    peek(line, len, &pk);
+    if (pk.skip) {
+        free(line);
+        return;
+    }
+    quiet();
+    xvsd_state_take(&before);
+    char *reply = ctl_dispatch_line(line, len, &fatal);
+    free(line);
+    if (!reply)
+        fail("ctl_dispatch_line returned NULL", "");
+    bool ok = check_reply(reply, fatal, &pk);
+    free(reply);
+    xvsd_state_take(&after);
+    if ((!ok || read_only(pk.command))
+        && !xvsd_state_same(&before, &after, why, sizeof why))
+        fail(ok ? "a read-only command changed the state" : "a failed request "
+             "changed the state", why);
+    if (!xvsd_state_check(why, sizeof why))
+        fail("invariant broken", why);
+    xvsd_state_free(&before);
+    xvsd_state_free(&after);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct xvsd_state now = { 0 };
+    char why[WHY];
+    size_t pos = 0;
+
+    setup_once();
+    cur_data = data;
+    cur_size = size;
+    for (int n = 0; n < FUZZ_CTL_LINES && pos < size; n++) {
+        const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+        size_t len = nl ? (size_t)(nl - (data + pos)) : size - pos;
+        if (len < CTL_REQUEST_MAX)      /* longer lines are refused before */
+            run_line(data + pos, len);
+        pos += len + 1;
+    }
+    quiet();
+    xvsd_state_take(&now);
+    if (!xvsd_state_same(&baseline, &now, why, sizeof why)) {
+        brmgr_destroy_all();
+        if (fake_live || bridge_at(0)) {
+            snprintf(why, sizeof why, "%d fake ports, bridge %s left", fake_live,
+                     bridge_at(0) ? bridge_name(bridge_at(0)) : "(none)");
+            fail("brmgr_destroy_all left something", why);
+        }
+        xvsd_state_free(&baseline);
+        build();
+    }
+    xvsd_state_free(&now);
+    return 0;
+}

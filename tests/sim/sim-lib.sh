@@ -1,0 +1,66 @@
+# sim-lib.sh: helpers for the sim integration tests and benchmarks (sourced).
+# Needs $SIMBIN (directory with xvs-simfront and xvs-simback).
+# Every process started here is killed by sim_cleanup (trap it).
+
+SIM_PIDS=""
+SIM_DIR=$(mktemp -d /tmp/xvs-netback-sim.XXXXXX)
+export XVS_SIM_DIR="$SIM_DIR"
+
+sim_cleanup() {
+    for p in $SIM_PIDS; do kill "$p" 2>/dev/null || true; done
+    for p in $SIM_PIDS; do wait "$p" 2>/dev/null || true; done
+    SIM_PIDS=""
+    rm -rf "$SIM_DIR"
+    return 0
+}
+
+# sim_reset: clean up and start over with a fresh directory
+sim_reset() {
+    sim_cleanup
+    SIM_DIR=$(mktemp -d /tmp/xvs-netback-sim.XXXXXX)
+    export XVS_SIM_DIR="$SIM_DIR"
+}
+
+sim_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# sim_front NAME ARGS...: start a guest; output in $SIM_DIR/NAME.out
+sim_front() {
+    local name=$1; shift
+    "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" "$@" >"$SIM_DIR/$name.out" 2>"$SIM_DIR/$name.err" &
+    SIM_PIDS="$SIM_PIDS $!"
+    eval "PID_$name=$!"
+}
+
+# sim_back ARGS...: start the backend on every dom*.vif* info file given
+sim_back() {
+    "$SIMBIN/xvs-simback" --dir "$SIM_DIR" "$@" >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &
+    SIM_PIDS="$SIM_PIDS $!"
+    PID_back=$!
+}
+
+# sim_wait PID SECONDS: wait for a process to exit, fail on timeout
+sim_wait() {
+    local pid=$1 t=$2 i=0
+    while kill -0 "$pid" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt $((t * 20)) ] && sim_fail "process $pid still running after ${t}s"
+        sleep 0.05
+    done
+    wait "$pid" 2>/dev/null || true
+}
+
+# sim_stop_back: SIGINT the backend, wait for its JSON report
+sim_stop_back() {
+    kill -INT "$PID_back" 2>/dev/null
+    sim_wait "$PID_back" 10
+}
+
+# json FILE EXPR: evaluate a python expression on the last JSON line (j)
+json() {
+    python3 -c "import json,sys; j=json.loads(open('$1').read().strip().splitlines()[-1]); print($2)"
+}
+
+# port FIELD-EXPR for a named port in the backend report
+port() {
+    python3 -c "import json; j=json.loads(open('$SIM_DIR/back.out').read().strip().splitlines()[-1]); p=[x for x in j['ports'] if x['name']=='$1'][0]; print($2)"
+}

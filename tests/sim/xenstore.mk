@@ -1,0 +1,1 @@
+# tests/sim/xenstore.mk: the fake xenstored (owned by the xenstore helper).
