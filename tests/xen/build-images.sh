@@ -162,7 +162,7 @@ copy_bin() {
     local root=$1 src=$2 dst=${3:-${2#$PKGROOT}} lib name
     [ -e "$src" ] || die "copy_bin: $src missing"
     mkdir -p "$root$(dirname "$dst")" "$root/$ARCHLIB" "$root/lib64"
-    rm -f "$root$dst"; cp -L "$src" "$root$dst"
+    [ "$src" -ef "$root$dst" ] || { rm -f "$root$dst"; cp -L "$src" "$root$dst"; }
     for lib in $(libs_of "$src"); do
         name=${lib##*/}
         if [ "$name" = ld-linux-x86-64.so.2 ]; then
@@ -321,7 +321,7 @@ missing() { echo "[images] $*" >&2; exit 3; }
 [ -n "$BUILDDIR" ] || missing "xvsd not built: run make first (no build directory given)"
 [ -f "$BUILDDIR/Makefile" ] || missing "xvsd not built: run make first ($BUILDDIR has no Makefile: configure it)"
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
-XVSD_BUILT=$(find "$BUILDDIR" -maxdepth 3 -name xvsd -type f -perm -u+x | head -1)
+XVSD_BUILT=$(find -L "$BUILDDIR" -maxdepth 3 -name xvsd -type f -perm -u+x 2>/dev/null | head -1)
 [ -n "$XVSD_BUILT" ] || missing "xvsd not built: run make first (no xvsd under $BUILDDIR)"
 ST=$OUT/xvs-root
 rm -rf "$ST"; mkdir -p "$ST"

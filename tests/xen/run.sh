@@ -16,7 +16,8 @@
 #              the table shows the median of each metric
 #   -T LIST    scenarios (comma list, see rootfs/dom0/xvs/tests.sh) instead
 #              of each stack's default set
-#   -t SECS    limit per boot (default 1200)
+#   -t SECS    limit per boot (default 1500)
+#   -D FILE    development: dom0 sources FILE in scenario "debug" (-T debug)
 #
 # Results: one line per scenario (PASS/FAIL), the comparison table, and as
 # the last line "xen: N passed, M failed" (scenarios).  Exit status 0 only
@@ -34,11 +35,11 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${XVS_XEN_CACHE:-/var/cache/xvs-xen}
-OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1200
-while getopts "o:s:r:T:t:h" o; do
+OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG=""
+while getopts "o:s:r:T:t:D:h" o; do
     case $o in
         o) OUT=$OPTARG;; s) STACKS=$OPTARG;; r) ROUNDS=$OPTARG;; T) TESTS=$OPTARG;;
-        t) LIMIT=$OPTARG;;
+        t) LIMIT=$OPTARG;; D) DEBUG=$OPTARG;;
         *) sed -n '2,/^set -uo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 2;;
     esac
 done
@@ -70,6 +71,7 @@ BASE=$CACHE/base
 boot() {
     local stack=$1 d=$2 xen_cmd d0_cmd mods qpid rc="" t0 tests
     mkdir -p "$d/share"
+    [ -n "$DEBUG" ] && cp "$DEBUG" "$d/share/debug.sh"
     if [ "$stack" = xvs ]; then
         cat "$BASE/dom0-base.cpio" "$IMG/common.cpio" "$IMG/xvs.cpio" > "$d/initrd.cpio"
     else
@@ -98,13 +100,14 @@ boot() {
             log "boot $stack: no end after ${LIMIT}s: stopping QEMU"; kill $qpid; rc=timeout; break
         fi
         sleep 2
-        grep -q 'XVSLAB: DONE' "$d/serial.log" 2>/dev/null && { sleep 5; kill $qpid 2>/dev/null; break; }
+        grep -a -q '^XVSLAB: DONE' "$d/serial.log" 2>/dev/null && { sleep 5; kill $qpid 2>/dev/null; break; }
     done
     wait $qpid 2>/dev/null
+    tr -d '\r' < "$d/serial.log" > "$d/serial.txt"
     echo "$(( $(date +%s) - t0 ))" > "$d/walltime"
     rm -f "$d/initrd.cpio"
-    grep -a '^XVSLAB: ' "$d/serial.log" | grep -a -E 'RESULT|CHECK .* FAIL|STACK-ERROR|CRASHES|DONE' | sed 's/^/    /' >&2
-    [ -z "$rc" ] && ! grep -q 'XVSLAB: DONE' "$d/serial.log" && rc=died
+    grep -a '^XVSLAB: ' "$d/serial.txt" | grep -a -E 'RESULT|CHECK .* FAIL|STACK-ERROR|CRASHES|DONE' | sed 's/^/    /' >&2
+    [ -z "$rc" ] && ! grep -a -q '^XVSLAB: DONE' "$d/serial.txt" && rc=died
     echo "${rc:-done}" > "$d/end"
 }
 
@@ -115,8 +118,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
         rm -rf "$d"; mkdir -p "$d"
         if [ "$s" = xvs ] && [ -n "$XVS_ERR" ]; then
             log "xvs: $XVS_ERR"
-            echo "XVSLAB: RESULT xvs setup FAIL checks=1 failed=1 time=0s" > "$d/serial.log"
-            echo "XVSLAB: EVIDENCE xvs setup | $XVS_ERR" >> "$d/serial.log"
+            echo "XVSLAB: RESULT xvs setup FAIL checks=1 failed=1 time=0s" > "$d/serial.txt"
+            echo "XVSLAB: EVIDENCE xvs setup | $XVS_ERR" >> "$d/serial.txt"
             echo "setup" > "$d/end"
             continue
         fi
@@ -130,15 +133,15 @@ NPASS=0 NFAIL=0
 declare -A MET
 for d in "$OUT"/*-[0-9]*/; do
     d=${d%/}; b=${d##*/}; s=${b%-*}
-    [ -f "$d/serial.log" ] || continue
-    grep -a -o 'XVSLAB: \(CHECK\|METRIC\|RESULT\|CRASHES\|EVIDENCE\|STACK-ERROR\).*' "$d/serial.log" |
+    [ -f "$d/serial.txt" ] || continue
+    grep -a -o 'XVSLAB: \(CHECK\|METRIC\|RESULT\|CRASHES\|EVIDENCE\|STACK-ERROR\).*' "$d/serial.txt" |
         sed "s/^XVSLAB: /$b /" >> "$OUT/results.txt"
     end=$(cat "$d/end" 2>/dev/null)
-    nres=$(grep -a -c '^XVSLAB: RESULT ' "$d/serial.log")
+    nres=$(grep -a -c '^XVSLAB: RESULT ' "$d/serial.txt")
     if [ "$end" != done ] && [ "$end" != setup ]; then
         # the VM timed out or died: that is a failure of its own, with the tail
         echo "$b boot FAIL ($end after $(cat "$d/walltime")s; last console lines in fail-boot.txt)" >> "$OUT/results.txt"
-        tail -60 "$d/serial.log" > "$d/fail-boot.txt"
+        tail -60 "$d/serial.txt" > "$d/fail-boot.txt"
         NFAIL=$((NFAIL + 1))
     fi
     [ "$end" = done ] && [ "$nres" = 0 ] && { echo "$b boot FAIL (no scenario ran)" >> "$OUT/results.txt"; NFAIL=$((NFAIL + 1)); }
@@ -147,16 +150,16 @@ for d in "$OUT"/*-[0-9]*/; do
             NFAIL=$((NFAIL + 1))
             # evidence of a failed scenario: its serial excerpt and its log
             { echo "== serial log excerpt ($b, scenario $sc)"
-              sed -n "/XVSLAB: BEGIN $st $sc\$/,/XVSLAB: RESULT $st $sc /p" "$d/serial.log" | grep -a -v '^\s*$' | tail -300
-              [ "$sc" = setup ] && grep -a 'EVIDENCE' "$d/serial.log"
+              sed -n "/XVSLAB: BEGIN $st $sc\$/,/XVSLAB: RESULT $st $sc /p" "$d/serial.txt" | grep -a -v '^\s*$' | tail -300
+              [ "$sc" = setup ] && grep -a 'EVIDENCE' "$d/serial.txt"
               echo; echo "== scenario log share/sc-$st-$sc.log"
               cat "$d/share/sc-$st-$sc.log" 2>/dev/null | tail -300
             } > "$d/fail-$sc.txt"
         fi
-    done < <(grep -a '^XVSLAB: RESULT ' "$d/serial.log")
+    done < <(grep -a '^XVSLAB: RESULT ' "$d/serial.txt")
     while read -r _ _ st name val unit; do
         MET[$st/$name]+="$val "; MET[unit/$name]=$unit
-    done < <(grep -a '^XVSLAB: METRIC ' "$d/serial.log")
+    done < <(grep -a '^XVSLAB: METRIC ' "$d/serial.txt")
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{if(NR==0) exit; if(NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }

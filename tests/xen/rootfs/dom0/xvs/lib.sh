@@ -17,7 +17,7 @@
 # that xenconsoled keeps (/var/log/xen/console/guest-NAME.log).
 
 OUTD=/xvs/out
-mountpoint -q $OUTD 2>/dev/null || { OUTD=/tmp/out; mkdir -p $OUTD; }
+[[ $(< /proc/mounts) == *" $OUTD 9p "* ]] || { OUTD=/tmp/out; mkdir -p $OUTD; }
 RES=$OUTD/results.txt
 CONLOG=/var/log/xen/console
 : "${STACK:=xvs}"
@@ -203,7 +203,7 @@ guest_create() {
     rm -f "$CONLOG/guest-$n.log"; glog_reset "$n"; gtty_reset "$n"
     note "\$ xl create $CFG name=$n vif=[$vif] ip=$ip $*"
     now; t0=$NOW
-    XL_OUT=$(timeout -k 5 90 xl create "$CFG" "name=\"$n\"" "vif=[$vif]" \
+    XL_OUT=$(timeout -k 5 180 xl create "$CFG" "name=\"$n\"" "vif=[$vif]" \
              "extra=\"console=hvc0 quiet xg.name=$n xg.ip=$ip\"" "$@" 2>&1)
     rc=$?
     now; XL_CS=$((NOW - t0)); XL_T0=$t0

@@ -42,14 +42,14 @@ create_guest() {
         return 1
     fi
     if [ -n "$pingip" ]; then
-        if ping_first "$pingip" 90; then
+        if ping_first "$pingip" 180; then
             secs t $((PING_CS - XL_T0)); ok "$n answers dom0's ping ${t}s after xl create"
             metric "create_to_ping_s.$n" "$t" s
         else
-            bad "$n answers dom0's ping within 90 s of xl create" "$(tail -15 $CONLOG/guest-$n.log)"
+            bad "$n answers dom0's ping within 180 s of xl create" "$(tail -15 $CONLOG/guest-$n.log)"
         fi
     fi
-    if guest_ready "$n" 90; then ok "$n: netfront up, agent ready ($L)"
+    if guest_ready "$n" 180; then ok "$n: netfront up, agent ready ($L)"
     else bad "$n boots and reports ready" "$(tail -20 $CONLOG/guest-$n.log)"; return 1; fi
 }
 be_state_is() { local s; s=$(xsr "$(bepath "$1" "${3:-0}")/state"); [ "$s" = "$2" ] || { echo "state=$s"; return 1; }; }
@@ -440,6 +440,13 @@ sc_destroy() {
         local l; l=$(ls /sys/class/net | grep -c '^vif')
         [ "$l" = 0 ] && ok "no vif netdev left" || bad "no vif netdev left" "$(ls /sys/class/net)"
     fi
+}
+
+# ================================================================ debug
+# run.sh -D FILE puts FILE into the output share: a development hook
+sc_debug() {
+    [ -r $OUTD/debug.sh ] || { bad "run.sh -D FILE given" "no $OUTD/debug.sh"; return; }
+    . $OUTD/debug.sh
 }
 
 # ================================================================ main
