@@ -11,8 +11,8 @@
 #   * the segfaults seen are counted and reported with the results.
 #
 # Guests are driven through their console, not the network under test: the
-# guest's init reads "@X ID COMMAND" lines on hvc0 and answers with
-# "@B ID", the output, "@E ID RC".  dom0 writes to the console's pty
+# guest's init reads "@X ID SECS COMMAND" lines on hvc0 and answers with
+# "@B ID", the output, "@E ID RC" (RC 137 if it killed COMMAND after SECS).  dom0 writes to the console's pty
 # (xenstore console/tty) and reads the answer back from the console log
 # that xenconsoled keeps (/var/log/xen/console/guest-NAME.log).
 
@@ -24,6 +24,9 @@ CONLOG=/var/log/xen/console
 [ -r /xvs/project.env ] && . /xvs/project.env
 XC=${XVSCTL:-xvsctl}
 CFG=/xvs/guest/domU.cfg
+# xvs.guestcpus=LIST (run.sh -P pin): guests never run on dom0's CPU
+GUESTCPUS=""
+for w in $(< /proc/cmdline); do [[ $w == xvs.guestcpus=* ]] && GUESTCPUS=${w#*=}; done
 
 [ -p /run/nap.fifo ] || mkfifo /run/nap.fifo
 exec {NAPFD}<>/run/nap.fifo
@@ -114,7 +117,7 @@ ran() {
 
 # ------------------------------------------------------------ guest console
 declare -A GFD GPART GTTY
-GX_SEQ=0 GX_TAG=$RANDOM
+GX_SEQ=0 GX_TAG=$RANDOM GX_KICKS=0 GX_TIMEOUTS=0 XL_CRASHES=0
 # glog_reset NAME: forget the read position of NAME's console log
 glog_reset() {
     [ -n "${GFD[$1]:-}" ] && exec {GFD[$1]}<&-
@@ -161,27 +164,40 @@ gx() {
     local n=$1 id began=0 DL
     GX_SEQ=$((GX_SEQ + 1)); id=$GX_TAG.$GX_SEQ; GX_OUT=""
     if [ -z "${GTTY[$n]:-}" ]; then retry 3 gtty_open "$n" || { GX_OUT="no console pty for $n"; return 125; }; fi
-    if ! printf '@X %s %s\n' "$id" "$3" >&"${GTTY[$n]}" 2>/dev/null; then
+    if ! printf '@X %s %s %s\n' "$id" "$2" "$3" >&"${GTTY[$n]}" 2>/dev/null; then
         gtty_reset "$n"; retry 3 gtty_open "$n" || { GX_OUT="no console pty for $n"; return 125; }
-        printf '@X %s %s\n' "$id" "$3" >&"${GTTY[$n]}" 2>/dev/null || { GX_OUT="console write failed"; return 125; }
+        printf '@X %s %s %s\n' "$id" "$2" "$3" >&"${GTTY[$n]}" 2>/dev/null || { GX_OUT="console write failed"; return 125; }
     fi
     note "$n\$ $3"
-    deadline "$2"
+    local kicks=0 last
+    deadline $(($2 + 10)); now; last=$NOW
     while :; do
         while glog_next "$n"; do
+            last=$NOW
             case $L in
                 *"@B $id") began=1;;
                 *"@E $id "*)
                     note "  | ${GX_OUT//$'\n'/$'\n'  | }"
+                    [ $kicks -gt 0 ] && note "  (answer came after $kicks console kick(s))"
                     return "${L##* }";;
+                *"@A "*) ;;
+                *"@T $id "*) note "  (guest: $L)"; GX_TIMEOUTS=$((GX_TIMEOUTS + 1));;
                 *) [ $began = 1 ] && GX_OUT+=${GX_OUT:+$'\n'}$L;;
             esac
         done
-        expired && { note "  (no answer in $2 s; began=$began)"; GX_OUT+=${GX_OUT:+$'\n'}"(no answer from $n in $2 s)"; return 124; }
+        expired && { note "  (no answer in $2 s; began=$began kicks=$kicks)"; GX_OUT+=${GX_OUT:+$'\n'}"(no answer from $n in $2 s)"; return 124; }
+        # Nothing heard for 8 s: under TCG a console notification is
+        # sometimes lost and the console stalls; any new input or output
+        # wakes it, so poke the guest (it answers "@A").
+        if [ $((NOW - last)) -ge 800 ]; then
+            kicks=$((kicks + 1)) GX_KICKS=$((GX_KICKS + 1)); last=$NOW
+            printf '@K\n' >&"${GTTY[$n]}" 2>/dev/null
+        fi
         nap 0.05
     done
 }
-# gxr NAME SECS COMMAND: gx, retried up to 3 times (idempotent commands)
+# gxr NAME SECS COMMAND: gx, retried up to 3 times (idempotent commands;
+# a run killed by the guest's timer, 137, is retried too)
 gxr() {
     local i rc
     for i in 1 2 3; do
@@ -198,16 +214,28 @@ declare -A DOMID
 # guest_create NAME IP/LEN VIFSPEC [EXTRA-ARGS...]: xl create, bounded.
 # XL_OUT = xl's output, XL_CS = centiseconds it took, rc = xl's.
 guest_create() {
-    local n=$1 ip=$2 vif=$3 t0 rc
+    local n=$1 ip=$2 vif=$3 t0 rc try
     shift 3
-    rm -f "$CONLOG/guest-$n.log"; glog_reset "$n"; gtty_reset "$n"
-    note "\$ xl create $CFG name=$n vif=[$vif] ip=$ip $*"
-    now; t0=$NOW
-    XL_OUT=$(timeout -k 5 180 xl create "$CFG" "name=\"$n\"" "vif=[$vif]" \
-             "extra=\"console=hvc0 quiet xg.name=$n xg.ip=$ip\"" "$@" 2>&1)
-    rc=$?
-    now; XL_CS=$((NOW - t0)); XL_T0=$t0
-    note "$XL_OUT"; note "(xl create rc=$rc in ${XL_CS}0 ms)"
+    for try in 1 2; do
+        rm -f "$CONLOG/guest-$n.log"; glog_reset "$n"; gtty_reset "$n"
+        note "\$ xl create $CFG name=$n vif=[$vif] ip=$ip $*"
+        now; t0=$NOW
+        XL_OUT=$(timeout -k 5 180 xl create "$CFG" "name=\"$n\"" "vif=[$vif]" \
+                 "extra=\"console=hvc0 quiet xg.name=$n xg.ip=$ip\"" \
+                 ${GUESTCPUS:+"cpus=\"$GUESTCPUS\""} "$@" 2>&1)
+        rc=$?
+        now; XL_CS=$((NOW - t0)); XL_T0=$t0
+        note "$XL_OUT"; note "(xl create rc=$rc in ${XL_CS}0 ms)"
+        # xl killed by a signal (not by timeout): the TCG start-up crash;
+        # remove whatever it left and create again
+        if [ $rc -gt 128 ] && [ $rc != 124 ] && [ $try = 1 ]; then
+            note "xl create crashed (rc $rc): destroying what is left of $n and retrying"
+            XL_CRASHES=$((XL_CRASHES + 1))
+            timeout -k 5 60 xl destroy "$n" >> "$SC_LOG" 2>&1
+            continue
+        fi
+        break
+    done
     DOMID[$n]=$(xl domid "$n" 2>/dev/null)
     return $rc
 }
@@ -225,14 +253,19 @@ guest_destroy() {
 # ping_first IP SECS: PING_CS = uptime (cs) of the first echo reply from IP
 # to dom0 pinging every 0.1 s (rc 1 if none in SECS)
 ping_first() {
-    local fd pid l
+    local fd pid l DL left
     PING_CS=""
-    exec {fd}< <(exec ping -n -i 0.1 -w "$2" "$1" 2>/dev/null)
-    pid=$!
-    while IFS= read -r -u $fd l; do
-        case $l in *"bytes from"*) now; PING_CS=$NOW; break;; esac
+    deadline "$2"
+    # ping itself may die at start under TCG: start it again until the deadline
+    while [ -z "$PING_CS" ] && ! expired; do
+        left=$(( (DL - NOW) / 100 + 1 ))
+        exec {fd}< <(exec ping -n -i 0.1 -w $left "$1" 2>/dev/null)
+        pid=$!
+        while IFS= read -r -u $fd l; do
+            case $l in *"bytes from"*) now; PING_CS=$NOW; break;; esac
+        done
+        kill $pid 2>/dev/null; exec {fd}<&-
     done
-    kill $pid 2>/dev/null; exec {fd}<&-
     [ -n "$PING_CS" ]
 }
 # ping_ok IP [COUNT]: dom0 pings IP (retried: ping is idempotent)

@@ -464,8 +464,8 @@ done
 # crashes seen during the run, with the results
 SEGV_DOM0=$(segv_dom0)
 SEGV_GUESTS=$(cat $CONLOG/guest-*.log 2>/dev/null | grep -c -E 'Segmentation fault|segfault at')
-echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS"
-echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS" >> "$RES"
+echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS"
+echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS" >> "$RES"
 dmesg | grep -E 'segfault at|general protection' | sed 's/^/XVSLAB: CRASH dom0 /'
 # evidence kept in the output directory
 mkdir -p "$OUTD/logs-$STACK"
