@@ -11,6 +11,9 @@
 #   vif-attach, and failing ones -> garbage on the control socket -> SIGHUP
 #   with a changed file, SIGHUP with a broken file -> traffic again ->
 #   SIGTERM with a vif still attached.
+# Part 2 runs tests/sim/test-xvsd-xenbus.sh (guests created and destroyed
+# through xenstore as libxl does, restarts, VG_N_VIFS guests) with every
+# xvsd it starts under valgrind, and checks each complete life the same way.
 #
 # Topology (namespaces private to this run, see below):
 #      xvs-h-vg-h1 eth0 ── h1-p ┐ xvs-h-vg-sw: xvsd  ┌ h2-p ── eth0 xvs-h-vg-h2
@@ -20,7 +23,8 @@
 #                        vif1.0 and vif2.0 on vgbr0
 #
 # Environment: XVSD, XVSCTL, SIMBIN (default: _build/daemon/xvsd,
-# _build/ctl/xvsctl, _build/tests/sim at the top), VG_KEEP=1 keeps the work
+# _build/ctl/xvsctl, _build/tests/sim at the top; the test programs come
+# with `make check`), VG_N_VIFS (default 10), VG_KEEP=1 keeps the work
 # directory.
 # Output: PASS/FAIL lines, the valgrind summary, and last
 # "valgrind: N passed, N failed".
@@ -254,19 +258,57 @@ rc=$?
 PID=
 check "exit status 0 (valgrind's is 99 on an error or a leak): $rc" test $rc = 0
 check "netback released the vif at shutdown" grep -q 'vifs\? released' "$LOG"
-echo "--- valgrind summary"
-grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|All heap blocks|FILE DESCRIPTORS' "$VGLOG" | sed 's/^==[0-9]*== */    /'
-check "no memory error" grep -q 'ERROR SUMMARY: 0 errors' "$VGLOG"
-check "no definite or indirect leak" sh -c "grep -q 'All heap blocks were freed' '$VGLOG' || \
-    (grep -q 'definitely lost: 0 bytes' '$VGLOG' && grep -q 'indirectly lost: 0 bytes' '$VGLOG')"
-# Descriptors xvsd opened and left open at exit (not the standard ones, not
-# those it inherited, such as valgrind's log).
-fds=$(awk '/Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+/ { fd = $0; sub(/.*(descriptor|socket) /, "", fd);
-           sub(/:.*/, "", fd); getline nxt; if (fd > 2 && nxt !~ /inherited from parent/) printf "%s ", fd }' "$VGLOG")
-check "no file descriptor left open at exit (${fds:-none})" test -z "$fds"
+# vg_checks WHAT LOG: the verdicts on one complete valgrind log.
+vg_checks() {
+    local what=$1 log=$2 fds
+    echo "--- valgrind summary ($what)"
+    grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|All heap blocks|FILE DESCRIPTORS' \
+        "$log" | sed 's/^==[0-9]*== */    /'
+    check "$what: no memory error" grep -q 'ERROR SUMMARY: 0 errors' "$log"
+    check "$what: no definite or indirect leak" sh -c "grep -q 'All heap blocks were freed' '$log' || \
+        (grep -q 'definitely lost: 0 bytes' '$log' && grep -q 'indirectly lost: 0 bytes' '$log')"
+    # Descriptors xvsd opened and left open at exit (not the standard ones,
+    # not those it inherited, such as valgrind's log).
+    fds=$(awk '/Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+/ { fd = $0; sub(/.*(descriptor|socket) /, "", fd);
+               sub(/:.*/, "", fd); getline nxt; if (fd > 2 && nxt !~ /inherited from parent/) printf "%s ", fd }' "$log")
+    check "$what: no file descriptor left open at exit (${fds:-none})" test -z "$fds"
+}
+vg_checks "lifecycle" "$VGLOG"
+
+# --- part 2: the xenstore module, as libxl drives it ---
+# tests/sim/test-xvsd-xenbus.sh (fake xenstored, xl create through the
+# hotplug script, live keys, bad keys, SIGTERM and kill -9 restarts with
+# vifs attached, network-detach, VG_N_VIFS guests one after another,
+# destroy) with every xvsd it starts running under valgrind.  Each life
+# that ended on its own (not by kill -9) must be clean.
+XENBUS_TEST=$top/tests/sim/test-xvsd-xenbus.sh
+BUILD=$(cd "$(dirname "$XVSD")/.." && pwd)
+cat >"$DIR/xvsd-vg" <<EOF
+#!/bin/sh
+exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \\
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=yes \\
+    --log-file=$DIR/xenbus-vg.%p.log "$XVSD" "\$@"
+EOF
+chmod +x "$DIR/xvsd-vg"
+(cd "$BUILD" && N_VIFS=${VG_N_VIFS:-10} XVSD="$DIR/xvsd-vg" TOP="$BUILD" \
+    timeout 1200 bash "$XENBUS_TEST") >"$DIR/xenbus.out" 2>&1
+rc=$?
+check "test-xvsd-xenbus.sh passes with xvsd under valgrind (exit $rc)" test $rc = 0
+[ $rc = 0 ] || tail -n 15 "$DIR/xenbus.out" | sed 's/^/    | /'
+n=0
+for log in "$DIR"/xenbus-vg.*.log; do
+    [ -f "$log" ] || continue
+    grep -q 'ERROR SUMMARY' "$log" || continue      # killed with -9 by the test
+    n=$((n + 1))
+    vg_checks "xenstore life $n" "$log"
+    VGLOG="$VGLOG $log"
+done
+check "xenstore part: at least 2 complete xvsd lives under valgrind ($n)" test $n -ge 2
+
 if [ $FAIL != 0 ]; then
-    echo "--- valgrind report (first 80 lines of errors)"
-    grep -vE '^==[0-9]+== *$' "$VGLOG" | grep -A 30 -E 'Invalid|uninitialised|lost in loss|Open (file|AF_|socket)' \
+    echo "--- valgrind reports (first 80 lines of errors)"
+    # shellcheck disable=SC2086   # several logs
+    cat $VGLOG | grep -vE '^==[0-9]+== *$' | grep -A 30 -E 'Invalid|uninitialised|lost in loss|Open (file|AF_|socket)' \
         | head -n 80 | sed 's/^/    /'
     echo "--- xvsd log (last 20 lines)"; tail -n 20 "$LOG" | sed 's/^/    /'
 fi
