@@ -41,6 +41,7 @@ struct piece {
     const uint8_t *ptr;                  /* !grant */
     uint32_t gref;                       /* grant */
     uint16_t domid, offset;
+    struct vif *src;                     /* grant: the vif it came from, if one */
 };
 
 static bool mcast_wanted(const struct vif *v, const uint8_t *dst)
@@ -92,11 +93,13 @@ static void add_seg(struct netback_rx_batch *b, const struct piece *p, uint32_t 
     s->dest.foreign.ref = dref;
     s->dest.foreign.offset = d_off;
     s->dest.foreign.domid = domid;
+    b->seg_src[b->nsegs] = NULL;
     if (p->grant) {
         s->flags |= GNTCOPY_source_gref;
         s->source.foreign.ref = p->gref;
         s->source.foreign.offset = (uint16_t)(p->offset + p_off);
         s->source.foreign.domid = p->domid;
+        b->seg_src[b->nsegs] = p->src;
     } else {
         s->source.virt = (void *)(p->ptr + p_off);
     }
@@ -139,6 +142,49 @@ static void batch_start_frame(struct netback_rx_batch *b, uint32_t len)
     b->bytes[b->n] = len;
 }
 
+/* A failed vif -> vif copy may be the source guest's doing (it revoked a
+ * grant of a frame it sent, mid-frame: the head was copied at TX time, the
+ * rest only now) or this guest's (a bad receive buffer).  One probe copy
+ * of a byte of the source grant per failed frame tells which, so the
+ * error is counted on the guest that caused it. */
+static void blame_sources(struct vif *v, struct netback_rx_batch *b)
+{
+    unsigned n = 0;
+
+    memset(b->blame, 0, sizeof b->blame);
+    for (unsigned k = 0; k < b->nsegs && n < NETIF_RX_BATCH_FRAMES; k++) {
+        unsigned i = b->seg_frame[k];
+        if (b->segs[k].status == GNTST_okay || !b->seg_src[k] || b->blame[i])
+            continue;
+        struct xenif_copy_seg *p = &b->probe[n];
+        memset(p, 0, sizeof *p);
+        p->flags = GNTCOPY_source_gref;
+        p->len = 1;
+        p->source = b->segs[k].source;
+        p->dest.virt = &b->probe_sink;
+        b->probe_frame[n++] = (uint8_t)i;
+        b->blame[i] = b->seg_src[k];         /* a candidate until the probe */
+    }
+    if (!n)
+        return;
+    if (xenif_copy(netback_xenif(v->nb), b->probe, n)) {
+        memset(b->blame, 0, sizeof b->blame);
+        return;
+    }
+    for (unsigned j = 0; j < n; j++)
+        if (b->probe[j].status == GNTST_okay)
+            b->blame[b->probe_frame[j]] = NULL;       /* source fine: ours */
+}
+
+static void blame_count(struct vif *v, struct vif *src, int16_t status)
+{
+    src->stats.tx_copy_errors++;
+    if (xlog_ratelimit(&src->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: a grant of a frame dom%u sent went bad (%s) "
+                   "before %s copied it: frame lost", src->port.name, src->domid,
+                   xenif_gntst_name(status), v->port.name);
+}
+
 static void batch_flush(struct vif_queue *q)
 {
     struct netback_rx_batch *b = netback_rx_batch(q->vif->nb);
@@ -153,6 +199,11 @@ static void batch_flush(struct vif_queue *q)
             if (bad == GNTST_okay)
                 bad = e ? GNTST_general_error : b->segs[k].status;
         }
+    if (bad != GNTST_okay && !e)
+        blame_sources(v, b);
+    else
+        memset(b->blame, 0, sizeof b->blame);
+    bool ours = false;
     for (unsigned i = 0; i < b->n; i++) {
         bool all = true;
         netif_rx_respond(&q->rx, &b->pkts[i], b->ok[i]);
@@ -163,13 +214,17 @@ static void batch_flush(struct vif_queue *q)
             v->stats.rx_bytes += b->bytes[i];
             v->port.stats.tx_packets++;
             v->port.stats.tx_bytes += b->bytes[i];
+        } else if (b->blame[i]) {
+            blame_count(v, b->blame[i], bad);
+            port_count_drop(&v->port, DROP_TX_ERROR);
         } else {
             v->stats.rx_copy_errors++;
             port_count_drop(&v->port, DROP_TX_ERROR);
+            ours = true;
         }
         free(b->release[i]);
     }
-    if (bad != GNTST_okay && xlog_ratelimit(&v->rl))
+    if (ours && xlog_ratelimit(&v->rl))
         XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: rx grant copy failed: %s", v->port.name,
                    xenif_gntst_name(bad));
     b->n = b->nsegs = 0;
@@ -511,7 +566,8 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
                     pc[npc++] = (struct piece){ .grant = true, .len = fr->len,
                                                 .gref = fr->u.gnt.gref,
                                                 .domid = fr->u.gnt.domid,
-                                                .offset = fr->u.gnt.offset };
+                                                .offset = fr->u.gnt.offset,
+                                                .src = vif_from_port(f->in_port) };
                 else
                     pc[npc++] = (struct piece){ .len = fr->len, .ptr = fr->u.ptr };
             }

@@ -17,7 +17,9 @@ fdb-max 512) serves:
 Attacks (the letters of issue 7): (a) req_prod far past the ring; (b)
 frames of 19, 20, 21 and 1000 slots; (c) offset + size past the page,
 zero sizes, a first slot smaller than the rest, a GSO extra of size 0;
-(d) a bad grant reference and one revoked in the middle of a frame; (e)
+(d) a bad grant reference, one revoked in the middle of a frame within
+the bytes xvsd copies at once, one revoked after them (it fails when the
+receiver's copy reads it: counted on the sender all the same); (e)
 an event storm of 10^6 notifications; (f) a guest that never posts RX
 buffers while dom5 sends to it; (g) one that keeps exactly one RX slot
 free while dom5 sends frames needing 17 (XSA-392); (h) headers split over
@@ -60,7 +62,13 @@ measured again (fresh windows, the attacker still at it) up to RETRIES
 times; the attack fails only if no measurement is within the bound.
 Memory: VmRSS after the victims attached (the base), at the end of every
 attack window, after every detach, and xvsd's VmHWM at the end; asserted:
-HWM <= base + MEM_PEAK_MB, RSS at the end <= base + MEM_LEAK_MB.
+HWM <= base + MEM_PEAK_MB, RSS at the end <= base + MEM_LEAK_MB.  What may
+legitimately come and go: an RX attacker's backlog (rx-queue-bytes, 1 MiB,
+plus allocator overhead) and the mappings of up to two attacker domains
+(2.3 MB each in the sim); measured: about +1 MB at the peak, +0.1 MB at
+the end.  Under AddressSanitizer (--enable-sanitizers) freed memory sits
+in ASan's quarantine (capped here at 16 MB for xvsd) and every allocation
+carries redzones, so the bounds are wider there.
 """
 import json
 import os
@@ -85,9 +93,11 @@ STORM_KICKS = 1000000
 VICTIM_SHARE = 0.25                         # of the capacity measured at the start
 THROUGHPUT_TOLERANCE = 0.10
 RETRIES = 2
-MEM_PEAK_MB = 48
-MEM_LEAK_MB = 16
-SUITE_LIMIT_S = 110                         # the suite must stay under 2 minutes
+MEM_PEAK_MB = 8
+MEM_LEAK_MB = 2
+ASAN_QUARANTINE_MB = 16
+ASAN_MEM_PEAK_MB = 48
+ASAN_MEM_LEAK_MB = 24
 GUEST_LIFE_S = 200                          # every guest exits by itself after this
 
 VICTIMS = ("vif2.0", "vif3.0")
@@ -106,6 +116,11 @@ def check(cond, msg):
         raise Fail(msg)
 
 
+def asan_build():
+    with open(XVSD, "rb") as f:
+        return b"AddressSanitizer" in f.read()
+
+
 class Xvsd:
     def __init__(self, d):
         self.dir = d
@@ -119,9 +134,14 @@ class Xvsd:
                     "[bridge %s]\nhost-port = no\nfdb-max = %d\n"
                     % (d, RXQ_BYTES, BR, FDB_MAX))
         self.err = open(self.log, "w")
+        env = dict(os.environ)
+        self.asan = asan_build()
+        if self.asan:
+            env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=%d"
+                                   % ASAN_QUARANTINE_MB).lstrip(":")
         self.proc = subprocess.Popen([XVSD, "-f", "-c", conf, "--control", self.sock,
                                       "--log-target=stderr"], stdout=subprocess.DEVNULL,
-                                     stderr=self.err)
+                                     stderr=self.err, env=env)
         for _ in range(200):
             if self.proc.poll() is not None:
                 raise Fail("xvsd did not start: " + self.log_text())
@@ -250,11 +270,18 @@ class Guest:
             self.proc.send_signal(sig)
             self.proc.send_signal(signal.SIGCONT)
         try:
-            self.proc.wait(10)
+            self.proc.wait(30)      # a loaded machine can take seconds to unmap
         except subprocess.TimeoutExpired:
+            try:
+                with open("/proc/%d/status" % self.proc.pid) as f:
+                    state = [l.strip() for l in f if l.startswith(("State", "SigPnd", "ShdPnd"))]
+                with open("/proc/%d/wchan" % self.proc.pid) as f:
+                    state.append(f.read())
+            except OSError:
+                state = []
             self.proc.kill()
             self.proc.wait()
-            raise Fail("guest dom%d did not exit" % self.domid)
+            raise Fail("guest dom%d did not exit in 30 s (%s)" % (self.domid, state))
         with open(self.out) as f:
             lines = f.read().strip().splitlines()
         self.result = json.loads(lines[-1]) if lines else {}
@@ -372,10 +399,9 @@ class Suite:
             s = v["stats"]
             check(v["state"] == "connected" and v["link_up"] and not v["carrier_stalled"],
                   "%s: bystander %s is %s (link %s)" % (what, name, v["state"], v["link_up"]))
-            check(s["fatal"] == 0 and s["tx_copy_errors"] == 0 and s["rx_stalls"] == 0,
+            check(s["fatal"] == 0 and s["tx_copy_errors"] == 0 and s["rx_stalls"] == 0
+                  and s["rx_copy_errors"] == 0,
                   "%s: bystander %s has errors: %s" % (what, name, s))
-            if name in VICTIMS:
-                check(s["rx_copy_errors"] == 0, "%s: victim %s: rx copy errors" % (what, name))
 
     # ---- one attack ----
     def attack(self, label, start, verify, until=None, attach_opts=(), static_mac=False):
@@ -556,7 +582,9 @@ def run(s):
     # (d) bad and revoked grant references, also mid-frame
     s.attack("(d) bad-gref", evil("bad-gref", *rep),
              expect_dropped("tx_copy_errors", "vif vif%(dom)d.0: tx grant copy failed"))
-    s.attack("(d) revoked-mid", evil("revoked-mid", *rep), expect_revoked_mid)
+    s.attack("(d) revoked-mid", evil("revoked-mid", *rep),
+             expect_dropped("tx_copy_errors", "vif vif%(dom)d.0: tx grant copy failed"))
+    s.attack("(d) revoked-late", evil("revoked-late", *rep), expect_revoked_late)
     # (e) event storm
     storm = {}
 
@@ -591,19 +619,25 @@ def run(s):
     policy_sanity(s)
     bad_options(s)
     memory(s)
-    check(s.elapsed() < SUITE_LIMIT_S, "the suite took %.0f s (limit %d)"
-          % (s.elapsed(), SUITE_LIMIT_S))
+    # Not asserted (no timed assertions in tests): about 70 s on an idle
+    # 2-core machine, windows and guest start-up being most of it.
     print("all xvsd hostile tests passed in %.0f s" % s.elapsed())
 
 
-def expect_revoked_mid(dom, info):
-    """The head copies, the revoked middle fails when the output copies it:
-    the frame is lost (the bystander gets an error response, as netfront
-    expects), nothing else is."""
+def expect_revoked_late(dom, info):
+    """The head is copied at TX time, the revoked middle fails only when
+    the bystander's output copies it: the frame is lost (the bystander's
+    netfront gets an error status for it), and the error is counted on the
+    attacker -- the bystander's buffers were fine (check_others)."""
     v = info["vif"]
-    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+    s = v["stats"]
     sent = info["guests"][0].result.get("evil_sent", 0)
-    check(sent >= 2, "dom%d: attacker sent %d frames" % (dom, sent))
+    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+    check(sent >= 2 and sent - 1 <= s["tx_copy_errors"] <= sent,
+          "dom%d: %d frames sent, %d copy errors counted on the sender"
+          % (dom, sent, s["tx_copy_errors"]))
+    want = "vif vif%d.0: a grant of a frame dom%d sent went bad" % (dom, dom)
+    check(want in info["log"], "dom%d: no log line '%s'" % (dom, want))
 
 
 def expect_storm(dom, info):
@@ -735,6 +769,8 @@ def bad_options(s):
 
 def memory(s):
     x = s.xvsd
+    peak_mb, leak_mb = ((ASAN_MEM_PEAK_MB, ASAN_MEM_LEAK_MB) if x.asan
+                        else (MEM_PEAK_MB, MEM_LEAK_MB))
     end = x.mem_kb()
     peak = max([m["VmRSS"] for _, m, _ in s.mem] + [end["VmHWM"]])
     print("    memory: VmRSS base %d kB; per attack during/after: %s" % (
@@ -742,12 +778,12 @@ def memory(s):
                               for lbl, m, a in s.mem)))
     line = "xvsd VmRSS %d kB at the start, %d kB at the end, VmHWM %d kB" % (
         s.mem_base, end["VmRSS"], end["VmHWM"])
-    check(peak <= s.mem_base + MEM_PEAK_MB * 1024,
-          "memory peak: %s (bound: start + %d MB)" % (line, MEM_PEAK_MB))
-    check(end["VmRSS"] <= s.mem_base + MEM_LEAK_MB * 1024,
-          "memory after the attacks: %s (bound: start + %d MB)" % (line, MEM_LEAK_MB))
-    print("ok - memory bounded: %s (bounds: peak start + %d MB, end start + %d MB)"
-          % (line, MEM_PEAK_MB, MEM_LEAK_MB))
+    check(peak <= s.mem_base + peak_mb * 1024,
+          "memory peak: %s (bound: start + %d MB)" % (line, peak_mb))
+    check(end["VmRSS"] <= s.mem_base + leak_mb * 1024,
+          "memory after the attacks: %s (bound: start + %d MB)" % (line, leak_mb))
+    print("ok - memory bounded: %s (bounds: peak start + %d MB, end start + %d MB%s)"
+          % (line, peak_mb, leak_mb, ", ASan build" if x.asan else ""))
 
 
 if __name__ == "__main__":
