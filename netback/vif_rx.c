@@ -176,13 +176,26 @@ static void blame_sources(struct vif *v, struct netback_rx_batch *b)
             b->blame[b->probe_frame[j]] = NULL;       /* source fine: ours */
 }
 
-static void blame_count(struct vif *v, struct vif *src, int16_t status)
+static void blame_count(struct vif *v, struct vif *src, const char *why)
 {
     src->stats.tx_copy_errors++;
     if (xlog_ratelimit(&src->rl))
         XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: a grant of a frame dom%u sent went bad (%s) "
-                   "before %s copied it: frame lost", src->port.name, src->domid,
-                   xenif_gntst_name(status), v->port.name);
+                   "before %s copied it: frame lost", src->port.name, src->domid, why,
+                   v->port.name);
+}
+
+/* A frame could not be copied into dom0 memory (linearised): only its
+ * source grants can be at fault, so that is who is counted. */
+static void gather_failed(struct vif *v, const struct frame *f, int err)
+{
+    struct vif *src = vif_from_port(f->in_port);
+
+    port_count_drop(&v->port, DROP_TX_ERROR);
+    if (err == -EIO && src)
+        blame_count(v, src, "copy failed");
+    else
+        v->stats.rx_copy_errors++;
 }
 
 static void batch_flush(struct vif_queue *q)
@@ -215,7 +228,7 @@ static void batch_flush(struct vif_queue *q)
             v->port.stats.tx_packets++;
             v->port.stats.tx_bytes += b->bytes[i];
         } else if (b->blame[i]) {
-            blame_count(v, b->blame[i], bad);
+            blame_count(v, b->blame[i], xenif_gntst_name(bad));
             port_count_drop(&v->port, DROP_TX_ERROR);
         } else {
             v->stats.rx_copy_errors++;
@@ -325,12 +338,14 @@ static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
         return;
     }
     rb->meta = *m;
-    if (lin) {
+    int e = 0;
+    if (lin)
         memcpy(rb->data, lin, m->len);
-    } else if (linearise(v, f, tci, &rb->meta, rb->data, m->len) < 0) {
+    else
+        e = linearise(v, f, tci, &rb->meta, rb->data, m->len);
+    if (e < 0) {
         free(rb);
-        v->stats.rx_copy_errors++;
-        port_count_drop(&v->port, DROP_TX_ERROR);
+        gather_failed(v, f, e);
         return;
     }
     rb->enq_ms = evloop_now_ms();
@@ -472,7 +487,11 @@ static void segment(struct vif_queue *q, const struct frame *f, uint16_t tci)
     }
     if (n == -EPROTO)
         return;                           /* went FATAL meanwhile */
-    port_count_drop(&v->port, len < 0 ? DROP_TX_ERROR : DROP_BAD_FRAME);
+    if (len < 0) {
+        gather_failed(v, f, len);
+        return;
+    }
+    port_count_drop(&v->port, DROP_BAD_FRAME);
     if (xlog_ratelimit(&v->rl))
         XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: cannot segment a %u-byte GSO frame: dropped",
                    v->port.name, f->len);
@@ -531,8 +550,7 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
             /* Linearise first: the checksum fix changes the flags. */
             int len = linearise(v, f, t, &built, lin, NETBACK_BOUNCE_BYTES - b->bounce_used);
             if (len < 0) {
-                v->stats.rx_copy_errors++;
-                port_count_drop(p, DROP_TX_ERROR);
+                gather_failed(v, f, len);
                 continue;
             }
         }

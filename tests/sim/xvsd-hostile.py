@@ -410,6 +410,7 @@ class Suite:
         if self.base_win is None:
             self.base_win = self.meter.window()
         dom = self.new_dom()
+        by0 = vif(x, "vif4.0")["stats"]
         T = [time.monotonic()]
         guests = start(dom)
         T.append(time.monotonic())
@@ -441,8 +442,10 @@ class Suite:
         for g in guests:
             g.pause()
         time.sleep(0.2)
+        by1 = vif(x, "vif4.0")["stats"]
         info = {"vif": vif(x, atk.vif), "drops": port_drops(x, atk.vif),
-                "log": self.log_since(), "guests": guests, "suite": self}
+                "log": self.log_since(), "guests": guests, "suite": self,
+                "bystander": {k: by1[k] - by0[k] for k in ("rx_frames", "rx_bytes")}}
         for g in guests:
             g.stop()
         verify(dom, info)
@@ -473,8 +476,15 @@ class Suite:
 
 # ---- expectations ----
 
+def nothing_delivered(dom, info):
+    by = info["bystander"]
+    check(by["rx_frames"] == 0, "dom%d: %d of the attacker's frames reached the bystander"
+          % (dom, by["rx_frames"]))
+
+
 def expect_fatal(reason):
     def verify(dom, info):
+        nothing_delivered(dom, info)
         v = info["vif"]
         check(v["state"] == "fatal", "dom%d: vif is %s, want fatal (%s)"
               % (dom, v["state"], reason))
@@ -490,6 +500,7 @@ def expect_fatal(reason):
 def expect_dropped(counter, log=None, minimum=2):
     """Connected, the frames dropped and counted (tx_drop.<counter> or a stat)."""
     def verify(dom, info):
+        nothing_delivered(dom, info)
         v = info["vif"]
         s = v["stats"]
         check(v["state"] == "connected", "dom%d: vif is %s, want connected" % (dom, v["state"]))
@@ -503,17 +514,25 @@ def expect_dropped(counter, log=None, minimum=2):
     return verify
 
 
-def expect_forwarded(dom, info):
-    """A strange but legal frame: accepted and switched, nothing dropped."""
-    v = info["vif"]
-    s = v["stats"]
-    sent = info["guests"][0].result.get("evil_sent", 0)
-    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
-    # frozen between putting a frame on the ring and publishing it: one less
-    check(sent >= 2 and sent - 1 <= s["tx_frames"] <= sent,
-          "dom%d: %d sent, %d accepted" % (dom, sent, s["tx_frames"]))
-    check(sum(s["tx_drop"].values()) == 0 and s["tx_copy_errors"] == 0,
-          "dom%d: drops %s" % (dom, s))
+def expect_forwarded(length):
+    """A strange but legal frame: accepted, switched, and delivered whole
+    to the bystander (as many frames, of the right length), nothing
+    dropped."""
+    def verify(dom, info):
+        v = info["vif"]
+        s = v["stats"]
+        by = info["bystander"]
+        sent = info["guests"][0].result.get("evil_sent", 0)
+        check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+        # frozen between putting a frame on the ring and publishing it: one less
+        check(sent >= 2 and sent - 1 <= s["tx_frames"] <= sent,
+              "dom%d: %d sent, %d accepted" % (dom, sent, s["tx_frames"]))
+        check(sum(s["tx_drop"].values()) == 0 and s["tx_copy_errors"] == 0,
+              "dom%d: drops %s" % (dom, s))
+        check(by["rx_frames"] == s["tx_frames"] and by["rx_bytes"] == length * by["rx_frames"],
+              "dom%d: %d frames of %d bytes accepted, the bystander got %d frames, %d bytes"
+              % (dom, s["tx_frames"], length, by["rx_frames"], by["rx_bytes"]))
+    return verify
 
 
 def main():
@@ -565,7 +584,7 @@ def run(s):
     # (a) req_prod far past the ring
     s.attack("(a) prod-jump", evil("prod-jump"), expect_fatal("impossible_requests"))
     # (b) 19 slots: accepted; 20, 21: dropped; 1000: fatal
-    s.attack("(b) slots:19", evil("slots:19", *rep), expect_forwarded)
+    s.attack("(b) slots:19", evil("slots:19", *rep), expect_forwarded(60 + 18))
     for n in (20, 21):
         s.attack("(b) slots:%d" % n, evil("slots:%d" % n, *rep),
                  expect_dropped("too_many_slots",
@@ -575,7 +594,7 @@ def run(s):
     # (c) offset + size past the page, zero sizes, first slot smaller, GSO size 0
     s.attack("(c) bad-offset", evil("bad-offset"), expect_fatal("cross_page"))
     s.attack("(c) zero-size", evil("zero-size", *rep), expect_dropped("runt"))
-    s.attack("(c) zero-frags", evil("zero-frags", *rep), expect_forwarded)
+    s.attack("(c) zero-frags", evil("zero-frags", *rep), expect_forwarded(100))
     s.attack("(c) first-smaller", evil("first-smaller", *rep),
              expect_dropped("size_mismatch"))
     s.attack("(c) gso-zero", evil("gso-zero"), expect_fatal("gso_size_zero"))
@@ -601,7 +620,7 @@ def run(s):
     s.attack("(g) one-slot", rx_attacker(s, "--rx-buffers", "1", gso=True),
              expect_rx_stall, static_mac=True)
     # (h) headers split over 18 one-byte slots (XSA-423/432)
-    s.attack("(h) tiny-head", evil("tiny-head", *rep), expect_forwarded)
+    s.attack("(h) tiny-head", evil("tiny-head", *rep), expect_forwarded(118))
     # (i) random source MACs: the FDB fills, the victims keep their entries
     s.attack("(i) random-mac", lambda dom: [Guest(d, dom, "--gen", "--evil", "random-mac",
                                                   "--rate", ATTACK_FPS, *dst,
@@ -629,6 +648,7 @@ def expect_revoked_late(dom, info):
     the bystander's output copies it: the frame is lost (the bystander's
     netfront gets an error status for it), and the error is counted on the
     attacker -- the bystander's buffers were fine (check_others)."""
+    nothing_delivered(dom, info)
     v = info["vif"]
     s = v["stats"]
     sent = info["guests"][0].result.get("evil_sent", 0)
@@ -641,6 +661,7 @@ def expect_revoked_late(dom, info):
 
 
 def expect_storm(dom, info):
+    nothing_delivered(dom, info)
     v = info["vif"]
     g = info["guests"][0]
     sent = g.result.get("evil_sent", 0)
@@ -690,7 +711,10 @@ def expect_fdb_fair(dom, info):
     x = info["suite"].xvsd
     st = x.ctl("fdb-stats", BR)
     sent = info["guests"][0].result.get("tx_frames", 0)
+    taken = info["vif"]["stats"]["tx_frames"]
     check(sent > 2 * FDB_MAX, "dom%d: only %d frames with random sources" % (dom, sent))
+    check(info["bystander"]["rx_frames"] == taken, "dom%d: %d frames taken, %d delivered"
+          % (dom, taken, info["bystander"]["rx_frames"]))
     check(st["entries"] <= FDB_MAX and st["evicted"] > 0,
           "dom%d: fdb-stats after the flood: %s" % (dom, st))
     fdb = x.ctl("fdb-show", BR)
@@ -708,6 +732,7 @@ def expect_spoof(counter):
     never moves to the attacker (with a forged MAC, it would without
     mac-locked: the victim's traffic would go to the attacker)."""
     def verify(dom, info):
+        nothing_delivered(dom, info)
         x = info["suite"].xvsd
         v = info["vif"]
         n = info["drops"].get(counter, 0)

@@ -5,8 +5,9 @@
  *     counted; one that then produces a request is served again and the
  *     hold ends (these vifs are on no bridge: their frames go nowhere);
  *   - blame for a grant revoked mid-frame (vif_rx.c): on a bridge, a frame
- *     from A whose second slot A revoked fails when B's output copies it;
- *     the error is counted on A, not on B. */
+ *     from A whose second slot A revoked fails when B's output copies it
+ *     (straight into B's buffer, or into B's backlog when B has posted no
+ *     buffer); the error is counted on A, not on B. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,11 @@ static void spin(unsigned ms)
         evloop_run(loop);
 }
 
-/* A guest on its own domid, attached as a vif. */
-static struct vif *attach(uint16_t domid, struct nf **nfp)
+/* A guest on its own domid, attached as a vif; rx_buffers < 0: all. */
+static struct vif *attach_rx(uint16_t domid, struct nf **nfp, int rx_buffers)
 {
-    struct nf_options o = { .dir = dir, .domid = domid, .backend_domid = 0 };
+    struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
+                            .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
     struct vif_frontend fe;
     char err[256], path[128];
     uint16_t d;
@@ -64,6 +66,11 @@ static struct vif *attach(uint16_t domid, struct nf **nfp)
     }
     *nfp = nf;
     return v;
+}
+
+static struct vif *attach(uint16_t domid, struct nf **nfp)
+{
+    return attach_rx(domid, nfp, -1);
 }
 
 static void test_storm_held_then_served(void)
@@ -137,11 +144,14 @@ static void test_revoked_mid_frame_blames_sender(void)
     struct nf *ga, *gb;
     struct bridge *br = bridge_create("tbr0", NULL, NULL, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(br);
-    struct vif *a = attach(3, &ga), *b = attach(4, &gb);
+    struct nf *gc;
+    struct vif *a = attach(3, &ga), *b = attach(4, &gb), *c = attach_rx(5, &gc, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(a)), 0);
     CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(b)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(c)), 0);
     spin(20);
 
     /* a broadcast of 300 + 100 + 100 bytes; the middle grant is revoked
@@ -162,18 +172,24 @@ static void test_revoked_mid_frame_blames_sender(void)
     }
     spin(10);
     nf_poll(gb);
+    const struct vif_stats *sc = vif_get_stats(c);
     CU_ASSERT_EQUAL(sa->tx_frames, 1);
-    CU_ASSERT_EQUAL(sa->tx_copy_errors, 1);     /* A's doing, counted on A */
+    CU_ASSERT_EQUAL(sa->tx_copy_errors, 2);     /* A's doing, counted on A, twice */
     CU_ASSERT_EQUAL(sb->rx_copy_errors, 0);     /* B's buffers were fine */
     CU_ASSERT_EQUAL(sb->rx_frames, 0);
     CU_ASSERT_EQUAL(vif_port(b)->stats.drops[DROP_TX_ERROR], 1);
     CU_ASSERT_EQUAL(nf_get_stats(gb)->rx_errors, 1);   /* B saw an error status */
+    CU_ASSERT_EQUAL(sc->rx_copy_errors, 0);     /* C's backlog copy failed: A's grant */
+    CU_ASSERT_EQUAL(sc->rx_queued, 0);
+    CU_ASSERT_EQUAL(vif_port(c)->stats.drops[DROP_TX_ERROR], 1);
     CU_ASSERT_EQUAL(vif_state(a), VIF_CONNECTED);
     CU_ASSERT_EQUAL(vif_state(b), VIF_CONNECTED);
+    CU_ASSERT_EQUAL(vif_state(c), VIF_CONNECTED);
 
-    bridge_destroy(br);                          /* destroys both vifs */
+    bridge_destroy(br);                          /* destroys the vifs */
     nf_destroy(ga);
     nf_destroy(gb);
+    nf_destroy(gc);
 }
 
 int main(void)
