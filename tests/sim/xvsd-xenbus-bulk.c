@@ -366,5 +366,8 @@ int main(int argc, char **argv)
             nf_destroy(gs[i].nf);
     }
     xs_close(h0);
+    free(gs);
+    for (int k = 0; k < 4; k++)
+        free(lat[k]);
     return rc;
 }
