@@ -115,17 +115,6 @@ static int apply_port(const struct conf_port *q)
     if (q->role == CONF_PORT_EXTRA) {
         struct brmgr_port *bp = brmgr_find_port(rec, q->name);
         if (!p) {
-            struct bridge *other = NULL;
-            for (unsigned i = 0; (other = bridge_at(i)); i++)
-                if (bridge_find_port(other, q->name))
-                    break;
-            if (other) {
-                /* A netdev serves one bridge: a second AF_PACKET socket on
-                 * it would loop frames between the two. */
-                LOG_ERR("bridge %s: port %s: already a port of bridge %s",
-                        q->bridge, q->name, bridge_name(other));
-                return 1;
-            }
             if (brmgr_add_port(q, BRMGR_CONFIG, why, sizeof why)) {
                 LOG_ERR("%s", why);
                 return 1;

@@ -98,11 +98,29 @@ static int attach(struct bridge *br, struct port *p, int err_in,
     return e;
 }
 
+/* A netdev serves one bridge: a second AF_PACKET socket on it would loop
+ * frames between the two.  Returns the bridge that has it, or NULL. */
+static struct bridge *netdev_owner(const char *ifname)
+{
+    struct bridge *br;
+
+    for (unsigned i = 0; (br = bridge_at(i)); i++)
+        if (bridge_find_port(br, ifname))
+            return br;
+    return NULL;
+}
+
 static int add_uplink(struct bridge *br, const char *ifname, char *err, size_t errlen)
 {
+    struct bridge *other = netdev_owner(ifname);
     struct port *p = NULL;
     int e;
 
+    if (other) {
+        snprintf(err, errlen, "uplink %s: already a port of bridge %s", ifname,
+                 bridge_name(other));
+        return -EBUSY;
+    }
     err[0] = '\0';
     e = factory.uplink_create(loop, ifname, &p, err, errlen);
     if (!e) {
@@ -308,6 +326,12 @@ int brmgr_add_port(const struct conf_port *q, enum brmgr_origin origin,
     if (bridge_find_port(rec->br, q->name)) {
         snprintf(err, errlen, "bridge %s already has a port named %s", q->bridge, q->name);
         return -EEXIST;
+    }
+    struct bridge *other = netdev_owner(q->name);
+    if (other) {
+        snprintf(err, errlen, "bridge %s: port %s: already a port of bridge %s",
+                 q->bridge, q->name, bridge_name(other));
+        return -EBUSY;
     }
     np = realloc(rec->ports, (rec->n_ports + 1) * sizeof *np);
     if (!np) {

@@ -97,10 +97,16 @@ static void run_line(struct ctl_client *c, char *line, size_t len)
 {
     bool fatal;
     char *reply;
+    size_t blank = 0;
 
     if (len && line[len - 1] == '\r')
         len--;
-    if (strspn(line, " \t\r") >= len)
+    /* Not strspn(): the line is not NUL-terminated (a last line before EOF
+     * is followed by stale bytes, up to the end of the buffer). */
+    while (blank < len && (line[blank] == ' ' || line[blank] == '\t'
+                           || line[blank] == '\r'))
+        blank++;
+    if (blank == len)
         return;                         /* blank line */
     reply = ctl_dispatch_line(line, len, &fatal);
     if (!reply || queue(c, reply, strlen(reply)))

@@ -28,7 +28,7 @@ bad() { echo "sanitizers: FAIL: $*"; failed=$((failed + 1)); }
 finish() { echo "sanitizers: $passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "######## build with --enable-sanitizers in $B"
-(
+if (
     set -e
     [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
     mkdir -p "$B"
@@ -38,7 +38,7 @@ echo "######## build with --enable-sanitizers in $B"
             || { tail -n 20 configure.out; exit 1; }
     fi
     make -j"$JOBS" >make.out 2>&1 || { tail -n 40 make.out; exit 1; }
-) && ok "build" || { bad "build"; finish; }
+); then ok "build"; else bad "build"; finish; fi
 
 LOGS=$B/sanitizer-logs
 rm -rf "$LOGS"
@@ -49,13 +49,25 @@ export ASAN_OPTIONS="log_path=$LOGS/asan:detect_leaks=1:detect_stack_use_after_r
 export UBSAN_OPTIONS="log_path=$LOGS/ubsan:print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-}"
 
+# Every step that makes network namespaces runs in a mount namespace of its
+# own with a private /run/netns: the suites' fixed namespace names
+# (xvs-glue-*, xvs-it-N-*, ...) cannot collide with the same suites run at
+# the same time by someone else on this machine.
+mkdir -p /run/netns
+private_netns() {
+    # shellcheck disable=SC2016   # $@ is sh -c's
+    unshare --mount --propagation private sh -c \
+        'mount -t tmpfs xvs-san-netns /run/netns && exec "$@"' sh "$@"
+}
+
 echo "######## make check (sanitized)"
-make -C "$B" -j"$JOBS" check >"$B/check.out" 2>&1
+private_netns make -C "$B" -j"$JOBS" check >"$B/check.out" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|ERROR|XFAIL|XPASS|SKIP):|^# (TOTAL|PASS|FAIL|ERROR|SKIP):' "$B/check.out"
 if [ $rc = 0 ]; then ok "make check"; else
     bad "make check"
-    for l in $(grep -lE '^(FAIL|ERROR)' "$B"/tests/unit/*.log "$B"/ctl/*.log 2>/dev/null); do
+    grep -lE '^:test-result: (FAIL|ERROR)' "$B"/tests/*/*.trs "$B"/ctl/*.trs 2>/dev/null | while read -r l; do
+        l=${l%.trs}.log
         echo "--- $l"; tail -n 40 "$l"
     done
 fi
@@ -64,13 +76,7 @@ if [[ " $SKIP " != *" netns "* ]]; then
     for target in check-netns check-netns-harden; do
         grep -q "^$target:" "$B/Makefile" || continue
         echo "######## make $target (sanitized xvsd and xvsctl)"
-        # In a mount namespace of its own with a private /run/netns: the
-        # suite's namespace names (xvs-it-N-...) cannot collide with the
-        # same suite run at the same time by someone else on this machine.
-        mkdir -p /run/netns
-        unshare --mount --propagation private sh -c \
-            'mount -t tmpfs xvs-san-netns /run/netns && exec make -C "$0" "$1"' \
-            "$B" "$target" >"$B/$target.out" 2>&1
+        private_netns make -C "$B" "$target" >"$B/$target.out" 2>&1
         rc=$?
         grep -E '^(=== |netns|harden|FAIL)|^    \| ' "$B/$target.out" | tail -n 80
         if [ $rc = 0 ]; then ok "$target"; else bad "$target (all output: $B/$target.out)"; fi

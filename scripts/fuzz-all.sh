@@ -47,8 +47,11 @@ else
 if [ ! -f "$B/Makefile" ]; then
     echo "fuzz-all: configuring a fuzzing build in $B"
     [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi) || die "autoreconf failed"
-    mkdir -p "$B" && (cd "$B" && "$top/configure" --enable-fuzzing CC=clang >configure.out 2>&1) \
-        || { tail -n 20 "$B/configure.out"; die "configure --enable-fuzzing CC=clang failed in $B"; }
+    mkdir -p "$B"
+    if ! (cd "$B" && "$top/configure" --enable-fuzzing CC=clang >configure.out 2>&1); then
+        tail -n 20 "$B/configure.out"
+        die "configure --enable-fuzzing CC=clang failed in $B"
+    fi
 fi
 grep -q 'S\["ENABLE_FUZZING_TRUE"\]=""' "$B/config.status" \
     || die "$B is not configured with --enable-fuzzing CC=clang (set FUZZ_BUILD_DIR or remove it)"
@@ -118,7 +121,7 @@ for t in "${targets[@]}"; do
     rate=$([ "$secs" -gt 0 ] && echo $(( ${execs:-0} / secs )) || echo "${execs:-0}")
     line=$(printf '%-22s %10s execs %6d s %6s exec/s  cov %-5s rss %4s MB  %d new finding(s)' \
            "$name" "${execs:-?}" "$secs" "$rate" "${cov:-?}" "${rss:-?}" "$crashes")
-    if [ $rc = 0 ] && [ $crashes = 0 ] && [ -n "$execs" ]; then
+    if [ $rc = 0 ] && [ "$crashes" = 0 ] && [ -n "$execs" ]; then
         echo "PASS: $line"
         pass=$((pass + 1))
     else

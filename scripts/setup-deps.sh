@@ -17,6 +17,7 @@ PACKAGES=(
     python3                 # tests/netns/port-vlan-probe.py (ports)
     netsniff-ng             # trafgen, mausezahn (benchmarks, crafted frames)
     iperf3
+    xenstore-utils          # xenstore-read/-write/-ls against the fake xenstored (tests/sim)
     openvswitch-switch      # benchmark peer (userspace datapath)
     valgrind
     man-db groff-base       # man page checks

@@ -5,11 +5,14 @@
 #   2. build: autoreconf, configure --enable-werror, make -j2 (in _build/)
 #   3. unit tests: make check (CUnit, xvsctl against a fake daemon, ...)
 #   4. make install into a scratch directory: every installed file present
-#   5. integration tests in network namespaces: make check-netns
-#   6. the optional suites other parts of the tree define, if their make
+#   5. the README's demo (scripts/demo.sh) runs and pings through xvsd
+#   6. integration tests in network namespaces: make check-netns
+#   7. the optional suites other parts of the tree define, if their make
 #      target exists: check-sim (simulated hypervisor), check-fuzz (short
 #      libFuzzer runs, needs --enable-fuzzing builds), check-xen (real Xen
-#      under QEMU)
+#      under QEMU), check-netns-harden (hostile inputs, trust boundaries)
+#   7. the suite under ASan/UBSan (scripts/check-sanitizers.sh) and a daemon
+#      life cycle under valgrind (scripts/valgrind-lifecycle.sh)
 #
 # Every step runs even if an earlier one failed (unless the build failed);
 # the last line is "test-all: N passed, N failed" (test counts), and the
@@ -83,6 +86,18 @@ else
 fi
 rm -rf "$dest" "$dest.log"
 
+if ! skipped demo; then
+    banner "demo (scripts/demo.sh)"
+    out=$(BUILD_DIR=$BUILD_DIR timeout 120 "$top/scripts/demo.sh" </dev/null 2>&1); rc=$?
+    echo "$out"
+    # g1 -> g2 and g2 -> host port must answer: two "0% packet loss" lines.
+    if [ $rc = 0 ] && [ "$(grep -c ' 0% packet loss' <<<"$out")" -ge 2 ]; then
+        record demo 1 0
+    else
+        echo "demo failed (exit $rc)"; record demo 0 1
+    fi
+fi
+
 if ! skipped netns; then
     banner "integration tests in network namespaces (make check-netns)"
     out=$(make -C "$BUILD_DIR" check-netns 2>&1); rc=$?
@@ -94,7 +109,7 @@ if ! skipped netns; then
     record netns "$p" "$f"
 fi
 
-for suite in sim fuzz xen; do
+for suite in sim netns-harden fuzz xen; do
     skipped $suite && continue
     # Only if some fragment of the tree defines the target.
     grep -q "^check-$suite:" "$BUILD_DIR/Makefile" 2>/dev/null || continue
@@ -106,6 +121,33 @@ for suite in sim fuzz xen; do
         p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
     else
         p=$([ $rc = 0 ] && echo 1 || echo 0); f=$([ $rc = 0 ] && echo 0 || echo 1)
+    fi
+    [ $rc != 0 ] && [ "$f" = 0 ] && f=1
+    record "$suite" "$p" "$f"
+done
+
+# Script-driven suites: the tree again with ASan/UBSan (make check and the
+# netns suites with sanitized binaries), and a whole daemon life under
+# valgrind.  Each prints "NAME: N passed, N failed" last.
+for suite in sanitizers valgrind; do
+    skipped $suite && continue
+    case $suite in
+        sanitizers) script=$top/scripts/check-sanitizers.sh ;;
+        valgrind)   script=$top/scripts/valgrind-lifecycle.sh ;;
+    esac
+    banner "$suite ($(basename "$script"))"
+    if [ $suite = valgrind ]; then
+        out=$(XVSD="$BUILD_DIR/daemon/xvsd" XVSCTL="$BUILD_DIR/ctl/xvsctl" \
+              SIMBIN="$BUILD_DIR/tests/sim" "$script" 2>&1); rc=$?
+    else
+        out=$("$script" 2>&1); rc=$?
+    fi
+    echo "$out" | tail -n 200
+    line=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed$" <<<"$out" | tail -n 1)
+    if [ -n "$line" ]; then
+        p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    else
+        p=0 f=1
     fi
     [ $rc != 0 ] && [ "$f" = 0 ] && f=1
     record "$suite" "$p" "$f"

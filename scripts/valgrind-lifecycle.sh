@@ -4,18 +4,28 @@
 # indirect leak, or a file descriptor left open at exit.
 #
 #   start (config: two bridges, an uplink and an extra port over veth, a
-#   TAP host port) -> traffic (bounded pings through the bridge and to the
-#   host port) -> every xvsctl command, including add-br/add-port/del-port/
-#   del-br and failing ones -> garbage on the control socket -> SIGHUP with
-#   a changed file, SIGHUP with a broken file -> traffic again -> SIGTERM.
+#   TAP host port, guests on the simulated hypervisor) -> two guests
+#   (xvs-simfront, TAP mode) attached as vifs -> traffic (bounded pings
+#   guest <-> guest, guest <-> uplink host, to the host port) -> every
+#   xvsctl command, including add-br/add-port/del-port/del-br, vif-detach /
+#   vif-attach, and failing ones -> garbage on the control socket -> SIGHUP
+#   with a changed file, SIGHUP with a broken file -> traffic again ->
+#   SIGTERM with a vif still attached.
+# Part 2 runs tests/sim/test-xvsd-xenbus.sh (guests created and destroyed
+# through xenstore as libxl does, restarts, VG_N_VIFS guests) with every
+# xvsd it starts under valgrind, and checks each complete life the same way.
 #
 # Topology (namespaces private to this run, see below):
 #      xvs-h-vg-h1 eth0 ── h1-p ┐ xvs-h-vg-sw: xvsd  ┌ h2-p ── eth0 xvs-h-vg-h2
 #                               └ vgbr0 (host port vgbr0 10.239.1.254)
 #      xvs-h-vg-h3 eth0 ── h3-p   (vgbr2 at run time; vgbr1 from the file)
+#      xvs-h-vg-g1, -g2: guests dom1, dom2 (eth0 = their netfront's TAP),
+#                        vif1.0 and vif2.0 on vgbr0
 #
-# Environment: XVSD, XVSCTL (default: _build/daemon/xvsd, _build/ctl/xvsctl
-# at the top), VG_KEEP=1 keeps the work directory.
+# Environment: XVSD, XVSCTL, SIMBIN (default: _build/daemon/xvsd,
+# _build/ctl/xvsctl, _build/tests/sim at the top; the test programs come
+# with `make check`), VG_N_VIFS (default 10), VG_KEEP=1 keeps the work
+# directory.
 # Output: PASS/FAIL lines, the valgrind summary, and last
 # "valgrind: N passed, N failed".
 set -u
@@ -26,16 +36,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${XVS_VG_PRIVATE:-0}" != 1 ]; then
     [ "$(id -u)" = 0 ] || { echo "valgrind: FAIL: must run as root"; echo "valgrind: 0 passed, 1 failed"; exit 1; }
     mkdir -p /run/netns
+    # shellcheck disable=SC2016   # $0 and $@ are sh -c's arguments
     exec env XVS_VG_PRIVATE=1 unshare --mount --propagation private \
         sh -c 'mount -t tmpfs xvs-vg-netns /run/netns && exec "$0" "$@"' "$0" "$@"
 fi
 
 XVSD=${XVSD:-$top/_build/daemon/xvsd}
 XVSCTL=${XVSCTL:-$top/_build/ctl/xvsctl}
+SIMBIN=${SIMBIN:-$top/_build/tests/sim}
 SW=xvs-h-vg-sw
 NET=10.239.1
 PASS=0 FAIL=0
 PID=
+GUESTS=
 DIR=$(mktemp -d /tmp/xvs-valgrind.XXXXXX)
 SOCK=$DIR/xvsd.sock CONF=$DIR/xvs.conf VGLOG=$DIR/valgrind.log LOG=$DIR/xvsd.log
 
@@ -50,8 +63,11 @@ check_not() { local what=$1; shift; if "$@" >"$DIR/check.out" 2>&1; then result 
 finish() { echo "valgrind: $PASS passed, $FAIL failed"; [ $FAIL = 0 ]; exit; }
 cleanup() {
     [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
-    for n in $SW xvs-h-vg-h1 xvs-h-vg-h2 xvs-h-vg-h3; do ip netns del $n 2>/dev/null; done
-    [ "${VG_KEEP:-0}" = 1 ] && echo "kept $DIR" || rm -rf "$DIR"
+    for g in $GUESTS; do kill "$g" 2>/dev/null; done
+    for n in $SW xvs-h-vg-h1 xvs-h-vg-h2 xvs-h-vg-h3 xvs-h-vg-g1 xvs-h-vg-g2; do
+        ip netns del "$n" 2>/dev/null
+    done
+    if [ "${VG_KEEP:-0}" = 1 ]; then echo "kept $DIR"; else rm -rf "$DIR"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -59,7 +75,7 @@ trap 'exit 130' INT TERM
 for tool in valgrind ip ping socat timeout; do
     command -v $tool >/dev/null || { result FAIL "$tool is missing (scripts/setup-deps.sh)"; finish; }
 done
-for b in "$XVSD" "$XVSCTL"; do
+for b in "$XVSD" "$XVSCTL" "$SIMBIN/xvs-simfront"; do
     [ -x "$b" ] || { result FAIL "$b is missing (build first, or set XVSD/XVSCTL)"; finish; }
 done
 if grep -q __asan_init "$XVSD" 2>/dev/null; then
@@ -82,9 +98,12 @@ for i in 1 2 3; do
     ip -n $SW link set h$i-p up
 done
 
+mkdir "$DIR/sim"
 cat >"$CONF" <<EOF
 [global]
 log-level = info
+[xen]
+xenif = sim:$DIR/sim
 [bridge vgbr0]
 uplink = h1-p
 [port vgbr0 h2-p]
@@ -113,9 +132,50 @@ result PASS "xvsd runs under valgrind"
 ip -n $SW addr add $NET.254/24 dev vgbr0
 ip -n $SW link set vgbr0 up
 
+# --- guests: netfronts on the simulated hypervisor, attached as vifs ---
+info() { sed -n "s/^$2=//p" "$1"; }
+attach() {   # attach DOMID: vif-attach from what the guest's netfront published
+    local f=$DIR/sim/dom$1.vif0 ch feats='' k
+    ch=$(info "$f" event-channel)
+    [ -n "$ch" ] || ch="$(info "$f" event-channel-tx) $(info "$f" event-channel-rx)"
+    for k in feature-sg feature-gso-tcpv4 feature-gso-tcpv6 feature-ipv6-csum-offload \
+             feature-no-csum-offload feature-rx-notify request-multicast-control; do
+        feats="$feats $k=$(info "$f" "$k")"
+    done
+    # shellcheck disable=SC2086
+    ctl vif-attach vgbr0 "$1" "$(info "$f" devid)" "$(info "$f" tx-ring-ref)" \
+        "$(info "$f" rx-ring-ref)" $ch mac="$(info "$f" mac)" $feats
+}
+for d in 1 2; do
+    ns_add xvs-h-vg-g$d
+    ip netns exec xvs-h-vg-g$d "$SIMBIN/xvs-simfront" --dir "$DIR/sim" --domid $d --tap eth0 \
+        >"$DIR/g$d.out" 2>&1 &
+    GUESTS="$GUESTS $!"
+done
+for _ in $(seq 100); do
+    [ -e "$DIR/sim/dom1.vif0" ] && [ -e "$DIR/sim/dom2.vif0" ] && break
+    sleep 0.1
+done
+check "vif-attach dom1 (vif1.0)" attach 1
+check "vif-attach dom2 (vif2.0)" attach 2
+for d in 1 2; do
+    ip -n xvs-h-vg-g$d addr add $NET.1$d/24 dev eth0
+    ip -n xvs-h-vg-g$d link set eth0 up
+done
+
 # --- traffic ---
 check "h1 (uplink) -> h2 (extra port)" ping_ok h1 $NET.2
 check "h2 -> host port vgbr0" ping_ok h2 $NET.254
+check "guest 1 -> guest 2 (vif -> vif)" ping_ok g1 $NET.12
+check "guest 2 -> h1 (vif -> uplink)" ping_ok g2 $NET.1
+check "guest 1 -> host port (vif -> TAP)" ping_ok g1 $NET.254
+check "vif-show" ctl vif-show
+check "vif-detach vif2.0" ctl vif-detach vif2.0
+check_not "guest 2 is cut off" on g2 ping -c 2 -i 0.2 -W 1 -w 3 -q $NET.11
+check "vif-attach dom2 again (resumes from its rings)" attach 2
+check "guest 2 -> guest 1 again" ping_ok g2 $NET.11
+check_not "vif-detach of a missing vif fails" ctl vif-detach vif9.0
+check_not "del-br of a bridge with vifs fails" ctl del-br vgbr0
 
 # --- every command ---
 check "show" ctl show
@@ -166,6 +226,8 @@ check "xvsd answers after garbage" ctl version
 cat >"$CONF" <<EOF
 [global]
 log-level = info
+[xen]
+xenif = sim:$DIR/sim
 [bridge vgbr0]
 uplink = h1-p
 [port vgbr0 h2-p]
@@ -182,6 +244,8 @@ kill -HUP $PID
 sleep 3
 check "SIGHUP with a broken file changes nothing" test "$(ctl list-br | tr '\n' ' ')" = "vgbr0 vgbr5 vgbr5.7 "
 check "h1 -> h2 after the reloads" ping_ok h1 $NET.2
+check "guest 1 -> guest 2 after the reloads" ping_ok g1 $NET.12
+check "vif-detach vif1.0 (vif2.0 stays for the shutdown)" ctl vif-detach vif1.0
 
 # --- stop ---
 kill -TERM $PID
@@ -193,19 +257,58 @@ wait $PID
 rc=$?
 PID=
 check "exit status 0 (valgrind's is 99 on an error or a leak): $rc" test $rc = 0
-echo "--- valgrind summary"
-grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|All heap blocks|FILE DESCRIPTORS' "$VGLOG" | sed 's/^==[0-9]*== */    /'
-check "no memory error" grep -q 'ERROR SUMMARY: 0 errors' "$VGLOG"
-check "no definite or indirect leak" sh -c "grep -q 'All heap blocks were freed' '$VGLOG' || \
-    (grep -q 'definitely lost: 0 bytes' '$VGLOG' && grep -q 'indirectly lost: 0 bytes' '$VGLOG')"
-# Descriptors xvsd opened and left open at exit (not the standard ones, not
-# those it inherited, such as valgrind's log).
-fds=$(awk '/Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+/ { fd = $0; sub(/.*(descriptor|socket) /, "", fd);
-           sub(/:.*/, "", fd); getline nxt; if (fd > 2 && nxt !~ /inherited from parent/) printf "%s ", fd }' "$VGLOG")
-check "no file descriptor left open at exit (${fds:-none})" test -z "$fds"
+check "netback released the vif at shutdown" grep -q 'vifs\? released' "$LOG"
+# vg_checks WHAT LOG: the verdicts on one complete valgrind log.
+vg_checks() {
+    local what=$1 log=$2 fds
+    echo "--- valgrind summary ($what)"
+    grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|All heap blocks|FILE DESCRIPTORS' \
+        "$log" | sed 's/^==[0-9]*== */    /'
+    check "$what: no memory error" grep -q 'ERROR SUMMARY: 0 errors' "$log"
+    check "$what: no definite or indirect leak" sh -c "grep -q 'All heap blocks were freed' '$log' || \
+        (grep -q 'definitely lost: 0 bytes' '$log' && grep -q 'indirectly lost: 0 bytes' '$log')"
+    # Descriptors xvsd opened and left open at exit (not the standard ones,
+    # not those it inherited, such as valgrind's log).
+    fds=$(awk '/Open (file descriptor|AF_[A-Z0-9]+ socket) [0-9]+/ { fd = $0; sub(/.*(descriptor|socket) /, "", fd);
+               sub(/:.*/, "", fd); getline nxt; if (fd > 2 && nxt !~ /inherited from parent/) printf "%s ", fd }' "$log")
+    check "$what: no file descriptor left open at exit (${fds:-none})" test -z "$fds"
+}
+vg_checks "lifecycle" "$VGLOG"
+
+# --- part 2: the xenstore module, as libxl drives it ---
+# tests/sim/test-xvsd-xenbus.sh (fake xenstored, xl create through the
+# hotplug script, live keys, bad keys, SIGTERM and kill -9 restarts with
+# vifs attached, network-detach, VG_N_VIFS guests one after another,
+# destroy) with every xvsd it starts running under valgrind.  Each life
+# that ended on its own (not by kill -9) must be clean.
+XENBUS_TEST=$top/tests/sim/test-xvsd-xenbus.sh
+BUILD=$(cd "$(dirname "$XVSD")/.." && pwd)
+cat >"$DIR/xvsd-vg" <<EOF
+#!/bin/sh
+exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \\
+    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=yes \\
+    --log-file=$DIR/xenbus-vg.%p.log "$XVSD" "\$@"
+EOF
+chmod +x "$DIR/xvsd-vg"
+(cd "$BUILD" && N_VIFS=${VG_N_VIFS:-10} XVSD="$DIR/xvsd-vg" TOP="$BUILD" \
+    timeout 1200 bash "$XENBUS_TEST") >"$DIR/xenbus.out" 2>&1
+rc=$?
+check "test-xvsd-xenbus.sh passes with xvsd under valgrind (exit $rc)" test $rc = 0
+[ $rc = 0 ] || tail -n 15 "$DIR/xenbus.out" | sed 's/^/    | /'
+n=0
+for log in "$DIR"/xenbus-vg.*.log; do
+    [ -f "$log" ] || continue
+    grep -q 'ERROR SUMMARY' "$log" || continue      # killed with -9 by the test
+    n=$((n + 1))
+    vg_checks "xenstore life $n" "$log"
+    VGLOG="$VGLOG $log"
+done
+check "xenstore part: at least 2 complete xvsd lives under valgrind ($n)" test $n -ge 2
+
 if [ $FAIL != 0 ]; then
-    echo "--- valgrind report (first 80 lines of errors)"
-    grep -vE '^==[0-9]+== *$' "$VGLOG" | grep -A 30 -E 'Invalid|uninitialised|lost in loss|Open (file|AF_|socket)' \
+    echo "--- valgrind reports (first 80 lines of errors)"
+    # shellcheck disable=SC2086   # several logs
+    cat $VGLOG | grep -vE '^==[0-9]+== *$' | grep -A 30 -E 'Invalid|uninitialised|lost in loss|Open (file|AF_|socket)' \
         | head -n 80 | sed 's/^/    /'
     echo "--- xvsd log (last 20 lines)"; tail -n 20 "$LOG" | sed 's/^/    /'
 fi

@@ -97,8 +97,18 @@ struct xenbus_ops {
     void (*tap_detach)(void *ctx, void *vif, const char *ifname);
 };
 
+/* A backend feature key written before InitWait. */
+struct xenbus_feature {
+    const char *key, *value;
+};
+/* What netback implements, as Linux netback's set (no multi-queue, control
+ * ring or XDP); {NULL}-ended. */
+extern const struct xenbus_feature xenbus_default_features[];
+
 /* Watches backend/vif and @releaseDomain on `loop`, adopts existing
- * devices.  NULL + errno if the watches cannot be set. */
+ * devices, whose backend directories get xenbus_default_features (the
+ * same set as netback's vif_backend_features).  NULL + errno if the
+ * watches cannot be set. */
 struct xenbus *xenbus_create(struct store *, struct evloop *, const struct xenbus_ops *,
                              void *ctx);
 void xenbus_destroy(struct xenbus *);

@@ -8,14 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/util.h"
 
 #define XB_TX_RETRIES 8             /* transaction conflicts before giving up */
 #define XB_MAX_HOPS 8               /* state steps in one run() (longest is 4) */
 
-/* What we offer netfront, written before InitWait (Linux netback's set;
- * no multi-queue, no control ring, no XDP headroom). */
-static const char *const features[][2] = {
+const struct xenbus_feature xenbus_default_features[] = {
     { "feature-sg", "1" },
     { "feature-gso-tcpv4", "1" },
     { "feature-gso-tcpv6", "1" },
@@ -25,7 +22,10 @@ static const char *const features[][2] = {
     { "feature-split-event-channels", "1" },
     { "feature-multicast-control", "1" },
     { "feature-dynamic-multicast-control", "1" },
+    { NULL, NULL },
 };
+
+#define XB_FEATURES_MAX 32          /* keys written before InitWait */
 
 /* Messages a guest can cause (its frontend keys and states). */
 static struct xlog_ratelimit guest_rl = XLOG_RATELIMIT_INIT(5, 20);
@@ -134,16 +134,28 @@ fatal(struct xb_vif *v, const char *msg)
 
 /* ---- keys ------------------------------------------------------------- */
 
+/* One listing, then reads of the keys that exist only (libxl writes
+ * about half of them): fewer round trips on the way to InitWait. */
 static void
 read_keys(struct xb_vif *v)
 {
+    char **names = NULL;
+    unsigned n = 0;
+    bool listed = !store_directory(v->xb->st, STORE_TX_NONE, v->be_path, &names, &n);
+
     for (unsigned k = 0; k < KEY_N; k++) {
+        const char *key = keys_vif_key_name(k);
+        bool present = !listed;
+        for (unsigned i = 0; i < n && !present; i++) {
+            present = !strcmp(names[i], key);
+        }
         free(v->raw[k]);
         v->raw[k] = NULL;
-        if (be_read(v, keys_vif_key_name(k), &v->raw[k])) {
+        if (present && be_read(v, key, &v->raw[k])) {
             v->raw[k] = NULL;
         }
     }
+    free(names);
 }
 
 /* The configuration the raw values give, or why they give none. */
@@ -514,14 +526,15 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
                v->key_err[0] ? ", down: " : "", v->key_err);
 
     if (state == XB_INITIALISING) {
-        const char *kv[ARRAY_SIZE(features) + 1][2];
-        for (size_t i = 0; i < ARRAY_SIZE(features); i++) {
-            kv[i][0] = features[i][0];
-            kv[i][1] = features[i][1];
+        const char *kv[XB_FEATURES_MAX + 1][2];
+        unsigned n = 0;
+        for (const struct xenbus_feature *f = xb->features; f->key && n < XB_FEATURES_MAX; f++) {
+            kv[n][0] = f->key;
+            kv[n++][1] = f->value;
         }
-        kv[ARRAY_SIZE(features)][0] = "state";
-        kv[ARRAY_SIZE(features)][1] = "2";
-        if (be_update(v, kv, ARRAY_SIZE(kv))) {
+        kv[n][0] = "state";
+        kv[n++][1] = "2";
+        if (be_update(v, kv, n)) {
             XLOG_WARN_(XLOG_MOD_XENSTORE, "%s: removed while being set up", v->be_path);
             if (v->handle) {
                 xb->ops->destroy(xb->ctx, v->handle);

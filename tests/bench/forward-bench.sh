@@ -32,7 +32,7 @@ XVSD=${XVSD:-./daemon/xvsd}
 PEERS=${*:-xvsd linux-bridge ovs-netdev}
 NA=xvs-bench-$$-a NB=xvs-bench-$$-b NS=xvs-bench-$$-sw   # unique per run
 TMP=$(mktemp -d /tmp/xvs-bench.XXXXXX)
-SW_PID= OVSDIR=
+SW_PID='' OVSDIR=''
 
 die() { echo "forward-bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run me as root"
@@ -84,8 +84,7 @@ EOC
     ip netns exec $NS env -u JOURNAL_STREAM -u NOTIFY_SOCKET "$XVSD" --foreground \
         --config "$TMP/xvs.conf" --control "$TMP/xvsd.sock" 2>"$TMP/xvsd.log" &
     SW_PID=$!
-    local i
-    for i in $(seq 50); do [ -S "$TMP/xvsd.sock" ] && return 0; sleep 0.1; done
+    for _ in $(seq 50); do [ -S "$TMP/xvsd.sock" ] && return 0; sleep 0.1; done
     cat "$TMP/xvsd.log" >&2; die "xvsd did not start"
 }
 

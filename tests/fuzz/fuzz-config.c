@@ -12,13 +12,17 @@
  *   - a configuration keeps every promise of conf.h (names, ranges, one
  *     entry per uplink and host port, a netdev on one bridge only, ...);
  *   - applied at start (apply_conf(NULL, A)), then reloaded (A -> B), then
- *     reloaded to an empty file: when apply reports no failure, the
- *     bridges and ports are exactly those of the file, with its settings;
- *     the invariants of xvsd_state_check() always hold; at the end no
- *     bridge and no fake port is left.
+ *     reloaded to an empty file, next to a bridge made at run time (as by
+ *     `xvsctl add-br rt0 uplink=eth9` + `add-port rt0 eth8`), which a file
+ *     may adopt by naming it but whose netdevs it may not take: when apply
+ *     reports no failure, the file's bridges and ports are exactly as it
+ *     says; the invariants of xvsd_state_check() always hold (a netdev is
+ *     on one bridge only); after the empty file only run-time bridges are
+ *     left, and removing them leaves no fake port.
  * Harness limit: before applying, every fdb-max above FUZZ_CONF_FDB_CLAMP
  * is lowered to it (FDB entries are allocated up front: 256 bridges of the
  * default 65536 entries are legal but would make each run take 100 ms). */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +55,30 @@ static void fail(const char *what, const char *detail)
     xvsd_fail(what, detail, cur_data, cur_size);
 }
 
+/* The fake port makers, plus what the kernel would say: a TAP cannot take
+ * the name of an existing netdev (any port of any bridge but a vif). */
+static bool netdev_exists(const char *name)
+{
+    struct bridge *br;
+    struct port *p;
+
+    for (unsigned i = 0; (br = bridge_at(i)); i++)
+        if ((p = bridge_find_port(br, name)) && strcmp(p->ops->kind, "vif"))
+            return true;
+    return false;
+}
+
+static int host_create(struct evloop *l, const char *name, const char *takeover_from,
+                       unsigned mtu, struct port **out, char *err, size_t errlen)
+{
+    if (netdev_exists(name)) {
+        snprintf(err, errlen, "host port %s: a network device of that name already exists",
+                 name);
+        return -EEXIST;
+    }
+    return fake_factory.host_create(l, name, takeover_from, mtu, out, err, errlen);
+}
+
 static void setup_once(void)
 {
     if (memfd >= 0)
@@ -58,7 +86,10 @@ static void setup_once(void)
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
     for (int m = 0; m < XLOG_N_MODULES; m++)
         xlog_set_level((enum xlog_module)m, XLOG_ERR);
-    brmgr_init(NULL, &fake_factory);
+    static struct brmgr_factory factory;
+    factory = fake_factory;
+    factory.host_create = host_create;
+    brmgr_init(NULL, &factory);
     memfd = memfd_create("fuzz-config", MFD_CLOEXEC);
     if (memfd < 0)
         abort();
@@ -168,8 +199,8 @@ static void check_applied(const struct conf *c)
     }
     size_t n = 0;
     for (struct brmgr_bridge *rec; (rec = brmgr_at(n)); n++)
-        if (!conf_find_bridge(c, rec->spec.name))
-            fail("bridge not in the file survived a reload", rec->spec.name);
+        if (!conf_find_bridge(c, rec->spec.name) && rec->origin != BRMGR_RUNTIME)
+            fail("bridge of an earlier file survived a reload", rec->spec.name);
 }
 
 /* Parses one part of the input (see the top); NULL if it has errors. */
@@ -225,6 +256,22 @@ static void apply_checked(const struct conf *old, const struct conf *c)
         fail("invariant broken after apply", why);
 }
 
+/* The run-time bridge rt0: uplink eth9, extra port eth8, host port. */
+static void make_runtime(void)
+{
+    struct conf_bridge b = { .name = "rt0", .uplink = "eth9", .host_port = true,
+                             .ageing_s = 300, .fdb_max = 16 };
+    struct conf_port q;
+    char err[256];
+
+    conf_port_init(&q, "rt0", "eth8", CONF_PORT_EXTRA);
+    if (brmgr_add_bridge(&b, BRMGR_RUNTIME, false, err, sizeof err)
+        || brmgr_add_port(&q, BRMGR_RUNTIME, err, sizeof err)) {
+        fprintf(stderr, "fuzz-config: run-time bridge: %s\n", err);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint8_t sep[] = "\n%%\n";
@@ -245,12 +292,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (b)
             clamp(b);
         empty = conf_default();
+        make_runtime();
         apply_checked(NULL, a);
         if (b)
             apply_checked(a, b);
         apply_checked(b ? b : a, empty);
-        if (brmgr_at(0) || bridge_at(0) || fake_live)
-            fail("a reload to an empty file left bridges or ports", "");
+        for (size_t i = 0; brmgr_at(i); i++)
+            if (brmgr_at(i)->origin != BRMGR_RUNTIME)
+                fail("a reload to an empty file left a bridge", brmgr_at(i)->spec.name);
+        brmgr_destroy_all();
+        if (bridge_at(0) || fake_live)
+            fail("removing every bridge left bridges or ports", "");
         conf_free(empty);
     }
     conf_free(a);

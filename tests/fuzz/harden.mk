@@ -1,5 +1,6 @@
 # tests/fuzz/harden.mk (owner: harden): libFuzzer targets of daemon/ -- the
-# configuration file (fuzz-config) and the control protocol (fuzz-ctl) --
+# configuration file (fuzz-config), the control protocol (fuzz-ctl) and the
+# control socket server's framing (fuzz-ctl-server) --
 # and `make check-fuzz`, which runs every fuzz target of the tree briefly
 # (scripts/fuzz-all.sh; docs/fuzzing.md tells how to run them long).
 #
@@ -8,8 +9,10 @@
 # unit tests) is compiled again into tests/fuzz/libfuzz-xvsd.a with the
 # fuzzer's coverage instrumentation and ASan/UBSan; the source lists are
 # those of the real libraries, so new files there are picked up.
-EXTRA_DIST += tests/fuzz/corpus/config tests/fuzz/corpus/ctl \
-	scripts/fuzz-all.sh docs/fuzzing.md
+EXTRA_DIST += tests/fuzz/corpus/config tests/fuzz/corpus/ctl tests/fuzz/corpus/ctl-server \
+	tests/fuzz/config.dict tests/fuzz/ctl.dict tests/fuzz/ctl-server.dict \
+	scripts/fuzz-all.sh docs/fuzzing.md \
+	scripts/check-sanitizers.sh scripts/valgrind-lifecycle.sh
 
 if ENABLE_FUZZING
 # Code under test: coverage-guided, ASan, UBSan.  Harness code (the
@@ -31,7 +34,7 @@ tests_fuzz_libfuzz_harness_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_HARNESS)
 FUZZ_XVSD_LIBS = tests/fuzz/libfuzz-harness.a tests/fuzz/libfuzz-xvsd.a \
 	$(JANSSON_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS)
 
-noinst_PROGRAMS += tests/fuzz/fuzz-config tests/fuzz/fuzz-ctl
+noinst_PROGRAMS += tests/fuzz/fuzz-config tests/fuzz/fuzz-ctl tests/fuzz/fuzz-ctl-server
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_HARNESS)
 tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_XVSD_LINK)
@@ -40,6 +43,10 @@ tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c
 tests_fuzz_fuzz_ctl_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_HARNESS)
 tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_XVSD_LINK)
 tests_fuzz_fuzz_ctl_LDADD = $(FUZZ_XVSD_LIBS)
+tests_fuzz_fuzz_ctl_server_SOURCES = tests/fuzz/fuzz-ctl-server.c
+tests_fuzz_fuzz_ctl_server_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_HARNESS)
+tests_fuzz_fuzz_ctl_server_LDFLAGS = $(FUZZ_XVSD_LINK)
+tests_fuzz_fuzz_ctl_server_LDADD = $(FUZZ_XVSD_LIBS)
 FUZZ_ALL_ENV = FUZZ_BUILD_DIR=$(abs_top_builddir)
 else
 FUZZ_ALL_ENV =

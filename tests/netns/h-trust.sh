@@ -67,10 +67,10 @@ check "... h2-p still attached" test "$(ctl list-ports htr0 | tr '\n' ' ')" = "h
 check "refusals are logged with the uid" grep -q 'refused a client of uid 65534' "$LOG"
 
 # A crowd of non-root clients: 30 idle ones, and 300 connect/close in a row.
-for i in $(seq 30); do
+for _ in $(seq 30); do
     (as_nobody timeout 8 socat -u OPEN:/dev/null,ignoreeof "UNIX-CONNECT:$SOCK" >/dev/null 2>&1 &)
 done
-for i in $(seq 300); do
+for _ in $(seq 300); do
     as_nobody timeout 2 socat -u OPEN:/dev/null "UNIX-CONNECT:$SOCK" >/dev/null 2>&1
 done &
 hammer=$!

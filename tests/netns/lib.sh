@@ -1,4 +1,5 @@
 # lib.sh: helpers of the xvs network namespace integration tests (sourced).
+# shellcheck shell=bash disable=SC2034  # NET, XVSD_STATUS... are for the tests
 #
 # Topology of a test: xvsd runs inside its own namespace, $SW ("xvs-it-P-sw"),
 # so the host port (a TAP named like the bridge) is isolated from the machine.
@@ -92,7 +93,7 @@ add_host() {
 # from host NAME's eth0, 802.1Q-tagged with VLAN unless it is 0.  (The test
 # kernel may lack 8021q, so tagged traffic is crafted with trafgen.)
 send_frames() {
-    local name=$1 n=$2 dst=$3 vlan=$4 src=${5:-} tag= cfg=$T_DIR/trafgen-$1.cfg
+    local name=$1 n=$2 dst=$3 vlan=$4 src=${5:-} tag='' cfg=$T_DIR/trafgen-$1.cfg
     [ -n "$src" ] || src=$(on "$name" cat /sys/class/net/eth0/address)
     [ "$vlan" = 0 ] || tag="vlan(id=$vlan), "
     echo "{ eth(da=$dst, sa=$src), ${tag}ipv4(saddr=10.0.0.1, daddr=10.0.0.2, ttl=64), udp(sp=9, dp=9), fill(0x41, 20) }" >"$cfg"
@@ -273,8 +274,8 @@ bridges() { ctl list-br | grep -v '\.' | sort | tr '\n' ' '; }
 # or its value after 3 s (frames reach xvsd asynchronously, e.g. when the
 # uplink's receive ring retires a block).
 pstat_atleast() {
-    local i v
-    for i in $(seq 30); do
+    local v
+    for _ in $(seq 30); do
         v=$(pstat "$1" "$2" "$3")
         [ "$v" -ge "$4" ] && break
         sleep 0.1

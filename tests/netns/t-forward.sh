@@ -65,8 +65,7 @@ check "show text" matches '^Bridge xvsbr0$' ctl show
 
 # Link state is followed: h3's side goes down, then up again.
 link_is() {   # link_is PORT true|false: within 3 s
-    local i
-    for i in $(seq 30); do
+    for _ in $(seq 30); do
         ctl -j show | jq -e --arg p "$1" --argjson v "$2" \
             '.bridges[0].ports[] | select(.name == $p) | .link_up == $v' >/dev/null && return 0
         sleep 0.1

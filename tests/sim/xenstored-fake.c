@@ -1416,6 +1416,7 @@ main(int argc, char **argv)
     unsigned npre = 0;
     const char *pidfile = NULL;
     struct sigaction sa = { .sa_handler = on_signal };
+    sigset_t block, unblocked;
     int opt;
 
     while ((opt = getopt(argc, argv, "s:d:p:vh")) != -1) {
@@ -1442,6 +1443,15 @@ main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Signals are taken only inside ppoll(): one arriving while requests
+     * are served would otherwise set `stop` just before a poll that never
+     * returns. */
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &unblocked);
+    sigdelset(&unblocked, SIGTERM);
+    sigdelset(&unblocked, SIGINT);
 
     store = xst_tree_new();
     if (!store) {
@@ -1501,7 +1511,7 @@ main(int argc, char **argv)
             pfd[n++] = (struct pollfd) { .fd = c->fd,
                                          .events = POLLIN | (c->outlen ? POLLOUT : 0) };
         }
-        if (poll(pfd, n, -1) < 0) {
+        if (ppoll(pfd, n, NULL, &unblocked) < 0) {
             if (errno == EINTR) {
                 continue;
             }

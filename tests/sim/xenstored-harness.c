@@ -94,8 +94,17 @@ xsh_stop(struct xsh *x)
     char cmd[128];
 
     if (x->pid > 0) {
+        long long deadline = now_ms() + 2000;
         kill(x->pid, SIGTERM);
-        waitpid(x->pid, NULL, 0);
+        while (waitpid(x->pid, NULL, WNOHANG) == 0) {
+            if (now_ms() > deadline) {
+                fprintf(stderr, "xenstored-harness: xenstored-fake ignored SIGTERM\n");
+                kill(x->pid, SIGKILL);
+                waitpid(x->pid, NULL, 0);
+                break;
+            }
+            usleep(1000);
+        }
         x->pid = 0;
     }
     if (x->dir[0]) {

@@ -39,3 +39,13 @@ tests_unit_test_bridge_remove_SOURCES = tests/unit/test-bridge-remove.c \
 	tests/unit/test-switch-common.c tests/unit/test-switch-common.h
 tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) \
 	$(SYSTEMD_LIBS)
+
+# The xenstore module's xenbus ops (daemon/xvsd_xenbus.c) over the sim
+# hypervisor with an in-process sim guest, without xenstore.
+check_PROGRAMS += tests/unit/test-xvsd-xenbus
+TESTS += tests/unit/test-xvsd-xenbus
+tests_unit_test_xvsd_xenbus_SOURCES = tests/unit/test-xvsd-xenbus.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
+	tests/sim/simfront.c tests/sim/simfront.h
+tests_unit_test_xvsd_xenbus_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
+	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)
