@@ -117,8 +117,9 @@ def check(cond, msg):
 
 
 def asan_build():
+    """xvsd built with -fsanitize=address (libasan linked, or static)?"""
     with open(XVSD, "rb") as f:
-        return b"AddressSanitizer" in f.read()
+        return b"__asan_init" in f.read()
 
 
 class Xvsd:
