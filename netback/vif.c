@@ -348,7 +348,10 @@ static void unmask(struct vif_queue *q, bool rx_port, unsigned hold_ms)
         xenif_unmask(netback_xenif(v->nb), (uint32_t)(rx_port ? q->port_rx : q->port_tx));
         return;
     }
-    *(rx_port ? &q->held_rx : &q->held_tx) = true;
+    if (rx_port)
+        q->held_rx = true;
+    else
+        q->held_tx = true;
     if (!q->hold_timer) {
         v->stats.storm_holds++;
         q->hold_timer = evloop_timer_add(netback_loop(v->nb), hold_ms, 0, hold_expired, q);

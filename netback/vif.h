@@ -113,12 +113,13 @@ const char *vif_fatal_reason(const struct vif *);
 struct vif_stats {
     uint64_t tx_frames, tx_bytes;        /* guest -> switch */
     uint64_t tx_drop[NETIF_TX_R_N];      /* DROP and FATAL, by netif_tx_reason */
-    uint64_t tx_copy_errors;             /* bad source grant in the head */
+    uint64_t tx_copy_errors;             /* bad source grant (head at TX, or the
+                                          * rest when an output copied it) */
     uint64_t tx_csum_bad;                /* csum_blank frame we cannot parse */
     uint64_t tx_rate_waits;              /* times the rate limit held TX */
     uint64_t tx_mcast_updates;
     uint64_t rx_frames, rx_bytes;        /* switch -> guest */
-    uint64_t rx_copy_errors;             /* bad rx or source grant */
+    uint64_t rx_copy_errors;             /* bad rx grant (or a local source) */
     uint64_t rx_csum_fixups;             /* checksums completed for the guest */
     uint64_t rx_gso_segmented;           /* GSO frames cut up for the guest */
     uint64_t rx_queued, rx_queue_drops, rx_expired;

@@ -111,6 +111,13 @@ struct netback_rx_batch {
     struct xenif_copy_seg segs[NETBACK_COPY_SEGS];
     uint8_t seg_frame[NETBACK_COPY_SEGS];
     uint8_t seg_slot[NETBACK_COPY_SEGS];
+    /* The vif whose grant a segment reads (vif -> vif copies), to blame it
+     * when its grant turns out bad (one probe copy per failed frame). */
+    struct vif *seg_src[NETBACK_COPY_SEGS];
+    struct vif *blame[NETIF_RX_BATCH_FRAMES];
+    struct xenif_copy_seg probe[NETIF_RX_BATCH_FRAMES];
+    uint8_t probe_frame[NETIF_RX_BATCH_FRAMES];
+    uint8_t probe_sink;
     size_t bounce_used;
     uint8_t bounce[NETBACK_BOUNCE_BYTES];
     /* Software segmentation of GSO frames for guests without GSO. */

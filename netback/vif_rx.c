@@ -41,6 +41,7 @@ struct piece {
     const uint8_t *ptr;                  /* !grant */
     uint32_t gref;                       /* grant */
     uint16_t domid, offset;
+    struct vif *src;                     /* grant: the vif it came from, if one */
 };
 
 static bool mcast_wanted(const struct vif *v, const uint8_t *dst)
@@ -92,11 +93,13 @@ static void add_seg(struct netback_rx_batch *b, const struct piece *p, uint32_t 
     s->dest.foreign.ref = dref;
     s->dest.foreign.offset = d_off;
     s->dest.foreign.domid = domid;
+    b->seg_src[b->nsegs] = NULL;
     if (p->grant) {
         s->flags |= GNTCOPY_source_gref;
         s->source.foreign.ref = p->gref;
         s->source.foreign.offset = (uint16_t)(p->offset + p_off);
         s->source.foreign.domid = p->domid;
+        b->seg_src[b->nsegs] = p->src;
     } else {
         s->source.virt = (void *)(p->ptr + p_off);
     }
@@ -139,6 +142,62 @@ static void batch_start_frame(struct netback_rx_batch *b, uint32_t len)
     b->bytes[b->n] = len;
 }
 
+/* A failed vif -> vif copy may be the source guest's doing (it revoked a
+ * grant of a frame it sent, mid-frame: the head was copied at TX time, the
+ * rest only now) or this guest's (a bad receive buffer).  One probe copy
+ * of a byte of the source grant per failed frame tells which, so the
+ * error is counted on the guest that caused it. */
+static void blame_sources(struct vif *v, struct netback_rx_batch *b)
+{
+    unsigned n = 0;
+
+    memset(b->blame, 0, sizeof b->blame);
+    for (unsigned k = 0; k < b->nsegs && n < NETIF_RX_BATCH_FRAMES; k++) {
+        unsigned i = b->seg_frame[k];
+        if (b->segs[k].status == GNTST_okay || !b->seg_src[k] || b->blame[i])
+            continue;
+        struct xenif_copy_seg *p = &b->probe[n];
+        memset(p, 0, sizeof *p);
+        p->flags = GNTCOPY_source_gref;
+        p->len = 1;
+        p->source = b->segs[k].source;
+        p->dest.virt = &b->probe_sink;
+        b->probe_frame[n++] = (uint8_t)i;
+        b->blame[i] = b->seg_src[k];         /* a candidate until the probe */
+    }
+    if (!n)
+        return;
+    if (xenif_copy(netback_xenif(v->nb), b->probe, n)) {
+        memset(b->blame, 0, sizeof b->blame);
+        return;
+    }
+    for (unsigned j = 0; j < n; j++)
+        if (b->probe[j].status == GNTST_okay)
+            b->blame[b->probe_frame[j]] = NULL;       /* source fine: ours */
+}
+
+static void blame_count(struct vif *v, struct vif *src, const char *why)
+{
+    src->stats.tx_copy_errors++;
+    if (xlog_ratelimit(&src->rl))
+        XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: a grant of a frame dom%u sent went bad (%s) "
+                   "before %s copied it: frame lost", src->port.name, src->domid, why,
+                   v->port.name);
+}
+
+/* A frame could not be copied into dom0 memory (linearised): only its
+ * source grants can be at fault, so that is who is counted. */
+static void gather_failed(struct vif *v, const struct frame *f, int err)
+{
+    struct vif *src = vif_from_port(f->in_port);
+
+    port_count_drop(&v->port, DROP_TX_ERROR);
+    if (err == -EIO && src)
+        blame_count(v, src, "copy failed");
+    else
+        v->stats.rx_copy_errors++;
+}
+
 static void batch_flush(struct vif_queue *q)
 {
     struct netback_rx_batch *b = netback_rx_batch(q->vif->nb);
@@ -153,6 +212,11 @@ static void batch_flush(struct vif_queue *q)
             if (bad == GNTST_okay)
                 bad = e ? GNTST_general_error : b->segs[k].status;
         }
+    if (bad != GNTST_okay && !e)
+        blame_sources(v, b);
+    else
+        memset(b->blame, 0, sizeof b->blame);
+    bool ours = false;
     for (unsigned i = 0; i < b->n; i++) {
         bool all = true;
         netif_rx_respond(&q->rx, &b->pkts[i], b->ok[i]);
@@ -163,13 +227,17 @@ static void batch_flush(struct vif_queue *q)
             v->stats.rx_bytes += b->bytes[i];
             v->port.stats.tx_packets++;
             v->port.stats.tx_bytes += b->bytes[i];
+        } else if (b->blame[i]) {
+            blame_count(v, b->blame[i], xenif_gntst_name(bad));
+            port_count_drop(&v->port, DROP_TX_ERROR);
         } else {
             v->stats.rx_copy_errors++;
             port_count_drop(&v->port, DROP_TX_ERROR);
+            ours = true;
         }
         free(b->release[i]);
     }
-    if (bad != GNTST_okay && xlog_ratelimit(&v->rl))
+    if (ours && xlog_ratelimit(&v->rl))
         XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: rx grant copy failed: %s", v->port.name,
                    xenif_gntst_name(bad));
     b->n = b->nsegs = 0;
@@ -270,12 +338,14 @@ static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
         return;
     }
     rb->meta = *m;
-    if (lin) {
+    int e = 0;
+    if (lin)
         memcpy(rb->data, lin, m->len);
-    } else if (linearise(v, f, tci, &rb->meta, rb->data, m->len) < 0) {
+    else
+        e = linearise(v, f, tci, &rb->meta, rb->data, m->len);
+    if (e < 0) {
         free(rb);
-        v->stats.rx_copy_errors++;
-        port_count_drop(&v->port, DROP_TX_ERROR);
+        gather_failed(v, f, e);
         return;
     }
     rb->enq_ms = evloop_now_ms();
@@ -417,7 +487,11 @@ static void segment(struct vif_queue *q, const struct frame *f, uint16_t tci)
     }
     if (n == -EPROTO)
         return;                           /* went FATAL meanwhile */
-    port_count_drop(&v->port, len < 0 ? DROP_TX_ERROR : DROP_BAD_FRAME);
+    if (len < 0) {
+        gather_failed(v, f, len);
+        return;
+    }
+    port_count_drop(&v->port, DROP_BAD_FRAME);
     if (xlog_ratelimit(&v->rl))
         XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: cannot segment a %u-byte GSO frame: dropped",
                    v->port.name, f->len);
@@ -476,8 +550,7 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
             /* Linearise first: the checksum fix changes the flags. */
             int len = linearise(v, f, t, &built, lin, NETBACK_BOUNCE_BYTES - b->bounce_used);
             if (len < 0) {
-                v->stats.rx_copy_errors++;
-                port_count_drop(p, DROP_TX_ERROR);
+                gather_failed(v, f, len);
                 continue;
             }
         }
@@ -511,7 +584,8 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
                     pc[npc++] = (struct piece){ .grant = true, .len = fr->len,
                                                 .gref = fr->u.gnt.gref,
                                                 .domid = fr->u.gnt.domid,
-                                                .offset = fr->u.gnt.offset };
+                                                .offset = fr->u.gnt.offset,
+                                                .src = vif_from_port(f->in_port) };
                 else
                     pc[npc++] = (struct piece){ .len = fr->len, .ptr = fr->u.ptr };
             }

@@ -62,10 +62,10 @@ static struct xenif_sim *xs(struct xenif *x) { return (struct xenif_sim *)x; }
 
 /* ---- domains ---- */
 
-static void dom_unref(struct sim_dom *d)
+/* Unmap a domain's memory and grant table and close its fds (it died, or
+ * goes away): what a dead guest left must not stay in the backend. */
+static void dom_release(struct sim_dom *d)
 {
-    if (--d->refs)
-        return;
     if (d->mem)
         munmap(d->mem, (size_t)d->npages * XENIF_PAGE_SIZE);
     if (d->gnt)
@@ -74,6 +74,16 @@ static void dom_unref(struct sim_dom *d)
         close(d->sock);
     if (d->memfd >= 0)
         close(d->memfd);
+    d->mem = NULL;
+    d->gnt = NULL;
+    d->sock = d->memfd = -1;
+}
+
+static void dom_unref(struct sim_dom *d)
+{
+    if (--d->refs)
+        return;
+    dom_release(d);
     free(d);
 }
 
@@ -116,6 +126,11 @@ static int dom_connect(struct xenif_sim *x, uint16_t domid, struct sim_dom **out
     unsigned nfds = 2;
     int e;
 
+    /* Full: make room by dropping the record of a dead guest no port
+     * refers to any more. */
+    for (unsigned i = 0; x->ndoms == SIM_DOMS_MAX && i < x->ndoms; i++)
+        if (x->doms[i]->dead && x->doms[i]->refs == 1)
+            dom_forget(x, i);
     if (x->ndoms == SIM_DOMS_MAX)
         return -ENOSPC;
     if ((e = xsim_sock_path(x->dir, domid, sa.sun_path, sizeof sa.sun_path)))
@@ -210,6 +225,11 @@ static void dom_died(struct xenif_sim *x, uint16_t domid)
             continue;
         d->dead = true;
         epoll_ctl(x->epfd, EPOLL_CTL_DEL, d->sock, NULL);
+        /* Only the record stays (copies to it fail until a vif maps or
+         * binds it again); its memory goes now. */
+        if (x->last == d)
+            x->last = NULL;
+        dom_release(d);
         /* Kick its ports once so their owners notice. */
         for (unsigned p = 1; p < XSIM_PORTS_MAX; p++)
             if (x->ports[p].dom == d && write(x->ports[p].efd_in, &one, sizeof one) < 0)

@@ -1,4 +1,8 @@
 # tests/: one fragment per owner so branches never edit the same lines.
+# Shell tests run in a private /run/netns (tests/private-netns.sh).
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(top_srcdir)/tests/private-netns.sh
+EXTRA_DIST += tests/private-netns.sh
 include tests/unit/lib.mk
 include tests/unit/switch.mk
 include tests/unit/daemon.mk

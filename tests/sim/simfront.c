@@ -41,6 +41,7 @@ struct nf {
     uint32_t tx_ring_ref, rx_ring_ref;
     int port_tx, port_rx;
     uint32_t tx_gref[NF_TX_IDS], rx_gref[NF_RX_BUFS], spare_gref[NF_SPARE_PAGES];
+    uint32_t revoked_gref;              /* granted once, then made invalid */
     uint16_t free_ids[NF_TX_IDS];
     unsigned n_free_ids;
     bool inflight[NF_TX_IDS];
@@ -91,6 +92,10 @@ struct nf *nf_create(const struct nf_options *o, char *err, size_t errlen)
         nf->rx_gref[i] = (uint32_t)xsim_gnt_grant(nf->dom, PFN_RX0 + i, be, false);
     for (unsigned i = 0; i < NF_SPARE_PAGES; i++)
         nf->spare_gref[i] = (uint32_t)xsim_gnt_grant(nf->dom, PFN_SPARE0 + i, be, true);
+    /* A revoked ref that stays allocated, so it is never handed out (and
+     * valid) again: a copy through it fails every time. */
+    nf->revoked_gref = (uint32_t)xsim_gnt_grant(nf->dom, PFN_SPARE0, be, true);
+    xsim_gnt_set_raw(nf->dom, nf->revoked_gref, 0);
 
     nf->port_tx = nf->port_rx = xsim_evtchn_alloc_unbound(nf->dom, be);
     if (o->split)
@@ -487,12 +492,7 @@ int nf_send_raw(struct nf *nf, const struct nf_raw_slot *s, unsigned n, const ui
         switch (s[k].gref_kind) {
         case NF_GREF_GOOD: q->gref = nf->spare_gref[pg]; break;
         case NF_GREF_BAD: q->gref = NF_GRANTS - 1; break;
-        case NF_GREF_REVOKED: {
-            int g = xsim_gnt_grant(nf->dom, PFN_SPARE0 + pg, nf->opt.backend_domid, true);
-            xsim_gnt_end(nf->dom, (uint32_t)g);
-            q->gref = (uint32_t)g;
-            break;
-        }
+        case NF_GREF_REVOKED: q->gref = nf->revoked_gref; break;
         case NF_GREF_RAW: q->gref = s[k].gref; break;
         }
         q->offset = s[k].offset;

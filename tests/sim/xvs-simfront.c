@@ -70,7 +70,7 @@ static void usage(void)
 "         [--src-ip A.B.C.D: IPv4 source of generated frames (10.0.0.1)]\n"
 "         [--evil MODE [--repeat]] [--verify]\n"
 "evil modes: prod-jump, slots:N, bad-offset, zero-size, zero-frags, first-smaller,\n"
-"            bad-gref, revoked-mid,\n"
+"            bad-gref, revoked-mid, revoked-late,\n"
 "            storm:N, no-rx, rx-pause:MS, one-slot, tiny-head, random-mac, gso-zero\n"
 "            (--repeat: the frame modes again and again)\n");
 }
@@ -385,6 +385,12 @@ static int evil(struct app *a, const char *mode)
         s[n++] = (struct nf_raw_slot){ .gref_kind = NF_GREF_REVOKED, .size = 100,
                                        .flags = NETTXF_more_data };
         s[n++] = (struct nf_raw_slot){ .size = 100 };
+    } else if (!strcmp(mode, "revoked-late")) {
+        /* revoked past the first 300 bytes: after the backend's head copy */
+        s[n++] = (struct nf_raw_slot){ .size = 500, .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .gref_kind = NF_GREF_REVOKED, .size = 100,
+                                       .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 100 };
     } else if (!strcmp(mode, "tiny-head")) {
         /* 18 one-byte slots carry the headers, the payload follows */
         s[n++] = (struct nf_raw_slot){ .size = 18 + 100, .flags = NETTXF_more_data };
@@ -437,7 +443,7 @@ static bool evil_is_frame(const char *mode)
 {
     static const char *const frames[] = { "slots:", "bad-offset", "first-smaller",
         "zero-size", "zero-frags",
-        "bad-gref", "revoked-mid", "tiny-head", "gso-zero", NULL };
+        "bad-gref", "revoked-mid", "revoked-late", "tiny-head", "gso-zero", NULL };
     for (unsigned i = 0; frames[i]; i++)
         if (!strncmp(mode, frames[i], strlen(frames[i])))
             return true;

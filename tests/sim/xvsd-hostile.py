@@ -17,7 +17,9 @@ fdb-max 512) serves:
 Attacks (the letters of issue 7): (a) req_prod far past the ring; (b)
 frames of 19, 20, 21 and 1000 slots; (c) offset + size past the page,
 zero sizes, a first slot smaller than the rest, a GSO extra of size 0;
-(d) a bad grant reference and one revoked in the middle of a frame; (e)
+(d) a bad grant reference, one revoked in the middle of a frame within
+the bytes xvsd copies at once, one revoked after them (it fails when the
+receiver's copy reads it: counted on the sender all the same); (e)
 an event storm of 10^6 notifications; (f) a guest that never posts RX
 buffers while dom5 sends to it; (g) one that keeps exactly one RX slot
 free while dom5 sends frames needing 17 (XSA-392); (h) headers split over
@@ -60,7 +62,13 @@ measured again (fresh windows, the attacker still at it) up to RETRIES
 times; the attack fails only if no measurement is within the bound.
 Memory: VmRSS after the victims attached (the base), at the end of every
 attack window, after every detach, and xvsd's VmHWM at the end; asserted:
-HWM <= base + MEM_PEAK_MB, RSS at the end <= base + MEM_LEAK_MB.
+HWM <= base + MEM_PEAK_MB, RSS at the end <= base + MEM_LEAK_MB.  What may
+legitimately come and go: an RX attacker's backlog (rx-queue-bytes, 1 MiB,
+plus allocator overhead) and the mappings of up to two attacker domains
+(2.3 MB each in the sim); measured: about +1 MB at the peak, +0.1 MB at
+the end.  Under AddressSanitizer (--enable-sanitizers) freed memory sits
+in ASan's quarantine (capped here at 16 MB for xvsd) and every allocation
+carries redzones, so the bounds are wider there.
 """
 import json
 import os
@@ -85,9 +93,11 @@ STORM_KICKS = 1000000
 VICTIM_SHARE = 0.25                         # of the capacity measured at the start
 THROUGHPUT_TOLERANCE = 0.10
 RETRIES = 2
-MEM_PEAK_MB = 48
-MEM_LEAK_MB = 16
-SUITE_LIMIT_S = 110                         # the suite must stay under 2 minutes
+MEM_PEAK_MB = 8
+MEM_LEAK_MB = 2
+ASAN_QUARANTINE_MB = 16
+ASAN_MEM_PEAK_MB = 48
+ASAN_MEM_LEAK_MB = 24
 GUEST_LIFE_S = 200                          # every guest exits by itself after this
 
 VICTIMS = ("vif2.0", "vif3.0")
@@ -106,6 +116,12 @@ def check(cond, msg):
         raise Fail(msg)
 
 
+def asan_build():
+    """xvsd built with -fsanitize=address (libasan linked, or static)?"""
+    with open(XVSD, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 class Xvsd:
     def __init__(self, d):
         self.dir = d
@@ -119,9 +135,14 @@ class Xvsd:
                     "[bridge %s]\nhost-port = no\nfdb-max = %d\n"
                     % (d, RXQ_BYTES, BR, FDB_MAX))
         self.err = open(self.log, "w")
+        env = dict(os.environ)
+        self.asan = asan_build()
+        if self.asan:
+            env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=%d"
+                                   % ASAN_QUARANTINE_MB).lstrip(":")
         self.proc = subprocess.Popen([XVSD, "-f", "-c", conf, "--control", self.sock,
                                       "--log-target=stderr"], stdout=subprocess.DEVNULL,
-                                     stderr=self.err)
+                                     stderr=self.err, env=env)
         for _ in range(200):
             if self.proc.poll() is not None:
                 raise Fail("xvsd did not start: " + self.log_text())
@@ -250,11 +271,18 @@ class Guest:
             self.proc.send_signal(sig)
             self.proc.send_signal(signal.SIGCONT)
         try:
-            self.proc.wait(10)
+            self.proc.wait(30)      # a loaded machine can take seconds to unmap
         except subprocess.TimeoutExpired:
+            try:
+                with open("/proc/%d/status" % self.proc.pid) as f:
+                    state = [l.strip() for l in f if l.startswith(("State", "SigPnd", "ShdPnd"))]
+                with open("/proc/%d/wchan" % self.proc.pid) as f:
+                    state.append(f.read())
+            except OSError:
+                state = []
             self.proc.kill()
             self.proc.wait()
-            raise Fail("guest dom%d did not exit" % self.domid)
+            raise Fail("guest dom%d did not exit in 30 s (%s)" % (self.domid, state))
         with open(self.out) as f:
             lines = f.read().strip().splitlines()
         self.result = json.loads(lines[-1]) if lines else {}
@@ -372,10 +400,9 @@ class Suite:
             s = v["stats"]
             check(v["state"] == "connected" and v["link_up"] and not v["carrier_stalled"],
                   "%s: bystander %s is %s (link %s)" % (what, name, v["state"], v["link_up"]))
-            check(s["fatal"] == 0 and s["tx_copy_errors"] == 0 and s["rx_stalls"] == 0,
+            check(s["fatal"] == 0 and s["tx_copy_errors"] == 0 and s["rx_stalls"] == 0
+                  and s["rx_copy_errors"] == 0,
                   "%s: bystander %s has errors: %s" % (what, name, s))
-            if name in VICTIMS:
-                check(s["rx_copy_errors"] == 0, "%s: victim %s: rx copy errors" % (what, name))
 
     # ---- one attack ----
     def attack(self, label, start, verify, until=None, attach_opts=(), static_mac=False):
@@ -384,6 +411,7 @@ class Suite:
         if self.base_win is None:
             self.base_win = self.meter.window()
         dom = self.new_dom()
+        by0 = vif(x, "vif4.0")["stats"]
         T = [time.monotonic()]
         guests = start(dom)
         T.append(time.monotonic())
@@ -415,8 +443,10 @@ class Suite:
         for g in guests:
             g.pause()
         time.sleep(0.2)
+        by1 = vif(x, "vif4.0")["stats"]
         info = {"vif": vif(x, atk.vif), "drops": port_drops(x, atk.vif),
-                "log": self.log_since(), "guests": guests, "suite": self}
+                "log": self.log_since(), "guests": guests, "suite": self,
+                "bystander": {k: by1[k] - by0[k] for k in ("rx_frames", "rx_bytes")}}
         for g in guests:
             g.stop()
         verify(dom, info)
@@ -447,8 +477,15 @@ class Suite:
 
 # ---- expectations ----
 
+def nothing_delivered(dom, info):
+    by = info["bystander"]
+    check(by["rx_frames"] == 0, "dom%d: %d of the attacker's frames reached the bystander"
+          % (dom, by["rx_frames"]))
+
+
 def expect_fatal(reason):
     def verify(dom, info):
+        nothing_delivered(dom, info)
         v = info["vif"]
         check(v["state"] == "fatal", "dom%d: vif is %s, want fatal (%s)"
               % (dom, v["state"], reason))
@@ -464,6 +501,7 @@ def expect_fatal(reason):
 def expect_dropped(counter, log=None, minimum=2):
     """Connected, the frames dropped and counted (tx_drop.<counter> or a stat)."""
     def verify(dom, info):
+        nothing_delivered(dom, info)
         v = info["vif"]
         s = v["stats"]
         check(v["state"] == "connected", "dom%d: vif is %s, want connected" % (dom, v["state"]))
@@ -477,17 +515,25 @@ def expect_dropped(counter, log=None, minimum=2):
     return verify
 
 
-def expect_forwarded(dom, info):
-    """A strange but legal frame: accepted and switched, nothing dropped."""
-    v = info["vif"]
-    s = v["stats"]
-    sent = info["guests"][0].result.get("evil_sent", 0)
-    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
-    # frozen between putting a frame on the ring and publishing it: one less
-    check(sent >= 2 and sent - 1 <= s["tx_frames"] <= sent,
-          "dom%d: %d sent, %d accepted" % (dom, sent, s["tx_frames"]))
-    check(sum(s["tx_drop"].values()) == 0 and s["tx_copy_errors"] == 0,
-          "dom%d: drops %s" % (dom, s))
+def expect_forwarded(length):
+    """A strange but legal frame: accepted, switched, and delivered whole
+    to the bystander (as many frames, of the right length), nothing
+    dropped."""
+    def verify(dom, info):
+        v = info["vif"]
+        s = v["stats"]
+        by = info["bystander"]
+        sent = info["guests"][0].result.get("evil_sent", 0)
+        check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+        # frozen between putting a frame on the ring and publishing it: one less
+        check(sent >= 2 and sent - 1 <= s["tx_frames"] <= sent,
+              "dom%d: %d sent, %d accepted" % (dom, sent, s["tx_frames"]))
+        check(sum(s["tx_drop"].values()) == 0 and s["tx_copy_errors"] == 0,
+              "dom%d: drops %s" % (dom, s))
+        check(by["rx_frames"] == s["tx_frames"] and by["rx_bytes"] == length * by["rx_frames"],
+              "dom%d: %d frames of %d bytes accepted, the bystander got %d frames, %d bytes"
+              % (dom, s["tx_frames"], length, by["rx_frames"], by["rx_bytes"]))
+    return verify
 
 
 def main():
@@ -539,7 +585,7 @@ def run(s):
     # (a) req_prod far past the ring
     s.attack("(a) prod-jump", evil("prod-jump"), expect_fatal("impossible_requests"))
     # (b) 19 slots: accepted; 20, 21: dropped; 1000: fatal
-    s.attack("(b) slots:19", evil("slots:19", *rep), expect_forwarded)
+    s.attack("(b) slots:19", evil("slots:19", *rep), expect_forwarded(60 + 18))
     for n in (20, 21):
         s.attack("(b) slots:%d" % n, evil("slots:%d" % n, *rep),
                  expect_dropped("too_many_slots",
@@ -549,14 +595,16 @@ def run(s):
     # (c) offset + size past the page, zero sizes, first slot smaller, GSO size 0
     s.attack("(c) bad-offset", evil("bad-offset"), expect_fatal("cross_page"))
     s.attack("(c) zero-size", evil("zero-size", *rep), expect_dropped("runt"))
-    s.attack("(c) zero-frags", evil("zero-frags", *rep), expect_forwarded)
+    s.attack("(c) zero-frags", evil("zero-frags", *rep), expect_forwarded(100))
     s.attack("(c) first-smaller", evil("first-smaller", *rep),
              expect_dropped("size_mismatch"))
     s.attack("(c) gso-zero", evil("gso-zero"), expect_fatal("gso_size_zero"))
     # (d) bad and revoked grant references, also mid-frame
     s.attack("(d) bad-gref", evil("bad-gref", *rep),
              expect_dropped("tx_copy_errors", "vif vif%(dom)d.0: tx grant copy failed"))
-    s.attack("(d) revoked-mid", evil("revoked-mid", *rep), expect_revoked_mid)
+    s.attack("(d) revoked-mid", evil("revoked-mid", *rep),
+             expect_dropped("tx_copy_errors", "vif vif%(dom)d.0: tx grant copy failed"))
+    s.attack("(d) revoked-late", evil("revoked-late", *rep), expect_revoked_late)
     # (e) event storm
     storm = {}
 
@@ -573,7 +621,7 @@ def run(s):
     s.attack("(g) one-slot", rx_attacker(s, "--rx-buffers", "1", gso=True),
              expect_rx_stall, static_mac=True)
     # (h) headers split over 18 one-byte slots (XSA-423/432)
-    s.attack("(h) tiny-head", evil("tiny-head", *rep), expect_forwarded)
+    s.attack("(h) tiny-head", evil("tiny-head", *rep), expect_forwarded(118))
     # (i) random source MACs: the FDB fills, the victims keep their entries
     s.attack("(i) random-mac", lambda dom: [Guest(d, dom, "--gen", "--evil", "random-mac",
                                                   "--rate", ATTACK_FPS, *dst,
@@ -591,22 +639,30 @@ def run(s):
     policy_sanity(s)
     bad_options(s)
     memory(s)
-    check(s.elapsed() < SUITE_LIMIT_S, "the suite took %.0f s (limit %d)"
-          % (s.elapsed(), SUITE_LIMIT_S))
+    # Not asserted (no timed assertions in tests): about 70 s on an idle
+    # 2-core machine, windows and guest start-up being most of it.
     print("all xvsd hostile tests passed in %.0f s" % s.elapsed())
 
 
-def expect_revoked_mid(dom, info):
-    """The head copies, the revoked middle fails when the output copies it:
-    the frame is lost (the bystander gets an error response, as netfront
-    expects), nothing else is."""
+def expect_revoked_late(dom, info):
+    """The head is copied at TX time, the revoked middle fails only when
+    the bystander's output copies it: the frame is lost (the bystander's
+    netfront gets an error status for it), and the error is counted on the
+    attacker -- the bystander's buffers were fine (check_others)."""
+    nothing_delivered(dom, info)
     v = info["vif"]
-    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+    s = v["stats"]
     sent = info["guests"][0].result.get("evil_sent", 0)
-    check(sent >= 2, "dom%d: attacker sent %d frames" % (dom, sent))
+    check(v["state"] == "connected", "dom%d: vif is %s" % (dom, v["state"]))
+    check(sent >= 2 and sent - 1 <= s["tx_copy_errors"] <= sent,
+          "dom%d: %d frames sent, %d copy errors counted on the sender"
+          % (dom, sent, s["tx_copy_errors"]))
+    want = "vif vif%d.0: a grant of a frame dom%d sent went bad" % (dom, dom)
+    check(want in info["log"], "dom%d: no log line '%s'" % (dom, want))
 
 
 def expect_storm(dom, info):
+    nothing_delivered(dom, info)
     v = info["vif"]
     g = info["guests"][0]
     sent = g.result.get("evil_sent", 0)
@@ -656,7 +712,10 @@ def expect_fdb_fair(dom, info):
     x = info["suite"].xvsd
     st = x.ctl("fdb-stats", BR)
     sent = info["guests"][0].result.get("tx_frames", 0)
+    taken = info["vif"]["stats"]["tx_frames"]
     check(sent > 2 * FDB_MAX, "dom%d: only %d frames with random sources" % (dom, sent))
+    check(info["bystander"]["rx_frames"] == taken, "dom%d: %d frames taken, %d delivered"
+          % (dom, taken, info["bystander"]["rx_frames"]))
     check(st["entries"] <= FDB_MAX and st["evicted"] > 0,
           "dom%d: fdb-stats after the flood: %s" % (dom, st))
     fdb = x.ctl("fdb-show", BR)
@@ -674,6 +733,7 @@ def expect_spoof(counter):
     never moves to the attacker (with a forged MAC, it would without
     mac-locked: the victim's traffic would go to the attacker)."""
     def verify(dom, info):
+        nothing_delivered(dom, info)
         x = info["suite"].xvsd
         v = info["vif"]
         n = info["drops"].get(counter, 0)
@@ -735,6 +795,8 @@ def bad_options(s):
 
 def memory(s):
     x = s.xvsd
+    peak_mb, leak_mb = ((ASAN_MEM_PEAK_MB, ASAN_MEM_LEAK_MB) if x.asan
+                        else (MEM_PEAK_MB, MEM_LEAK_MB))
     end = x.mem_kb()
     peak = max([m["VmRSS"] for _, m, _ in s.mem] + [end["VmHWM"]])
     print("    memory: VmRSS base %d kB; per attack during/after: %s" % (
@@ -742,12 +804,12 @@ def memory(s):
                               for lbl, m, a in s.mem)))
     line = "xvsd VmRSS %d kB at the start, %d kB at the end, VmHWM %d kB" % (
         s.mem_base, end["VmRSS"], end["VmHWM"])
-    check(peak <= s.mem_base + MEM_PEAK_MB * 1024,
-          "memory peak: %s (bound: start + %d MB)" % (line, MEM_PEAK_MB))
-    check(end["VmRSS"] <= s.mem_base + MEM_LEAK_MB * 1024,
-          "memory after the attacks: %s (bound: start + %d MB)" % (line, MEM_LEAK_MB))
-    print("ok - memory bounded: %s (bounds: peak start + %d MB, end start + %d MB)"
-          % (line, MEM_PEAK_MB, MEM_LEAK_MB))
+    check(peak <= s.mem_base + peak_mb * 1024,
+          "memory peak: %s (bound: start + %d MB)" % (line, peak_mb))
+    check(end["VmRSS"] <= s.mem_base + leak_mb * 1024,
+          "memory after the attacks: %s (bound: start + %d MB)" % (line, leak_mb))
+    print("ok - memory bounded: %s (bounds: peak start + %d MB, end start + %d MB%s)"
+          % (line, peak_mb, leak_mb, ", ASan build" if x.asan else ""))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # simulated hypervisor.
 NETBACK_UNIT_TESTS = tests/unit/test-netif-tx tests/unit/test-netif-rx \
 	tests/unit/test-netif-xenif tests/unit/test-netif-csum tests/unit/test-netif-frontend \
-	tests/unit/test-netif-gso tests/unit/test-vif-storm
+	tests/unit/test-netif-gso tests/unit/test-vif
 check_PROGRAMS += $(NETBACK_UNIT_TESTS)
 TESTS += $(NETBACK_UNIT_TESTS)
 
@@ -18,6 +18,6 @@ tests_unit_test_netif_frontend_SOURCES = tests/unit/test-netif-frontend.c
 tests_unit_test_netif_frontend_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_netif_gso_SOURCES = tests/unit/test-netif-gso.c
 tests_unit_test_netif_gso_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_vif_storm_SOURCES = tests/unit/test-vif-storm.c tests/sim/simfront.c \
+tests_unit_test_vif_SOURCES = tests/unit/test-vif.c tests/sim/simfront.c \
 	tests/sim/simfront.h
-tests_unit_test_vif_storm_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)
+tests_unit_test_vif_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)

@@ -290,6 +290,20 @@ static void test_backend_restart_rebinds(void)
     CU_ASSERT_EQUAL(xenif_pending(X), lp);
 }
 
+/* Mappings of guest memory in this process (guests and backend alike). */
+static int guest_mem_maps(void)
+{
+    char line[512];
+    int n = 0;
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, "memfd:xsim-mem") != NULL;
+    fclose(f);
+    return n;
+}
+
 static void test_guest_death(void)
 {
     int pfn = xsim_dom_alloc_page(G1);
@@ -298,6 +312,7 @@ static void test_guest_death(void)
     int lp = xenif_bind(X, 1, (uint32_t)gp);
     char *ring = xenif_map_page(X, 1, (uint32_t)ref);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ring);
+    int maps = guest_mem_maps();
     xsim_dom_destroy(G1);
     G1 = NULL;
     /* the port is kicked once so its owner looks */
@@ -305,6 +320,9 @@ static void test_guest_death(void)
     CU_ASSERT_EQUAL(poll(&pf, 1, 1000), 1);
     int p = xenif_pending(X);
     CU_ASSERT_EQUAL(p, lp);
+    /* the guest's own mapping and the backend's one of all its memory are
+     * gone; only the ring page the vif still holds stays until unmapped */
+    CU_ASSERT_EQUAL(guest_mem_maps(), maps - 2);
     char buf[4];
     struct xenif_copy_seg s = from_guest(1, (uint32_t)ref, 0, 4, buf);
     CU_ASSERT_EQUAL(xenif_copy(X, &s, 1), 0);
@@ -312,6 +330,7 @@ static void test_guest_death(void)
     CU_ASSERT_EQUAL(xenif_notify(X, (uint32_t)lp), 0);
     ring[0] = 1;                                      /* mapping still safe */
     CU_ASSERT_EQUAL(xenif_unmap_page(X, ring), 0);
+    CU_ASSERT_EQUAL(guest_mem_maps(), maps - 3);
     CU_ASSERT_EQUAL(xenif_unbind(X, (uint32_t)lp), 0);
 }
 

@@ -1,8 +1,13 @@
-/* Unit tests of the event storm hold (netback.h, vif.c): a guest whose
- * notifications bring no new request gets its events unmasked later and
- * later, counted; one that then produces a request is served again and the
- * hold ends.  A real netback and vif over the sim hypervisor, with an
- * in-process sim guest; the vif is on no bridge (its frames go nowhere). */
+/* Unit tests of vif behaviour against misbehaving guests, with a real
+ * netback and vifs over the sim hypervisor and in-process sim guests:
+ *   - the event storm hold (netback.h, vif.c): a guest whose notifications
+ *     bring no new request gets its events unmasked later and later,
+ *     counted; one that then produces a request is served again and the
+ *     hold ends (these vifs are on no bridge: their frames go nowhere);
+ *   - blame for a grant revoked mid-frame (vif_rx.c): on a bridge, a frame
+ *     from A whose second slot A revoked fails when B's output copies it
+ *     (straight into B's buffer, or into B's backlog when B has posted no
+ *     buffer); the error is counted on A, not on B. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include "netback/netback.h"
 #include "netback/vif.h"
 #include "netback/xenif.h"
+#include "switch/bridge.h"
 #include "tests/sim/simfront.h"
 
 #define ADD_TEST(suite, fn) \
@@ -32,10 +38,11 @@ static void spin(unsigned ms)
         evloop_run(loop);
 }
 
-/* A guest on its own domid, attached as a vif. */
-static struct vif *attach(uint16_t domid, struct nf **nfp)
+/* A guest on its own domid, attached as a vif; rx_buffers < 0: all. */
+static struct vif *attach_rx(uint16_t domid, struct nf **nfp, int rx_buffers)
 {
-    struct nf_options o = { .dir = dir, .domid = domid };
+    struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
+                            .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
     struct vif_frontend fe;
     char err[256], path[128];
     uint16_t d;
@@ -59,6 +66,11 @@ static struct vif *attach(uint16_t domid, struct nf **nfp)
     }
     *nfp = nf;
     return v;
+}
+
+static struct vif *attach(uint16_t domid, struct nf **nfp)
+{
+    return attach_rx(domid, nfp, -1);
 }
 
 static void test_storm_held_then_served(void)
@@ -127,26 +139,80 @@ static void test_busy_guest_never_held(void)
     nf_destroy(g);
 }
 
+static void test_revoked_mid_frame_blames_sender(void)
+{
+    struct nf *ga, *gb;
+    struct bridge *br = bridge_create("tbr0", NULL, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    struct nf *gc;
+    struct vif *a = attach(3, &ga), *b = attach(4, &gb), *c = attach_rx(5, &gc, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(a)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(b)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(c)), 0);
+    spin(20);
+
+    /* a broadcast of 300 + 100 + 100 bytes; the middle grant is revoked
+     * before the backend reads it (the head, in slot 1, is fine) */
+    uint8_t fill[128] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0x3e, 0x5c, 0, 3 };
+    struct nf_raw_slot s[3] = {
+        { .size = 500, .flags = NETTXF_more_data },
+        { .gref_kind = NF_GREF_REVOKED, .size = 100, .flags = NETTXF_more_data },
+        { .size = 100 },
+    };
+    CU_ASSERT_EQUAL(nf_send_raw(ga, s, 3, fill, sizeof fill), 3);
+    nf_flush(ga);
+    nf_kick(ga);
+    const struct vif_stats *sa = vif_get_stats(a), *sb = vif_get_stats(b);
+    for (int i = 0; i < 50 && !sa->tx_copy_errors; i++) {
+        spin(10);
+        nf_poll(gb);
+    }
+    spin(10);
+    nf_poll(gb);
+    const struct vif_stats *sc = vif_get_stats(c);
+    CU_ASSERT_EQUAL(sa->tx_frames, 1);
+    CU_ASSERT_EQUAL(sa->tx_copy_errors, 2);     /* A's doing, counted on A, twice */
+    CU_ASSERT_EQUAL(sb->rx_copy_errors, 0);     /* B's buffers were fine */
+    CU_ASSERT_EQUAL(sb->rx_frames, 0);
+    CU_ASSERT_EQUAL(vif_port(b)->stats.drops[DROP_TX_ERROR], 1);
+    CU_ASSERT_EQUAL(nf_get_stats(gb)->rx_errors, 1);   /* B saw an error status */
+    CU_ASSERT_EQUAL(sc->rx_copy_errors, 0);     /* C's backlog copy failed: A's grant */
+    CU_ASSERT_EQUAL(sc->rx_queued, 0);
+    CU_ASSERT_EQUAL(vif_port(c)->stats.drops[DROP_TX_ERROR], 1);
+    CU_ASSERT_EQUAL(vif_state(a), VIF_CONNECTED);
+    CU_ASSERT_EQUAL(vif_state(b), VIF_CONNECTED);
+    CU_ASSERT_EQUAL(vif_state(c), VIF_CONNECTED);
+
+    bridge_destroy(br);                          /* destroys the vifs */
+    nf_destroy(ga);
+    nf_destroy(gb);
+    nf_destroy(gc);
+}
+
 int main(void)
 {
     char err[256], spec[96];
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    snprintf(dir, sizeof dir, "/tmp/xvs-test-vif-storm.XXXXXX");
+    snprintf(dir, sizeof dir, "/tmp/xvs-test-vif.XXXXXX");
     if (!mkdtemp(dir) || !(loop = evloop_create()))
         return 1;
     snprintf(spec, sizeof spec, "sim:%s", dir);
     if (!(xif = xenif_open(spec, err, sizeof err))
         || !(nb = netback_create(loop, xif, NULL, err, sizeof err))) {
-        fprintf(stderr, "test-vif-storm: %s\n", err);
+        fprintf(stderr, "test-vif: %s\n", err);
         return 1;
     }
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
-    CU_pSuite s = CU_add_suite("vif event storm", NULL, NULL);
+    CU_pSuite s = CU_add_suite("vif against hostile guests", NULL, NULL);
     if (!s)
         return 1;
     ADD_TEST(s, test_storm_held_then_served);
     ADD_TEST(s, test_busy_guest_never_held);
+    ADD_TEST(s, test_revoked_mid_frame_blames_sender);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();

@@ -1,0 +1,478 @@
+#!/bin/bash
+# /xvs/tests.sh SCENARIO,... -- the scenarios of the real-Xen tests, run by
+# dom0's init once the toolstack and the stack under test ($STACK: xvs or
+# kernel) are up.  Each scenario prints CHECK lines (one per assertion,
+# with evidence on failure), METRIC lines and one RESULT line; see lib.sh.
+# Scenarios build on each other (domU1/domU2 of "basic" are used by the
+# later ones), so run them in the default order.
+. /xvs/lib.sh
+
+NET=169.254.77 NET1=169.254.78
+MAC1=00:16:3e:00:00:01 MAC2=00:16:3e:00:00:02 MAC3=00:16:3e:00:00:03
+DEFAULT_TESTS_xvs=basic,perf,attach,vlan,promisc,spoof,reboot,badkey,destroy
+DEFAULT_TESTS_kernel=basic,perf,attach,destroy
+TESTS=${1:-}
+[ -n "$TESTS" ] || eval "TESTS=\$DEFAULT_TESTS_$STACK"
+
+is_xvs() { [ "$STACK" = xvs ]; }
+# the stack must be up, and (xvs) xen-netback must never have been loaded
+stack_ok() {
+    if [ -n "${STACK_ERR:-}" ]; then bad "the $STACK stack is up" "$STACK_ERR"; return 1; fi
+    if is_xvs; then
+        if [ -d /sys/module/xen_netback ]; then bad "xen-netback stays unloaded" "$(lsmod 2>&1 | grep -i xen)"; return 1; fi
+        if ! xvsd_pid; then bad "xvsd is running" "$(tail -20 /var/log/xvsd.log)"; return 1; fi
+    fi
+    return 0
+}
+need_guests() {
+    local g
+    for g in "$@"; do
+        [ -n "${DOMID[$g]:-}" ] || { bad "guest $g from an earlier scenario is running" "xl list: $(xl list 2>&1)"; return 1; }
+    done
+}
+# create_guest NAME IP/LEN VIF: xl create + first ping (if PINGIP) + ready;
+# records xl_create_s.NAME and create_to_ping_s.NAME
+create_guest() {
+    local n=$1 ip=$2 vif=$3 pingip=${4:-} t
+    if guest_create "$n" "$ip" "$vif"; then
+        secs t $XL_CS; ok "xl create $n (vif=[$vif]) returned 0 in ${t}s"
+        metric "xl_create_s.$n" "$t" s
+    else
+        bad "xl create $n (vif=[$vif])" "$XL_OUT" "$(tail -20 /var/log/xen/xen-hotplug.log 2>/dev/null)"
+        return 1
+    fi
+    if [ -n "$pingip" ]; then
+        if ping_first "$pingip" 180; then
+            secs t $((PING_CS - XL_T0)); ok "$n answers dom0's ping ${t}s after xl create"
+            metric "create_to_ping_s.$n" "$t" s
+        else
+            bad "$n answers dom0's ping within 180 s of xl create" "$(tail -15 $CONLOG/guest-$n.log)"
+        fi
+    fi
+    if guest_ready "$n" 180; then ok "$n: netfront up, agent ready ($L)"
+    else bad "$n boots and reports ready" "$(tail -20 $CONLOG/guest-$n.log)"; return 1; fi
+}
+be_state_is() { local s; s=$(xsr "$(bepath "$1" "${3:-0}")/state"); [ "$s" = "$2" ] || { echo "state=$s"; return 1; }; }
+# wait_gone PATH SECS: a xenstore path disappears (xenstore-exists per
+# 0.5 s: a program per poll, but a slow poll with a short deadline)
+xs_gone() { local i; for ((i = 0; i < $2 * 2; i++)); do xenstore-exists "$1" 2>/dev/null || return 0; nap 0.5; done; return 1; }
+no_zombie() {
+    local i out id
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        out=$(xl list 2>&1)
+        local found=0
+        while read -r _ id _; do [ "$id" = "$1" ] && found=1; done <<< "$out"
+        [ $found = 0 ] && return 0
+        nap 1
+    done
+    echo "$out"; return 1
+}
+
+# ================================================================ basic
+sc_basic() {
+    stack_ok || return
+    local def t g ip
+    def=$(< /run/xvs-default-script)
+    create_guest domU1 $NET.2/24 "'bridge=xenbr0,mac=$MAC1'" $NET.2
+    create_guest domU2 $NET.3/24 "'bridge=xenbr0,mac=$MAC2'" $NET.3
+    need_guests domU1 domU2 || return
+    if is_xvs; then
+        check "xen-netback still not loaded after the guests started" test ! -d /sys/module/xen_netback
+    else
+        check "kernel stack: xen-netback loaded" test -d /sys/module/xen_netback
+    fi
+    for g in domU1 domU2; do
+        local s
+        s=$(xsr "$(bepath $g)/script")
+        case $def in /*) ;; *) def=/etc/xen/scripts/$def;; esac
+        [ "$s" = "$def" ] && ok "$g: libxl ran the default script $s (vif.default.script)" ||
+            bad "$g: backend script is the default $def" "script=$s"
+        check "$g: backend state Connected (4)" be_state_is $g 4
+        if gxr $g 20 'read c < /sys/class/net/eth0/carrier; read o < /sys/class/net/eth0/operstate; echo "$c $o"' &&
+           [ "$GX_OUT" = "1 up" ]; then ok "$g: eth0 has link (carrier 1, up)"
+        else bad "$g: eth0 has link" "$GX_OUT"; fi
+    done
+    gping domU1 $NET.3 && ok "domU1 pings domU2" || bad "domU1 pings domU2" "$GX_OUT"
+    gping domU2 $NET.2 && ok "domU2 pings domU1" || bad "domU2 pings domU1" "$GX_OUT"
+    gping domU1 $NET.1 && ok "domU1 pings dom0 ($NET.1 on xenbr0)" || bad "domU1 pings dom0" "$GX_OUT"
+    gping domU2 $NET.1 && ok "domU2 pings dom0 ($NET.1 on xenbr0)" || bad "domU2 pings dom0" "$GX_OUT"
+    check "dom0 pings domU1" ping_ok $NET.2
+    check "dom0 pings domU2" ping_ok $NET.3
+    local d1=${DOMID[domU1]} d2=${DOMID[domU2]}
+    if is_xvs; then
+        local fdb
+        fdb=$(retry 3 "$XC" fdb-show xenbr0 2>&1); note "$fdb"
+        fdb_has xenbr0 vif$d1.0 $MAC1 && ok "xvsctl fdb-show xenbr0: $MAC1 on vif$d1.0" ||
+            bad "xvsctl fdb-show xenbr0 lists $MAC1 on vif$d1.0" "$fdb"
+        fdb_has xenbr0 vif$d2.0 $MAC2 && ok "xvsctl fdb-show xenbr0: $MAC2 on vif$d2.0" ||
+            bad "xvsctl fdb-show xenbr0 lists $MAC2 on vif$d2.0" "$fdb"
+        note "$("$XC" show 2>&1)"
+    else
+        local fdb
+        fdb=$(bridge fdb show br xenbr0 2>&1); note "$fdb"
+        [[ $fdb == *"$MAC1 dev vif$d1.0"* ]] && ok "bridge fdb: $MAC1 on vif$d1.0" || bad "bridge fdb lists $MAC1 on vif$d1.0" "$fdb"
+        [[ $fdb == *"$MAC2 dev vif$d2.0"* ]] && ok "bridge fdb: $MAC2 on vif$d2.0" || bad "bridge fdb lists $MAC2 on vif$d2.0" "$fdb"
+    fi
+}
+
+# ================================================================ perf
+# TCP with iperf3 (10 s each) and 64-byte frames/s with xvs-pktgen, which
+# sends from an AF_PACKET socket straight into netfront; the rate is what
+# domU2's eth0 received (rx_packets), i.e. what the backend delivered.
+tcp() {   # tcp NAME WHERE CMD
+    local out rc
+    if [ "$2" = dom0 ]; then out=$(timeout -k 5 40 $3 2>&1); rc=$?
+    else gx "$2" 50 "timeout -k 5 40 $3"; rc=$?; out=$GX_OUT; fi
+    note "$out"
+    if [ $rc = 0 ] && iperf_mbps "$out"; then
+        ok "iperf3 TCP $1: $MBPS Mbit/s"; metric "tcp_$1" "$MBPS" Mbit/s
+    else bad "iperf3 TCP $1" "rc=$rc" "$out"; fi
+}
+sc_perf() {
+    stack_ok || return
+    need_guests domU1 domU2 || return
+    pidof iperf3 >/dev/null || iperf3 -s -D
+    tcp domU1_to_domU2 domU1 "iperf3 -c $NET.3 -t 10 -f m"
+    tcp domU2_to_domU1 domU1 "iperf3 -c $NET.3 -t 10 -f m -R"
+    tcp domU1_to_dom0 domU1 "iperf3 -c $NET.1 -t 10 -f m"
+    tcp dom0_to_domU1 dom0 "iperf3 -c $NET.2 -t 10 -f m"
+    pps64 domU1 domU2 $MAC2
+}
+# pps64 FROM TO TOMAC: 64-byte frames FROM -> TO for 10 s
+pps64() {
+    local a b ta tb sent el rate
+    gstat $2 eth0 rx_packets && a=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
+    gstat $1 eth0 tx_packets && ta=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
+    gx $1 40 "xvs-pktgen -i eth0 -d $3 -t 10"
+    if [[ $GX_OUT =~ sent\ ([0-9]+)\ frames\ in\ ([0-9.]+)\ s ]]; then
+        sent=${BASH_REMATCH[1]} el=${BASH_REMATCH[2]}
+    else bad "xvs-pktgen runs in $1" "$GX_OUT"; return; fi
+    nap 1
+    gstat $2 eth0 rx_packets && b=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
+    gstat $1 eth0 tx_packets && tb=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
+    rate=$(awk -v r=$((b - a)) -v e="$el" 'BEGIN{printf "%.0f", r / e}')
+    note "sender: $GX_OUT; $1 eth0 tx +$((tb - ta)); $2 eth0 rx +$((b - a))"
+    if [ $((b - a)) -gt 0 ]; then
+        ok "64-byte frames $1 -> $2: $rate frames/s received ($((b - a)) of $((tb - ta)) sent in ${el}s)"
+        metric "pps64_${1}_to_$2" "$rate" frames/s
+        metric "pps64_${1}_to_${2}_delivered_pct" "$(awk -v r=$((b - a)) -v t=$((tb - ta)) 'BEGIN{printf "%.1f", t ? 100 * r / t : 0}')" %
+    else bad "64-byte frames $1 -> $2 arrive" "sender: $GX_OUT" "rx +$((b - a)), tx +$((tb - ta))"; fi
+}
+
+# ================================================================ attach
+sc_attach() {
+    stack_ok || return
+    need_guests domU1 || return
+    local g=domU1 d=${DOMID[domU1]} t0 t rc dev="" i mac=00:16:3e:00:01:01
+    # the guest configures eth1 as soon as it appears (background job)
+    gx $g 10 "( i=0; while [ ! -e /sys/class/net/eth1 ] && [ \$i -lt 900 ]; do nap 0.1; i=\$((i+1)); done; ip addr add $NET1.2/24 dev eth1; ip link set eth1 up; echo 100 > /proc/sys/net/ipv4/neigh/eth1/retrans_time_ms; echo eth1-configured ) > /tmp/eth1.log 2>&1 &"
+    now; t0=$NOW
+    out=$(timeout -k 5 60 xl network-attach $g bridge=xenbr1 mac=$mac 2>&1); rc=$?
+    now; secs t $((NOW - t0)); note "$out"
+    if [ $rc = 0 ]; then ok "xl network-attach $g bridge=xenbr1 returned 0 in ${t}s"; metric attach_s "$t" s
+    else bad "xl network-attach $g bridge=xenbr1" "rc=$rc" "$out"; return; fi
+    if ping_first $NET1.2 60; then
+        secs t $((PING_CS - t0)); ok "the new vif (eth1) answers dom0's ping on xenbr1 ${t}s after network-attach"
+        metric attach_to_ping_s "$t" s
+    else bad "the new vif answers ping on xenbr1" "$(gx $g 10 'cat /tmp/eth1.log; ip addr'; echo "$GX_OUT")"; fi
+    while read -r i _ m _; do [ "${m,,}" = $mac ] && dev=$i; done <<< "$(xl network-list $g 2>&1)"
+    [ -n "$dev" ] && ok "xl network-list shows the new vif as device $dev" ||
+        { bad "xl network-list shows the new vif" "$(xl network-list $g 2>&1)"; dev=1; }
+    check "new vif: backend state Connected (4)" be_state_is $g 4 $dev
+    if is_xvs; then
+        check "xvsctl list-ports xenbr1 lists vif$d.$dev" port_listed xenbr1 vif$d.$dev
+    else
+        check "vif$d.$dev is a port of Linux bridge xenbr1" test -e /sys/class/net/xenbr1/brif/vif$d.$dev
+    fi
+    now; t0=$NOW
+    out=$(timeout -k 5 60 xl network-detach $g $dev 2>&1); rc=$?
+    now; secs t $((NOW - t0)); note "$out"
+    [ $rc = 0 ] && { ok "xl network-detach $g $dev returned 0 in ${t}s"; metric detach_s "$t" s; } ||
+        bad "xl network-detach $g $dev" "rc=$rc" "$out"
+    gx $g 20 'i=0; while [ -e /sys/class/net/eth1 ] && [ $i -lt 100 ]; do nap 0.1; i=$((i+1)); done; [ ! -e /sys/class/net/eth1 ] && echo eth1-gone'
+    [ "$GX_OUT" = eth1-gone ] && ok "eth1 disappeared in the guest" || bad "eth1 disappears in the guest" "$GX_OUT"
+    check "backend dir of vif $d/$dev removed" xs_gone "$(bepath $g $dev)" 10
+    if is_xvs; then
+        port_listed xenbr1 vif$d.$dev; [ $? = 1 ] && ok "vif$d.$dev is no longer a port of xenbr1" ||
+            bad "vif$d.$dev leaves xenbr1" "$("$XC" list-ports xenbr1 2>&1)"
+    else
+        check "vif$d.$dev netdev removed" test ! -e /sys/class/net/vif$d.$dev
+    fi
+    gping $g $NET.1 && ok "$g's eth0 still pings dom0 after the detach" || bad "$g's eth0 still pings dom0" "$GX_OUT"
+}
+
+# ================================================================ vlan
+sc_vlan() {
+    stack_ok || return
+    is_xvs || { bad "vlan scenario runs on xvs" "stack $STACK"; return; }
+    local ma=00:16:3e:00:10:02 mb=00:16:3e:00:20:03 mt=00:16:3e:00:30:04
+    create_guest vA 172.16.10.2/24 "'bridge=xenbr0.10,mac=$ma'" || return
+    create_guest vB 172.16.20.3/24 "'bridge=xenbr0.20,mac=$mb'" || return
+    create_guest vT none "'bridge=xenbr0:10:20,mac=$mt'" || return
+    local da=${DOMID[vA]} db=${DOMID[vB]} dt=${DOMID[vT]}
+    gx vT 60 'for i in 1 2 3; do [ -d /sys/module/8021q ] && break; modprobe 8021q; done; ip link add link eth0 name eth0.10 type vlan id 10; ip link add link eth0 name eth0.20 type vlan id 20; ip addr add 172.16.10.4/24 dev eth0.10; ip addr add 172.16.20.4/24 dev eth0.20; ip link set eth0.10 up && ip link set eth0.20 up && echo 100 > /proc/sys/net/ipv4/neigh/eth0.10/retrans_time_ms && echo 100 > /proc/sys/net/ipv4/neigh/eth0.20/retrans_time_ms'
+    [ $? = 0 ] && ok "trunk guest vT: eth0.10 and eth0.20 (802.1Q) configured" || bad "trunk guest: VLAN subinterfaces" "$GX_OUT"
+    # vA also gets an address in VLAN 20's subnet: only the switch keeps it from vB
+    gxr vA 20 'ip addr add 172.16.20.2/24 dev eth0 2>&1 | grep -v exists; true'
+    gping vA 172.16.10.4 && ok "vA (xenbr0.10) pings the trunk guest's eth0.10" || bad "vA pings vT on VLAN 10" "$GX_OUT"
+    gping vB 172.16.20.4 && ok "vB (xenbr0.20) pings the trunk guest's eth0.20" || bad "vB pings vT on VLAN 20" "$GX_OUT"
+    gx vA 30 'ping -n -c 3 -W 1 172.16.20.3'
+    [[ $GX_OUT == *" 0 received"* ]] && ok "vA (VLAN 10) cannot reach vB (VLAN 20) in the same IP subnet" ||
+        bad "VLAN 10 and 20 are isolated (vA -> vB must fail)" "$GX_OUT"
+    ip addr add 172.16.10.1/24 dev xenbr0
+    out=$(ping -n -c 3 -W 1 172.16.10.2 2>&1)
+    ip addr del 172.16.10.1/24 dev xenbr0
+    [[ $out == *" 0 received"* ]] && ok "dom0's host port (VLAN 1) cannot reach vA (VLAN 10)" ||
+        bad "host port on VLAN 1 is isolated from VLAN 10" "$out"
+    local r10 r20
+    gstat vT eth0.10 rx_packets && r10=$V; gstat vT eth0.20 rx_packets && r20=$V
+    [ "${r10:-0}" -gt 0 ] && [ "${r20:-0}" -gt 0 ] &&
+        ok "the trunk guest received frames tagged 10 ($r10 on eth0.10) and tagged 20 ($r20 on eth0.20)" ||
+        bad "the trunk guest receives both VLANs tagged" "eth0.10 rx=$r10 eth0.20 rx=$r20"
+    local fdb; fdb=$(retry 3 "$XC" fdb-show xenbr0 2>&1); note "$fdb"
+    fdb_has xenbr0 vif$da.0 $ma 10 && ok "fdb: vA's MAC in VLAN 10 on vif$da.0" || bad "fdb: vA's MAC in VLAN 10" "$fdb"
+    fdb_has xenbr0 vif$db.0 $mb 20 && ok "fdb: vB's MAC in VLAN 20 on vif$db.0" || bad "fdb: vB's MAC in VLAN 20" "$fdb"
+    fdb_has xenbr0 vif$dt.0 $mt 10 && fdb_has xenbr0 vif$dt.0 $mt 20 &&
+        ok "fdb: the trunk guest's MAC in VLAN 10 and 20 on vif$dt.0" || bad "fdb: vT's MAC in VLANs 10 and 20" "$fdb"
+    note "$("$XC" show 2>&1)"
+    local g; for g in vA vB vT; do guest_destroy $g || bad "xl destroy $g" "$(tail -3 "$SC_LOG")"; unset "DOMID[$g]"; done
+}
+
+# ================================================================ promisc
+# domU3 counts (eth0 rx_packets) the frames domU1 sends to domU2's MAC:
+# about none while its vif is not promiscuous, all of them while it is.
+seen_by() {   # seen_by OBSERVER: V = frames it received while domU1 sent N to domU2
+    local a b
+    gstat $1 eth0 rx_packets && a=$V || return 1
+    gx domU1 40 "xvs-pktgen -i eth0 -d $MAC2 -n $N -t 20"
+    [[ $GX_OUT =~ sent\ ([0-9]+)\ frames ]] && SENT=${BASH_REMATCH[1]} || { note "pktgen: $GX_OUT"; return 1; }
+    nap 1
+    gstat $1 eth0 rx_packets && b=$V || return 1
+    V=$((b - a))
+}
+set_key() {   # set_key GUEST KEY VALUE: write one of our live backend keys
+    ran xenstore-write "$(bepath $1)/$2" "$3"
+    nap 1.5    # xvsd reacts to the watch; give it a moment under TCG
+}
+sc_promisc() {
+    stack_ok || return
+    is_xvs || { bad "promisc scenario runs on xvs" "stack $STACK"; return; }
+    need_guests domU1 domU2 || return
+    [ -n "${DOMID[domU3]:-}" ] || create_guest domU3 $NET.4/24 "'bridge=xenbr0,mac=$MAC3'" $NET.4 || return
+    local N=2000 d3=${DOMID[domU3]}
+    gping domU1 $NET.3 >/dev/null; gping domU3 $NET.1 >/dev/null    # both MACs learned
+    if seen_by domU3; then
+        [ $V -lt $((N / 10)) ] && ok "promiscuous off: domU3 sees $V of the $SENT frames domU1 sent to domU2" ||
+            bad "promiscuous off: domU3 does not see domU1->domU2 unicast" "domU3 rx +$V of $SENT"
+    else bad "measure domU3's rx (promiscuous off)" "$GX_OUT"; fi
+    set_key domU3 promiscuous on
+    note "$("$XC" show 2>&1)"
+    if seen_by domU3; then
+        [ $V -ge $SENT ] && ok "promiscuous on (key set live): domU3 sees $V of the $SENT frames" ||
+            bad "promiscuous on: domU3 sees every domU1->domU2 frame" "domU3 rx +$V of $SENT"
+    else bad "measure domU3's rx (promiscuous on)" "$GX_OUT"; fi
+    set_key domU3 promiscuous off
+    if seen_by domU3; then
+        [ $V -lt $((N / 10)) ] && ok "promiscuous off again: domU3 sees $V of $SENT" ||
+            bad "promiscuous off again: domU3 stops seeing domU1->domU2" "domU3 rx +$V of $SENT"
+    else bad "measure domU3's rx (promiscuous off again)" "$GX_OUT"; fi
+}
+
+# ================================================================ spoof
+sc_spoof() {
+    stack_ok || return
+    is_xvs || { bad "spoof scenario runs on xvs" "stack $STACK"; return; }
+    need_guests domU1 domU2 || return
+    local d1=${DOMID[domU1]} s0 s1 a b N=1000 forged=02:00:00:00:00:99
+    gping domU1 $NET.3 >/dev/null
+    set_key domU1 forged-transmits reject
+    spoof_drops xenbr0 vif$d1.0 && s0=$V || { bad "xvsctl -j port-stats xenbr0 vif$d1.0 has drop counters" "$V"; return; }
+    gstat domU2 eth0 rx_packets && a=$V
+    gx domU1 40 "xvs-pktgen -i eth0 -s $forged -d $MAC2 -n $N -t 20"; note "$GX_OUT"
+    nap 1
+    gstat domU2 eth0 rx_packets && b=$V
+    spoof_drops xenbr0 vif$d1.0 && s1=$V
+    [ $((b - a)) -lt $((N / 10)) ] && ok "forged-transmits=reject: domU2 got $((b - a)) of $N frames with a forged source MAC" ||
+        bad "forged-transmits=reject drops frames with a forged source MAC" "domU2 rx +$((b - a)) of $N"
+    [ $((s1 - s0)) -ge $N ] && ok "forged-transmits=reject: $((s1 - s0)) spoof drops counted on vif$d1.0" ||
+        bad "forged frames are counted as spoof drops" "spoof drops $s0 -> $s1" "$("$XC" port-stats xenbr0 vif$d1.0 2>&1)"
+    set_key domU1 forged-transmits accept
+    gstat domU2 eth0 rx_packets && a=$V
+    gx domU1 40 "xvs-pktgen -i eth0 -s $forged -d $MAC2 -n $N -t 20"; note "$GX_OUT"
+    nap 1
+    gstat domU2 eth0 rx_packets && b=$V
+    [ $((b - a)) -ge $N ] && ok "forged-transmits=accept: domU2 got $((b - a)) of $N forged frames" ||
+        bad "forged-transmits=accept delivers them" "domU2 rx +$((b - a)) of $N"
+    gx domU1 10 "ip link set eth0 address $MAC1"     # forget the forged address's
+    # mac-changes=reject: the guest changes its MAC; its frames are refused
+    set_key domU1 mac-changes reject
+    spoof_drops xenbr0 vif$d1.0 && s0=$V
+    gx domU1 30 "ip link set eth0 address 02:00:00:00:00:98 && ping -n -c 3 -W 1 $NET.1"
+    local out=$GX_OUT
+    spoof_drops xenbr0 vif$d1.0 && s1=$V
+    [[ $out == *" 0 received"* ]] && [ $((s1 - s0)) -gt 0 ] &&
+        ok "mac-changes=reject: with a changed MAC domU1 is cut off ($((s1 - s0)) spoof drops)" ||
+        bad "mac-changes=reject refuses a changed MAC" "$out" "spoof drops $s0 -> $s1"
+    set_key domU1 mac-changes accept
+    gping domU1 $NET.1 && ok "mac-changes=accept: the changed MAC works" || bad "mac-changes=accept lets the changed MAC through" "$GX_OUT"
+    gxr domU1 10 "ip link set eth0 address $MAC1"
+    gping domU1 $NET.3 && ok "domU1 back on its own MAC pings domU2" || bad "domU1 recovers its MAC" "$GX_OUT"
+}
+
+# ================================================================ reboot
+sc_reboot() {
+    stack_ok || return
+    need_guests domU1 || return
+    [ -n "${DOMID[domU3]:-}" ] || create_guest domU3 $NET.4/24 "'bridge=xenbr0,mac=$MAC3'" $NET.4 || return
+    local old=${DOMID[domU3]} new t0 t out rc
+    now; t0=$NOW
+    out=$(timeout -k 5 60 xl reboot domU3 2>&1); rc=$?
+    note "$out"
+    [ $rc = 0 ] && ok "xl reboot domU3 returned 0" || { bad "xl reboot domU3" "$out"; return; }
+    gtty_reset domU3
+    if glog_wait domU3 'GUEST: ready' 120; then
+        now; secs t $((NOW - t0)); ok "domU3 rebooted and its netfront reconnected (${t}s): $L"
+    else bad "domU3 comes back after xl reboot" "$(tail -20 $CONLOG/guest-domU3.log)"; return; fi
+    new=$(xl domid domU3 2>/dev/null); DOMID[domU3]=$new
+    [ -n "$new" ] && [ "$new" != "$old" ] && ok "domU3 has a new domid ($old -> $new)" || bad "domU3 gets a new domid" "old=$old new=$new"
+    check "domU3's new vif Connected (4)" be_state_is domU3 4
+    gping domU3 $NET.2 && ok "domU3 pings domU1 after the reboot" || bad "domU3 pings domU1 after the reboot" "$GX_OUT"
+    check "dom0 pings domU3 after the reboot" ping_ok $NET.4
+    check "the old backend dir backend/vif/$old is gone" xs_gone /local/domain/0/backend/vif/$old 10
+    check "the old domain $old is gone (no zombie holding grants)" no_zombie $old
+    if is_xvs; then
+        port_listed xenbr0 vif$old.0; [ $? = 1 ] && ok "port vif$old.0 removed from xenbr0" ||
+            bad "port vif$old.0 removed" "$("$XC" list-ports xenbr0 2>&1)"
+        check "port vif$new.0 on xenbr0" port_listed xenbr0 vif$new.0
+        fdb_has xenbr0 vif$new.0 $MAC3 && ok "fdb: $MAC3 now on vif$new.0" || bad "fdb: $MAC3 moves to vif$new.0" "$("$XC" fdb-show xenbr0 2>&1)"
+    fi
+}
+
+# ================================================================ badkey
+# A malformed backend key makes xl create fail with a message naming the
+# key; nothing else is disturbed.  (xl 4.17 has no vlan= vif key, so the
+# bad values travel in keys xl passes through verbatim: ip= and bridge=.)
+# names_key TEXT KEY VALUE: a line of TEXT names KEY and then VALUE
+names_key() {
+    local l re="(^|[^a-z-])$2[^a-z-].*${3//./\\.}"
+    while IFS= read -r l; do [[ $l =~ $re ]] && { NAMED=$l; return 0; }; done <<< "$1"
+    return 1
+}
+bad_create() {   # bad_create NAME VIF KEY VALUE
+    local n=$1
+    if guest_create "$n" $NET.9/24 "'$2'"; then
+        bad "xl create with $3=$4 fails" "xl create returned 0" "$XL_OUT"
+        guest_destroy "$n"; unset "DOMID[$n]"; return
+    fi
+    names_key "$XL_OUT" "$3" "$4" && ok "xl create with $3=$4 fails and names the key: $NAMED" ||
+        bad "xl create with $3=$4 fails with a message naming '$3'" "$XL_OUT"
+    if xl domid "$n" >/dev/null 2>&1; then bad "no domain $n left after the failed create" "$(xl list)"; guest_destroy "$n"
+    else ok "no domain $n left behind"; fi
+    unset "DOMID[$n]"
+}
+sc_badkey() {
+    stack_ok || return
+    need_guests domU1 domU2 || return
+    local p0 p1
+    xvsd_pid && p0=$XVSD_PID
+    bad_create bad1 "bridge=xenbr0,mac=00:16:3e:00:00:09,ip=not-an-ip" ip not-an-ip
+    bad_create bad2 "bridge=xenbr0.abc,mac=00:16:3e:00:00:09" bridge xenbr0.abc
+    bad_create bad3 "bridge=nosuchbr,mac=00:16:3e:00:00:09" bridge nosuchbr
+    if is_xvs; then
+        # a bad value written live into one of our keys: refused, logged
+        local before after
+        before=$(grep -c . /var/log/xvsd.log)
+        ran xenstore-write "$(bepath domU2)/promiscuous" maybe
+        nap 2
+        after=$(tail -n +$((before + 1)) /var/log/xvsd.log)
+        note "$after"
+        [[ $after == *promiscuous*maybe* ]] && ok "live promiscuous=maybe is refused with a message naming the key" ||
+            bad "live promiscuous=maybe is refused with a message naming the key" "xvsd log since: $after"
+        ran xenstore-write "$(bepath domU2)/promiscuous" off
+        xvsd_pid && p1=$XVSD_PID
+        [ -n "$p0" ] && [ "$p0" = "$p1" ] && ok "xvsd still running (pid $p0)" || bad "xvsd survives the bad keys" "pid $p0 -> $p1" "$(tail -20 /var/log/xvsd.log)"
+    fi
+    gping domU1 $NET.3 && ok "domU1 still pings domU2" || bad "the other guests keep working" "$GX_OUT"
+    check "dom0 still pings domU2" ping_ok $NET.3
+}
+
+# ================================================================ destroy
+sc_destroy() {
+    stack_ok || return
+    need_guests domU1 domU2 || return
+    local d2=${DOMID[domU2]} m0 m1 e0 e1 f0 f1 t0 t rc g
+    if is_xvs; then
+        xvsd_pid
+        m0=$(gnt_maps $XVSD_PID) e0=$(evtchn_irqs $XVSD_PID xvsd) f0=$(dev_fds $XVSD_PID)
+        note "before: xvsd holds $m0 grant mappings, $e0 event channels, $f0 /dev/xen fds"
+    fi
+    now; t0=$NOW
+    out=$(timeout -k 5 60 xl destroy domU2 2>&1); rc=$?
+    now; secs t $((NOW - t0)); note "$out"
+    [ $rc = 0 ] && { ok "xl destroy domU2 returned 0 in ${t}s"; metric destroy_s "$t" s; } || bad "xl destroy domU2" "$out"
+    glog_reset domU2; gtty_reset domU2; unset "DOMID[domU2]"
+    check "backend dir backend/vif/$d2 removed" xs_gone /local/domain/0/backend/vif/$d2 10
+    check "domain $d2 fully gone (no zombie)" no_zombie $d2
+    if is_xvs; then
+        port_listed xenbr0 vif$d2.0; [ $? = 1 ] && ok "port vif$d2.0 removed from xenbr0" ||
+            bad "port vif$d2.0 removed" "$("$XC" list-ports xenbr0 2>&1)"
+        fdb_mac_absent xenbr0 $MAC2 && ok "fdb: no entry for $MAC2 any more" || bad "fdb entries of domU2 flushed" "$("$XC" fdb-show xenbr0 2>&1)"
+        m1=$(gnt_maps $XVSD_PID) e1=$(evtchn_irqs $XVSD_PID xvsd)
+        [ "$m1" -lt "$m0" ] && [ "$e1" -lt "$e0" ] &&
+            ok "xvsd released domU2's grants and event channels (maps $m0 -> $m1, evtchns $e0 -> $e1)" ||
+            bad "xvsd releases domU2's grant mappings and event channels" "gntdev maps $m0 -> $m1, evtchn irqs $e0 -> $e1"
+    else
+        check "vif$d2.0 netdev removed" test ! -e /sys/class/net/vif$d2.0
+    fi
+    for g in "${!DOMID[@]}"; do [ -n "${DOMID[$g]}" ] && guest_destroy "$g"; unset "DOMID[$g]"; done
+    out=$(xl list 2>&1); note "$out"
+    local nd; nd=$(grep -c -v -E '^Name|^Domain-0' <<< "$out")
+    [ "$nd" = 0 ] && ok "all guests destroyed, no zombie domains" || { nap 5; out=$(xl list 2>&1); nd=$(grep -c -v -E '^Name|^Domain-0' <<< "$out"); [ "$nd" = 0 ] && ok "all guests destroyed (after 5 s)" || bad "all guests gone" "$out"; }
+    if is_xvs; then
+        m1=$(gnt_maps $XVSD_PID) e1=$(evtchn_irqs $XVSD_PID xvsd) f1=$(dev_fds $XVSD_PID)
+        [ "$m1" = 0 ] && [ "$e1" = 0 ] && ok "with no guest left xvsd holds no grant mapping and no event channel" ||
+            bad "xvsd holds nothing once every guest is gone" "gntdev maps $m1, evtchn irqs $e1" "$(grep gntdev /proc/$XVSD_PID/maps)" "$(grep evtchn /proc/interrupts)"
+        note "after: /dev/xen fds $f0 -> $f1"
+        local ports; ports=$(retry 3 "$XC" list-ports xenbr0 2>&1)
+        [[ $ports != *vif* ]] && ok "no vif port left on xenbr0" || bad "no vif port left on xenbr0" "$ports"
+        check "xvsd still running" xvsd_pid
+    else
+        local l; l=$(ls /sys/class/net | grep -c '^vif')
+        [ "$l" = 0 ] && ok "no vif netdev left" || bad "no vif netdev left" "$(ls /sys/class/net)"
+    fi
+}
+
+# ================================================================ debug
+# run.sh -D FILE puts FILE into the output share: a development hook
+sc_debug() {
+    [ -r $OUTD/debug.sh ] || { bad "run.sh -D FILE given" "no $OUTD/debug.sh"; return; }
+    . $OUTD/debug.sh
+}
+
+# ================================================================ main
+: > "$RES"
+say "tests ($STACK): $TESTS"
+for sc in ${TESTS//,/ }; do
+    if ! declare -F "sc_$sc" >/dev/null; then
+        begin "$sc"; bad "scenario $sc exists" "known: $(declare -F | sed -n 's/^declare -f sc_//p' | tr '\n' ' ')"; end; continue
+    fi
+    begin "$sc"
+    "sc_$sc"
+    end
+done
+
+# crashes seen during the run, with the results
+SEGV_DOM0=$(segv_dom0)
+SEGV_GUESTS=$(cat $CONLOG/guest-*.log 2>/dev/null | grep -c -E 'Segmentation fault|segfault at')
+echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS"
+echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS" >> "$RES"
+dmesg | grep -E 'segfault at|general protection' | sed 's/^/XVSLAB: CRASH dom0 /'
+# evidence kept in the output directory
+mkdir -p "$OUTD/logs-$STACK"
+cp $CONLOG/guest-*.log "$OUTD/logs-$STACK/" 2>/dev/null
+cp /var/log/xvsd.log /var/log/xen/xen-hotplug.log /var/log/xen/xl-*.log "$OUTD/logs-$STACK/" 2>/dev/null
+dmesg > "$OUTD/logs-$STACK/dom0-dmesg.txt" 2>&1
+xl dmesg > "$OUTD/logs-$STACK/xen-dmesg.txt" 2>&1
+sync
+say "tests done: $ALL_F scenario(s) failed"
+[ $ALL_F = 0 ]
