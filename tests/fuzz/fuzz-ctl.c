@@ -186,11 +186,12 @@ static bool check_reply(const char *reply, bool fatal, const struct peek *pk)
     if (is_ok && (fatal || !json_object_get(r, "result") || err))
         fail("ok reply without a result, with an error, or closing", reply);
     if (!is_ok) {
-        const char *colon = err ? strstr(err, ": ") : NULL;
-        size_t plen = colon ? (size_t)(colon - err) : 0;
-        if (!colon || !colon[2]
-            || !((plen == 7 && !strncmp(err, "request", 7))
-                 || (plen == strlen(pk->command) && !strncmp(err, pk->command, plen)))) {
+        /* "request: why" or "COMMAND: why" (the name may hold ": " too) */
+        size_t clen = strlen(pk->command);
+        bool by_request = err && !strncmp(err, "request: ", 9) && err[9];
+        bool by_command = err && clen && !strncmp(err, pk->command, clen)
+                          && !strncmp(err + clen, ": ", 2) && err[clen + 2];
+        if (!by_request && !by_command) {
             snprintf(why, sizeof why, "error without \"request: \" or \"%s: \": %s",
                      pk->command, reply);
             fail("badly prefixed error", why);
