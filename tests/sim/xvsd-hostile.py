@@ -38,10 +38,11 @@ THROUGHPUT_TOLERANCE (see below); xvsd's memory stays bounded.
 
 Throughput.  The victims' throughput is the frames delivered into their
 rings (vif-show rx_frames of vif2.0 + vif3.0) per second of a window.
-The victims are paced: first they run flat out for a second to measure
-what xvsd can carry right now (the capacity), then they are restarted
-offering VICTIM_SHARE of it (split over both directions; a token bucket
-of 20 ms, so time a victim cannot send is lost, not made up).  Windows
+The victims are paced: first they run flat out to measure what xvsd can
+carry right now (the capacity: the lower of two half-second windows),
+then they are restarted offering VICTIM_SHARE of it (split over both
+directions; a token bucket of 50 ms, so a stall longer than that is lost,
+not made up).  Windows
 alternate -- baseline (no attacker), attack, baseline, attack, ...,
 baseline -- and every attack window is compared with the mean of the
 baselines just before and after it, in the same run, interleaved:
@@ -56,8 +57,11 @@ keeps up, so a ratio under 0.90 means the attacker took more than the
 headroom left to the victims, or stalled them -- spinning, a livelock,
 head-of-line blocking, unfair scheduling -- which is what containment
 must prevent.  The flip side: an attacker costing xvsd less than that
-headroom does not show in the ratio; xvsd's CPU share in both windows is
-printed to show what each attack costs.  A ratio under the bound is
+headroom (here 85 % of what xvsd could do) does not show in the ratio;
+xvsd's CPU share in both windows is printed to show what each attack
+costs.  (With 25 % the suite failed now and then in `make -j2 check`
+next to other tests on a machine at load 15: the baselines could not
+hold the pace either.)  A ratio under the bound is
 measured again (fresh windows, the attacker still at it) up to RETRIES
 times; the attack fails only if no measurement is within the bound.
 Memory: VmRSS after the victims attached (the base), at the end of every
@@ -90,9 +94,9 @@ RXQ_BYTES = 1 << 20
 WINDOW_S = float(os.environ.get("HOSTILE_WINDOW", "1.0"))
 ATTACK_FPS = 20000                          # frame attackers and dom5
 STORM_KICKS = 1000000
-VICTIM_SHARE = 0.25                         # of the capacity measured at the start
+VICTIM_SHARE = 0.15                         # of the capacity measured at the start
 THROUGHPUT_TOLERANCE = 0.10
-RETRIES = 2
+RETRIES = 3
 MEM_PEAK_MB = 8
 MEM_LEAK_MB = 2
 ASAN_QUARANTINE_MB = 16
@@ -365,10 +369,11 @@ class Suite:
         self.g4 = Guest(self.dir, 4, "--bench")
         self.g4.attach(x)
         x.ctl("fdb-add", BR, "vif4.0", mac_of(4))
-        # flat out: what xvsd carries now
+        # flat out: what xvsd carries now (the lower of two windows: the
+        # machine's load comes and goes)
         self.start_victims()
-        time.sleep(0.5)
-        cap = self.meter.window()
+        time.sleep(0.3)
+        cap = min((self.meter.window(0.5) for _ in range(2)), key=lambda w: w["fps"])
         check(cap["fps"] > 1000, "victims: only %.0f frames/s flat out" % cap["fps"])
         for g in (self.g2, self.g3):
             g.stop()
