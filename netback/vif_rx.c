@@ -19,11 +19,11 @@
  * into the queue's backlog, a FIFO bounded by rxq_max_bytes (beyond:
  * DROP_QUEUE_FULL) counting each frame's bookkeeping too, so the bound is
  * on memory even for a stream of minimum-size frames; every later frame
- * queues behind it so order is kept.  The backlog drains when the guest posts buffers.  A guest that
- * posts none for rx_stall_ms loses its carrier (bridge drops to it as
- * DROP_LINK_DOWN, backlog dropped as DROP_NO_BUFFERS) until it posts
- * enough for a largest frame again; backlogged frames older than
- * rx_drain_ms are dropped. */
+ * queues behind it so order is kept.  The backlog drains when the guest
+ * posts buffers.  A guest that posts none for rx_stall_ms loses its
+ * carrier (bridge drops to it as DROP_LINK_DOWN, backlog dropped as
+ * DROP_NO_BUFFERS) until it posts enough for a largest frame again;
+ * backlogged frames older than rx_drain_ms are dropped. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

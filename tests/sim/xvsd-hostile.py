@@ -76,9 +76,10 @@ legitimately come and go: an RX attacker's backlog (rx-queue-bytes, 1 MiB,
 frames and their bookkeeping) and the mappings of up to two attacker
 domains (2.3 MB each in the sim); memory the allocator keeps after the
 backlog is freed stays counted in VmRSS.  Measured: +1 to +3 MB at the
-peak, +0.1 to +2 MB at the end.  Under AddressSanitizer (--enable-sanitizers) freed memory sits
-in ASan's quarantine (capped here at 16 MB for xvsd) and every allocation
-carries redzones, so the bounds are wider there.
+peak, +0.1 to +2 MB at the end.  Under AddressSanitizer
+(--enable-sanitizers) freed memory sits in ASan's quarantine (16 MB for
+xvsd unless ASAN_OPTIONS sets it) and every allocation carries redzones,
+so the bounds are wider there.
 """
 import json
 import os
@@ -150,7 +151,7 @@ class Xvsd:
         self.err = open(self.log, "w")
         env = dict(os.environ)
         self.asan = asan_build()
-        if self.asan:
+        if self.asan and "quarantine_size_mb" not in env.get("ASAN_OPTIONS", ""):
             env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=%d"
                                    % ASAN_QUARANTINE_MB).lstrip(":")
         self.proc = subprocess.Popen([XVSD, "-f", "-c", conf, "--control", self.sock,
