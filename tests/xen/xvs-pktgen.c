@@ -2,11 +2,15 @@
  * the real-Xen tests (tests/xen).  It runs inside a PV domU, so that the
  * network backend (xvsd or the kernel's xen-netback), not the guest's
  * socket layer, is what limits the frame rate: frames go out of an
- * AF_PACKET socket with PACKET_QDISC_BYPASS in batches of up to 64
- * (sendmmsg), straight into netfront.
+ * AF_PACKET socket in batches of up to 64 (sendmmsg).  By default they go
+ * through the interface's qdisc, which hands them to netfront in bursts
+ * (xmit_more: one notification of the backend per burst, as for any
+ * busy sender), and the socket blocks while the qdisc is full, so the
+ * sender runs exactly as fast as the backend drains the ring.  -B sends
+ * with PACKET_QDISC_BYPASS instead (one driver call per frame).
  *
  *   xvs-pktgen -i IF -d DSTMAC [-s SRCMAC] [-l LEN] [-t SECS] [-n COUNT]
- *              [-e ETHERTYPE] [-q VLAN]
+ *              [-e ETHERTYPE] [-q VLAN] [-B]
  *
  * Frames are LEN bytes (default 60: a 64-byte frame on the wire with its
  * FCS) from SRCMAC (default: the interface's own address) to DSTMAC with
@@ -17,8 +21,8 @@
  *
  *   pktgen: sent N frames in S s (R frames/s), M busy retries
  *
- * "busy" counts the times netfront's queue was full (ENOBUFS): the frame
- * was not sent and is retried; N counts only frames the driver took. */
+ * "busy" counts the sends refused with ENOBUFS (queue full): those frames
+ * are sent again; N counts only frames the kernel took. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,7 +74,7 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: xvs-pktgen -i IF -d DSTMAC [-s SRCMAC] [-l LEN] [-t SECS] "
-            "[-n COUNT] [-e ETHERTYPE] [-q VLAN]\n");
+            "[-n COUNT] [-e ETHERTYPE] [-q VLAN] [-B]\n");
     exit(2);
 }
 
@@ -79,12 +83,12 @@ main(int argc, char **argv)
 {
     const char *ifname = NULL;
     uint8_t dst[6], src[6];
-    int have_dst = 0, have_src = 0, vlan = 0, o;
+    int have_dst = 0, have_src = 0, vlan = 0, bypass = 0, o;
     unsigned len = PKTGEN_LEN_MIN, ethertype = 0x88b5;
     double secs = 10;
     unsigned long long count = 0;
 
-    while ((o = getopt(argc, argv, "i:d:s:l:t:n:e:q:")) != -1) {
+    while ((o = getopt(argc, argv, "i:d:s:l:t:n:e:q:B")) != -1) {
         switch (o) {
         case 'i': ifname = optarg; break;
         case 'd': if (parse_mac(optarg, dst)) usage(); have_dst = 1; break;
@@ -94,6 +98,7 @@ main(int argc, char **argv)
         case 'n': count = strtoull(optarg, NULL, 0); break;
         case 'e': ethertype = strtoul(optarg, NULL, 0); break;
         case 'q': vlan = atoi(optarg); break;
+        case 'B': bypass = 1; break;
         default: usage();
         }
     }
@@ -129,10 +134,9 @@ main(int argc, char **argv)
         memcpy(src, ifr.ifr_hwaddr.sa_data, 6);
     }
     int one = 1;
-    /* Straight to the driver: a full netfront queue shows up as ENOBUFS
-     * here instead of as silent qdisc drops. */
-    if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) < 0) {
-        perror("pktgen: PACKET_QDISC_BYPASS (continuing)");
+    if (bypass && setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) < 0) {
+        perror("pktgen: PACKET_QDISC_BYPASS");
+        return 1;
     }
 
     uint8_t frame[PKTGEN_LEN_MAX];

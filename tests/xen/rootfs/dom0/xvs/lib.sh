@@ -186,10 +186,10 @@ gx() {
             esac
         done
         expired && { note "  (no answer in $2 s; began=$began kicks=$kicks)"; GX_OUT+=${GX_OUT:+$'\n'}"(no answer from $n in $2 s)"; return 124; }
-        # Nothing heard for 8 s: under TCG a console notification is
-        # sometimes lost and the console stalls; any new input or output
-        # wakes it, so poke the guest (it answers "@A").
-        if [ $((NOW - last)) -ge 800 ]; then
+        # The command was not acknowledged ("@B") after 8 s of silence: the
+        # line may not have got through (a lost console notification, or
+        # the agent being respawned), so poke the guest (it answers "@A").
+        if [ $began = 0 ] && [ $((NOW - last)) -ge 800 ]; then
             kicks=$((kicks + 1)) GX_KICKS=$((GX_KICKS + 1)); last=$NOW
             printf '@K\n' >&"${GTTY[$n]}" 2>/dev/null
         fi
