@@ -34,7 +34,8 @@ struct netback;
 
 #define NETBACK_TX_BUDGET 256            /* frames per queue per loop turn */
 #define NETBACK_EVENTS_PER_TURN 256      /* pending() calls per loop turn */
-#define NETBACK_RXQ_MAX_BYTES (1u << 20) /* per-queue RX backlog bound */
+#define NETBACK_RXQ_MAX_BYTES (1u << 20) /* per-queue RX backlog bound (frames
+                                          * and their bookkeeping) */
 #define NETBACK_RX_STALL_MS 60000        /* no RX buffers this long: carrier off */
 #define NETBACK_RX_DRAIN_MS 10000        /* a backlogged frame older: dropped */
 #define NETBACK_TICK_MS 1000             /* stall / drain checks */

@@ -147,7 +147,7 @@ void vif_get_rate(const struct vif *, uint64_t *bytes, uint64_t *usecs);
 struct vif_ring_info {
     uint32_t tx_req_prod, tx_req_cons, tx_rsp_prod;
     uint32_t rx_req_prod, rx_req_cons, rx_rsp_prod;
-    uint32_t rxq_frames, rxq_bytes;
+    uint32_t rxq_frames, rxq_bytes;     /* backlog; bytes with bookkeeping */
 };
 int vif_ring_info(const struct vif *, unsigned q, struct vif_ring_info *);
 

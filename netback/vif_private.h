@@ -28,6 +28,8 @@ struct vif_rxbuf {
     struct netif_rx_meta meta;
     uint8_t data[];
 };
+/* What one backlogged frame of len bytes counts against rxq_max_bytes. */
+#define RXBUF_COST(len) ((uint32_t)sizeof(struct vif_rxbuf) + (len))
 
 struct vif_queue {
     struct vif *vif;
@@ -53,7 +55,7 @@ struct vif_queue {
 
     /* RX backlog (FIFO), bounded by rxq_max_bytes. */
     struct vif_rxbuf *rxq_head, **rxq_tail;
-    uint32_t rxq_frames, rxq_bytes;
+    uint32_t rxq_frames, rxq_bytes;  /* rxq_bytes: sum of RXBUF_COST() */
     uint64_t rx_stall_since;         /* first refusal for lack of slots, or 0 */
 
     /* Event storm detection (vif.c): the guest's producers at the last

@@ -17,12 +17,13 @@
  *
  * No buffers for a frame (netif_rx_build() -ENOSPC): the frame is copied
  * into the queue's backlog, a FIFO bounded by rxq_max_bytes (beyond:
- * DROP_QUEUE_FULL), and every later frame queues behind it so order is
- * kept.  The backlog drains when the guest posts buffers.  A guest that
- * posts none for rx_stall_ms loses its carrier (bridge drops to it as
- * DROP_LINK_DOWN, backlog dropped as DROP_NO_BUFFERS) until it posts
- * enough for a largest frame again; backlogged frames older than
- * rx_drain_ms are dropped. */
+ * DROP_QUEUE_FULL) counting each frame's bookkeeping too, so the bound is
+ * on memory even for a stream of minimum-size frames; every later frame
+ * queues behind it so order is kept.  The backlog drains when the guest
+ * posts buffers.  A guest that posts none for rx_stall_ms loses its
+ * carrier (bridge drops to it as DROP_LINK_DOWN, backlog dropped as
+ * DROP_NO_BUFFERS) until it posts enough for a largest frame again;
+ * backlogged frames older than rx_drain_ms are dropped. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +281,7 @@ static void rxq_append(struct vif_queue *q, struct vif_rxbuf *rb)
     *q->rxq_tail = rb;
     q->rxq_tail = &rb->next;
     q->rxq_frames++;
-    q->rxq_bytes += rb->meta.len;
+    q->rxq_bytes += RXBUF_COST(rb->meta.len);
 }
 
 static struct vif_rxbuf *rxq_pop(struct vif_queue *q)
@@ -292,7 +293,7 @@ static struct vif_rxbuf *rxq_pop(struct vif_queue *q)
     if (!q->rxq_head)
         q->rxq_tail = &q->rxq_head;
     q->rxq_frames--;
-    q->rxq_bytes -= rb->meta.len;
+    q->rxq_bytes -= RXBUF_COST(rb->meta.len);
     return rb;
 }
 
@@ -327,7 +328,7 @@ static void rxq_push(struct vif_queue *q, const struct frame *f, uint16_t tci,
                      const struct netif_rx_meta *m, const uint8_t *lin)
 {
     struct vif *v = q->vif;
-    if (q->rxq_bytes + m->len > netback_config(v->nb)->rxq_max_bytes) {
+    if (q->rxq_bytes + RXBUF_COST(m->len) > netback_config(v->nb)->rxq_max_bytes) {
         v->stats.rx_queue_drops++;
         port_count_drop(&v->port, DROP_QUEUE_FULL);
         return;

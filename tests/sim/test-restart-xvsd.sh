@@ -155,7 +155,9 @@ PY
 read -r gap lost tail_ok <"$SIM_DIR/gap"
 [ "$tail_ok" = 1 ] || sim_fail "pings did not come back after the restart: $recv/$PINGS answered"
 read -r mbps retr <<EOF
-$(python3 -c "import json; j=json.load(open('$SIM_DIR/iperf.json'))['end']; print('%.0f %d' % (j['sum_received']['bits_per_second'] / 1e6, j['sum_sent'].get('retransmits', 0)))")
+$(python3 -c "import json; j = json.load(open('$SIM_DIR/iperf.json'))['end']
+print('%.0f %d' % (j['sum_received']['bits_per_second'] / 1e6,
+                   j['sum_sent'].get('retransmits', 0)))")
 EOF
 echo "ok - kill -9 + restart + re-attach in $((t1 - t0)) ms: gap seen by the guests" \
      "${gap} ms ($lost/$PINGS pings lost); TCP stream survived ($mbps Mbit/s over 5 s," \

@@ -293,7 +293,7 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
 /* Frames --rate allows now: a token bucket of RATE_BURST_S worth of
  * frames, so time the sender could not use (ring full, not scheduled) is
  * lost, not made up later by a burst. */
-#define RATE_BURST_S 0.02
+#define RATE_BURST_S 0.1
 static uint64_t rate_allows(struct app *a)
 {
     if (a->rate <= 0)

@@ -38,12 +38,14 @@ THROUGHPUT_TOLERANCE (see below); xvsd's memory stays bounded.
 
 Throughput.  The victims' throughput is the frames delivered into their
 rings (vif-show rx_frames of vif2.0 + vif3.0) per second of a window.
-The victims are paced: first they run flat out for a second to measure
-what xvsd can carry right now (the capacity), then they are restarted
-offering VICTIM_SHARE of it (split over both directions; a token bucket
-of 20 ms, so time a victim cannot send is lost, not made up).  Windows
-alternate -- baseline (no attacker), attack, baseline, attack, ...,
-baseline -- and every attack window is compared with the mean of the
+The victims are paced: first they run flat out to measure what xvsd can
+carry right now (the capacity: the lower of two half-second windows),
+then they are restarted offering VICTIM_SHARE of it (split over both
+directions; a token bucket of 100 ms: a shorter stall -- the machine's
+scheduling -- is made up, what is longer is lost).  Windows
+alternate -- baseline (no attacker, or the attacker frozen with SIGSTOP),
+attack, baseline, attack, ..., baseline -- and every attack window (the
+first one starts with the attack) is compared with the mean of the
 baselines just before and after it, in the same run, interleaved:
     ratio = fps(attack) / mean(fps(baseline before), fps(after)) >= 0.90
 Why paced: this machine has 2 cores shared with other jobs (load 10+), so
@@ -56,19 +58,28 @@ keeps up, so a ratio under 0.90 means the attacker took more than the
 headroom left to the victims, or stalled them -- spinning, a livelock,
 head-of-line blocking, unfair scheduling -- which is what containment
 must prevent.  The flip side: an attacker costing xvsd less than that
-headroom does not show in the ratio; xvsd's CPU share in both windows is
-printed to show what each attack costs.  A ratio under the bound is
-measured again (fresh windows, the attacker still at it) up to RETRIES
-times; the attack fails only if no measurement is within the bound.
+headroom (here 85 % of what xvsd could do) does not show in the ratio;
+xvsd's CPU share in both windows is printed to show what each attack
+costs.  (With 25 % the suite failed now and then in `make -j2 check`
+next to other tests on a machine at load 15: the baselines could not
+hold the pace either.)  A ratio under the bound counts when the two
+baselines held the pace (>= PACE_HELD of it): the attack fails.  If they
+did not, the machine was too busy for the numbers to mean anything, and
+they are measured again (fresh windows, the attacker still at it), up to
+RETRIES times; if no baseline pair ever held, the test fails saying so.
+To keep other jobs on the machine from deciding the numbers, the test
+runs its processes at nice NICE relative to its own (as root).
 Memory: VmRSS after the victims attached (the base), at the end of every
 attack window, after every detach, and xvsd's VmHWM at the end; asserted:
 HWM <= base + MEM_PEAK_MB, RSS at the end <= base + MEM_LEAK_MB.  What may
 legitimately come and go: an RX attacker's backlog (rx-queue-bytes, 1 MiB,
-plus allocator overhead) and the mappings of up to two attacker domains
-(2.3 MB each in the sim); measured: about +1 MB at the peak, +0.1 MB at
-the end.  Under AddressSanitizer (--enable-sanitizers) freed memory sits
-in ASan's quarantine (capped here at 16 MB for xvsd) and every allocation
-carries redzones, so the bounds are wider there.
+frames and their bookkeeping) and the mappings of up to two attacker
+domains (2.3 MB each in the sim); memory the allocator keeps after the
+backlog is freed stays counted in VmRSS.  Measured: +1 to +3 MB at the
+peak, +0.1 to +2 MB at the end.  Under AddressSanitizer
+(--enable-sanitizers) freed memory sits in ASan's quarantine (16 MB for
+xvsd unless ASAN_OPTIONS sets it) and every allocation carries redzones,
+so the bounds are wider there.
 """
 import json
 import os
@@ -83,6 +94,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 SIMBIN = os.environ.get("SIMBIN", os.path.join(TOP, "tests/sim"))
 XVSD = os.environ.get("XVSD", os.path.join(TOP, "daemon/xvsd"))
 KEEP = os.environ.get("KEEP")               # directory to copy the run into
+ONLY = os.environ.get("HOSTILE_ONLY")       # debugging: attacks whose label has this
 
 BR = "hb0"
 FDB_MAX = 512
@@ -90,11 +102,13 @@ RXQ_BYTES = 1 << 20
 WINDOW_S = float(os.environ.get("HOSTILE_WINDOW", "1.0"))
 ATTACK_FPS = 20000                          # frame attackers and dom5
 STORM_KICKS = 1000000
-VICTIM_SHARE = 0.25                         # of the capacity measured at the start
+VICTIM_SHARE = 0.15                         # of the capacity measured at the start
 THROUGHPUT_TOLERANCE = 0.10
-RETRIES = 2
+PACE_HELD = 0.95                            # baselines this close to the pace: valid
+NICE = -5                                   # the test's processes vs. other jobs
+RETRIES = 3
 MEM_PEAK_MB = 8
-MEM_LEAK_MB = 2
+MEM_LEAK_MB = 4
 ASAN_QUARANTINE_MB = 16
 ASAN_MEM_PEAK_MB = 48
 ASAN_MEM_LEAK_MB = 24
@@ -137,7 +151,7 @@ class Xvsd:
         self.err = open(self.log, "w")
         env = dict(os.environ)
         self.asan = asan_build()
-        if self.asan:
+        if self.asan and "quarantine_size_mb" not in env.get("ASAN_OPTIONS", ""):
             env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=%d"
                                    % ASAN_QUARANTINE_MB).lstrip(":")
         self.proc = subprocess.Popen([XVSD, "-f", "-c", conf, "--control", self.sock,
@@ -265,6 +279,10 @@ class Guest:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGSTOP)
 
+    def resume(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
     def stop(self, sig=signal.SIGTERM):
         """Stop it and return its JSON counters (printed on exit)."""
         if self.proc.poll() is None:
@@ -365,10 +383,11 @@ class Suite:
         self.g4 = Guest(self.dir, 4, "--bench")
         self.g4.attach(x)
         x.ctl("fdb-add", BR, "vif4.0", mac_of(4))
-        # flat out: what xvsd carries now
+        # flat out: what xvsd carries now (the lower of two windows: the
+        # machine's load comes and goes)
         self.start_victims()
-        time.sleep(0.5)
-        cap = self.meter.window()
+        time.sleep(0.3)
+        cap = min((self.meter.window(0.5) for _ in range(2)), key=lambda w: w["fps"])
         check(cap["fps"] > 1000, "victims: only %.0f frames/s flat out" % cap["fps"])
         for g in (self.g2, self.g3):
             g.stop()
@@ -408,6 +427,8 @@ class Suite:
     def attack(self, label, start, verify, until=None, attach_opts=(), static_mac=False):
         """start(dom) -> list of guests; verify(dom, info) checks the outcome."""
         x = self.xvsd
+        if ONLY and ONLY not in label:
+            return
         if self.base_win is None:
             self.base_win = self.meter.window()
         dom = self.new_dom()
@@ -426,23 +447,38 @@ class Suite:
         for attempt in range(1 + RETRIES):
             if attempt:
                 self.base_win = self.meter.window()
+                for g in guests:
+                    g.resume()
             a = self.meter.window(until=until if attempt == 0 else None)
             mem = x.mem_kb()
             x.alive()
+            # the baseline after: the attacker (and its feeder) frozen
+            for g in guests:
+                g.pause()
             b = self.meter.window()
             base = {k: (self.base_win[k] + b[k]) / 2 for k in ("fps", "xvsd_cpu")}
             ratio = a["fps"] / base["fps"]
+            held = min(self.base_win["fps"], b["fps"]) >= PACE_HELD * self.offered
+            if os.environ.get("HOSTILE_DEBUG"):
+                print("    try %d: before %.0f attack %.0f after %.0f (offered %d) held %s"
+                      % (attempt, self.base_win["fps"], a["fps"], b["fps"], self.offered, held))
             tries.append((ratio, a, base, mem))
             self.base_win = b
-            if ratio >= 1 - THROUGHPUT_TOLERANCE:
+            # Measured again only if the baselines themselves lost the pace:
+            # then the machine, not the attacker, decided the numbers.  If
+            # they held it and the attack window did not, that is the answer
+            # (a retry would measure the aftermath of a damage that came at
+            # the onset).
+            if ratio >= 1 - THROUGHPUT_TOLERANCE or held:
                 break
         T.append(time.monotonic())
-        ratio, a, base, mem = max(tries, key=lambda t: t[0])
-        # Freeze the attacker (and its feeder), let xvsd finish what is on
-        # the rings, then read the outcome: counters and what was sent match.
-        for g in guests:
-            g.pause()
-        time.sleep(0.2)
+        ratio, a, base, mem = tries[-1]
+        check(ratio >= 1 - THROUGHPUT_TOLERANCE or held,
+              "%s: the machine is too busy to measure: the victims' baselines did not hold "
+              "their pace (%d fps) in %d tries: %s" % (label, self.offered, len(tries),
+                                                      fmt(base)))
+        # The attacker (and its feeder) frozen, xvsd has finished what was
+        # on the rings: read the outcome, counters and what was sent match.
         by1 = vif(x, "vif4.0")["stats"]
         info = {"vif": vif(x, atk.vif), "drops": port_drops(x, atk.vif),
                 "log": self.log_since(), "guests": guests, "suite": self,
@@ -463,7 +499,8 @@ class Suite:
         line = ("%-18s victims without %s, with %s: ratio %.3f%s; "
                 "xvsd VmRSS %d kB during, %d kB after" % (
                     label, fmt(base), fmt(a), ratio,
-                    "" if len(tries) == 1 else " (best of %d)" % len(tries),
+                    "" if len(tries) == 1 else " (measured %d times: %s)" % (
+                        len(tries), ", ".join("%.3f" % t[0] for t in tries)),
                     mem["VmRSS"], after["VmRSS"]))
         self.results.append((label, ratio, len(tries)))
         check(ratio >= 1 - THROUGHPUT_TOLERANCE,
@@ -537,6 +574,13 @@ def expect_forwarded(length):
 
 
 def main():
+    # Every process of the test (xvsd, victims, attackers alike) a little
+    # ahead of the machine's other jobs, so that their load moves the
+    # numbers less; needs root, else the test runs at its given priority.
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, 0) + NICE)
+    except OSError as e:
+        print("    (running at the inherited priority: %s)" % e)
     d = tempfile.mkdtemp(prefix="xvs-hostile.")
     os.environ["XVS_SIM_DIR"] = d
     suite = None
@@ -641,7 +685,8 @@ def run(s):
     memory(s)
     # Not asserted (no timed assertions in tests): about 70 s on an idle
     # 2-core machine, windows and guest start-up being most of it.
-    print("all xvsd hostile tests passed in %.0f s" % s.elapsed())
+    print("all xvsd hostile tests passed in %.0f s%s" % (
+        s.elapsed(), " (HOSTILE_ONLY=%s: only those attacks)" % ONLY if ONLY else ""))
 
 
 def expect_revoked_late(dom, info):
