@@ -117,7 +117,7 @@ ran() {
 
 # ------------------------------------------------------------ guest console
 declare -A GFD GPART GTTY
-GX_SEQ=0 GX_TAG=$RANDOM GX_KICKS=0 GX_TIMEOUTS=0 XL_CRASHES=0
+GX_SEQ=0 GX_TAG=$RANDOM GX_KICKS=0 GX_TIMEOUTS=0 XL_CRASHES=0 HEALS=0
 # glog_reset NAME: forget the read position of NAME's console log
 glog_reset() {
     [ -n "${GFD[$1]:-}" ] && exec {GFD[$1]}<&-
@@ -196,21 +196,38 @@ gx() {
         nap 0.05
     done
 }
+# guest_heal NAME: the console agent does not answer at all; if the guest
+# is reachable over the network, look at it through its diagnostic shell
+# (TCP 7777) and kill the agent, which busybox init then respawns.
+guest_heal() {
+    local n=$1 ip=${GIP[$1]:-} out
+    [ -n "$ip" ] || return 1
+    out=$(printf '%s\n' 'ps; for p in /proc/[0-9]*; do read -r c < $p/cmdline 2>/dev/null; case "$c" in *agent*) echo "${p#/proc/}: $(cat $p/wchan) $(grep State $p/status)";; esac; done; pkill -9 -f xvs-guest/agent; echo healed' |
+          timeout -k 2 20 nc "$ip" 7777 2>&1)
+    note "guest_heal $n via $ip:7777:"$'\n'"$out"
+    HEALS=$((HEALS + 1))
+    [[ $out == *healed* ]] || return 1
+    glog_wait "$n" 'GUEST: ready' 30
+}
 # gxr NAME SECS COMMAND: gx, retried up to 3 times (idempotent commands;
-# a run killed by the guest's timer, 137, is retried too)
+# a run killed by the guest's timer, 137, is retried too; an agent that
+# does not answer at all is healed once)
 gxr() {
-    local i rc
+    local i rc healed=0
     for i in 1 2 3; do
         gx "$@"; rc=$?
         [ $rc = 0 ] && return 0
-        [ $rc = 124 ] && return $rc          # the guest is gone or stuck
+        if [ $rc = 124 ]; then
+            [ $healed = 0 ] && guest_heal "$1" && { healed=1; continue; }
+            return $rc
+        fi
         nap 0.3
     done
     return $rc
 }
 
 # ------------------------------------------------------------ guests
-declare -A DOMID
+declare -A DOMID GIP
 # guest_create NAME IP/LEN VIFSPEC [EXTRA-ARGS...]: xl create, bounded.
 # XL_OUT = xl's output, XL_CS = centiseconds it took, rc = xl's.
 guest_create() {
@@ -237,6 +254,7 @@ guest_create() {
         break
     done
     DOMID[$n]=$(xl domid "$n" 2>/dev/null)
+    GIP[$n]=${ip%/*}; [ "$ip" = none ] && GIP[$n]=""
     return $rc
 }
 # guest_ready NAME SECS: the guest's init has configured eth0 and listens

@@ -122,7 +122,7 @@ sc_basic() {
 tcp() {   # tcp NAME WHERE CMD
     local out rc
     if [ "$2" = dom0 ]; then out=$(timeout -k 5 40 $3 2>&1); rc=$?
-    else gx "$2" 50 "timeout -k 5 40 $3"; rc=$?; out=$GX_OUT; fi
+    else gxr "$2" 50 "timeout -k 5 40 $3"; rc=$?; out=$GX_OUT; fi
     note "$out"
     if [ $rc = 0 ] && iperf_mbps "$out"; then
         ok "iperf3 TCP $1: $MBPS Mbit/s"; metric "tcp_$1" "$MBPS" Mbit/s
@@ -140,13 +140,17 @@ sc_perf() {
 }
 # pps64 FROM TO TOMAC: 64-byte frames FROM -> TO for 10 s
 pps64() {
-    local a b ta tb sent el rate
-    gstat $2 eth0 rx_packets && a=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
-    gstat $1 eth0 tx_packets && ta=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
-    gx $1 40 "xvs-pktgen -i eth0 -d $3 -t 10"
-    if [[ $GX_OUT =~ sent\ ([0-9]+)\ frames\ in\ ([0-9.]+)\ s ]]; then
-        sent=${BASH_REMATCH[1]} el=${BASH_REMATCH[2]}
-    else bad "xvs-pktgen runs in $1" "$GX_OUT"; return; fi
+    local a b ta tb sent el rate try
+    for try in 1 2; do
+        gstat $2 eth0 rx_packets && a=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
+        gstat $1 eth0 tx_packets && ta=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
+        gx $1 40 "xvs-pktgen -i eth0 -d $3 -t 10"
+        [[ $GX_OUT =~ sent\ ([0-9]+)\ frames\ in\ ([0-9.]+)\ s ]] && break
+        note "pktgen attempt $try failed: $GX_OUT"
+        [ $try = 2 ] && { bad "xvs-pktgen runs in $1" "$GX_OUT"; return; }
+        guest_heal $1
+    done
+    sent=${BASH_REMATCH[1]} el=${BASH_REMATCH[2]}
     nap 1
     gstat $2 eth0 rx_packets && b=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
     gstat $1 eth0 tx_packets && tb=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
@@ -464,8 +468,8 @@ done
 # crashes seen during the run, with the results
 SEGV_DOM0=$(segv_dom0)
 SEGV_GUESTS=$(cat $CONLOG/guest-*.log 2>/dev/null | grep -c -E 'Segmentation fault|segfault at')
-echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS"
-echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS" >> "$RES"
+echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS"
+echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS" >> "$RES"
 dmesg | grep -E 'segfault at|general protection' | sed 's/^/XVSLAB: CRASH dom0 /'
 # evidence kept in the output directory
 mkdir -p "$OUTD/logs-$STACK"
