@@ -63,6 +63,11 @@ flock "$LOCKFD"
 # ------------------------------------------------------------- packages
 # The kernel flavour package is resolved through the metapackage, so the
 # current bookworm 6.1 kernel is taken (dom0 and domU run the same one).
+# A fresh CI machine (or container) may have no package lists yet.
+if ! apt-cache policy xen-hypervisor-4.17-amd64 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "no package lists for the Xen packages: apt-get update"
+    apt-get update -q >&2 || die "apt-get update failed"
+fi
 KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
 [ -n "$KPKG" ] || die "cannot resolve linux-image-amd64 (run apt-get update)"
 PKGS="$KPKG xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils
