@@ -154,6 +154,7 @@ sc_perf() {
 pps64() {
     local a b ta tb sent el rate try
     for try in 1 2; do
+        backend_stats_snap "$1" "$2"
         gstat $2 eth0 rx_packets && a=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
         gstat $1 eth0 tx_packets && ta=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
         gx $1 40 "xvs-pktgen -i eth0 -d $3 -t 10"
@@ -164,6 +165,7 @@ pps64() {
     done
     sent=${BASH_REMATCH[1]} el=${BASH_REMATCH[2]}
     nap 1
+    backend_stats_delta "$1" "$2"
     gstat $2 eth0 rx_packets && b=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
     gstat $1 eth0 tx_packets && tb=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
     rate=$(awk -v r=$((b - a)) -v e="$el" 'BEGIN{printf "%.0f", r / e}')
@@ -171,8 +173,48 @@ pps64() {
     if [ $((b - a)) -gt 0 ]; then
         ok "64-byte frames $1 -> $2: $rate frames/s received ($((b - a)) of $((tb - ta)) sent in ${el}s)"
         metric "pps64_${1}_to_$2" "$rate" frames/s
+        is_xvs || [ $((tb - ta)) -le 0 ] ||
+            metric pps64_events_per_kframe "$(awk -v a=${BACKEND_EVENTS:-0} -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" events
         metric "pps64_${1}_to_${2}_delivered_pct" "$(awk -v r=$((b - a)) -v t=$((tb - ta)) 'BEGIN{printf "%.1f", t ? 100 * r / t : 0}')" %
     else bad "64-byte frames $1 -> $2 arrive" "sender: $GX_OUT" "rx +$((b - a)), tx +$((tb - ta))"; fi
+}
+
+# Where the backend's time goes during pps64: xvsd's batching counters
+# (xvsctl vif-show) or, for the kernel, the vifs' interrupts (event
+# channels) in /proc/interrupts.  Printed as METRICs of their own.
+BSTATS_KEYS="events tx_bursts tx_notifies rx_batches rx_notifies tx_frames rx_frames"
+backend_stats_snap() {   # backend_stats_snap FROM TO
+    local k
+    if is_xvs; then
+        BS0_FROM=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
+        BS0_TO=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
+    else
+        BS0_FROM=$(vif_irqs ${DOMID[$1]}) BS0_TO=$(vif_irqs ${DOMID[$2]})
+    fi
+}
+vif_irqs() { local l n=0 c; while read -r l; do [[ $l == *"vif$1."* ]] || continue; l=${l#*:}; for c in $l; do [[ $c =~ ^[0-9]+$ ]] && n=$((n + c)) || break; done; done < /proc/interrupts; echo $n; }
+backend_stats_delta() {   # backend_stats_delta FROM TO (after backend_stats_snap)
+    local a b k da db fr
+    if is_xvs; then
+        a=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
+        b=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
+        note "vif-show before/after: $BS0_FROM"$'\n'"$a"$'\n'"$BS0_TO"$'\n'"$b"
+        for k in $BSTATS_KEYS; do
+            da=$(jq -n --argjson x "$BS0_FROM" --argjson y "$a" "(\$y | .. | objects | select(has(\"$k\")) | .$k) - (\$x | .. | objects | select(has(\"$k\")) | .$k)" 2>/dev/null | head -1)
+            db=$(jq -n --argjson x "$BS0_TO" --argjson y "$b" "(\$y | .. | objects | select(has(\"$k\")) | .$k) - (\$x | .. | objects | select(has(\"$k\")) | .$k)" 2>/dev/null | head -1)
+            printf -v "D_FROM_$k" '%s' "${da:-0}"; printf -v "D_TO_$k" '%s' "${db:-0}"
+        done
+        fr=$D_FROM_tx_frames
+        note "sender vif: $fr frames in $D_FROM_tx_bursts TX bursts, $D_FROM_events events, $D_FROM_tx_notifies TX notifications; receiver vif: $D_TO_rx_frames frames in $D_TO_rx_batches RX copy batches, $D_TO_rx_notifies RX notifications, $D_TO_events events"
+        [ "${D_FROM_tx_bursts:-0}" -gt 0 ] && metric pps64_frames_per_tx_burst "$(awk -v a=$fr -v b=$D_FROM_tx_bursts 'BEGIN{printf "%.1f", a / b}')" frames
+        [ "${D_TO_rx_batches:-0}" -gt 0 ] && metric pps64_frames_per_rx_batch "$(awk -v a=$D_TO_rx_frames -v b=$D_TO_rx_batches 'BEGIN{printf "%.1f", a / b}')" frames
+        [ "${fr:-0}" -gt 0 ] && metric pps64_events_per_kframe "$(awk -v a=$((D_FROM_events + D_TO_events)) -v f=$fr 'BEGIN{printf "%.1f", 1000 * a / f}')" events
+        [ "${fr:-0}" -gt 0 ] && metric pps64_notifies_per_kframe "$(awk -v a=$((D_FROM_tx_notifies + D_TO_rx_notifies)) -v f=$fr 'BEGIN{printf "%.1f", 1000 * a / f}')" notifies
+    else
+        a=$(vif_irqs ${DOMID[$1]}) b=$(vif_irqs ${DOMID[$2]})
+        note "kernel netback: vif interrupts (events from the guests) sender +$((a - BS0_FROM)), receiver +$((b - BS0_TO))"
+        BACKEND_EVENTS=$((a - BS0_FROM + b - BS0_TO))
+    fi
 }
 
 # ================================================================ attach
@@ -456,6 +498,40 @@ sc_destroy() {
         local l; l=$(ls /sys/class/net | grep -c '^vif')
         [ "$l" = 0 ] && ok "no vif netdev left" || bad "no vif netdev left" "$(ls /sys/class/net)"
     fi
+}
+
+# ================================================================ demo
+# scripts/demo-xen.sh: two guests talking through xvsd, shown on the
+# console as "XVSLAB: DEMO" lines (the script prints them as they come).
+show() {   # show TITLE OUTPUT
+    local l
+    echo "XVSLAB: DEMO"; echo "XVSLAB: DEMO # $1"
+    while IFS= read -r l; do echo "XVSLAB: DEMO $l"; done <<< "$2"
+    note "# $1"$'\n'"$2"
+}
+sc_demo() {
+    stack_ok || return
+    local out
+    show "xen: $(xl info 2>/dev/null | sed -n 's/^xen_version *: //p'), dom0 $(uname -r), stack: $STACK" ""
+    if is_xvs; then show "xvsctl show   (xvsd serves the vifs; xen-netback is not loaded)" "$(retry 3 "$XC" show 2>&1)"; fi
+    show "xl create domU1 and domU2 with vif=['bridge=xenbr0,mac=...'] (stock netfront guests)" ""
+    create_guest domU1 $NET.2/24 "'bridge=xenbr0,mac=$MAC1'" $NET.2 || return
+    create_guest domU2 $NET.3/24 "'bridge=xenbr0,mac=$MAC2'" $NET.3 || return
+    show "xl list" "$(xl list 2>&1)"
+    if gping domU1 $NET.3; then ok "domU1 pings domU2"; else bad "domU1 pings domU2" "$GX_OUT"; fi
+    show "domU1: ping -c 3 $NET.3   (domU2)" "$GX_OUT"
+    if gping domU2 $NET.1; then ok "domU2 pings dom0"; else bad "domU2 pings dom0" "$GX_OUT"; fi
+    show "domU2: ping -c 3 $NET.1   (dom0 on xvsd's host port xenbr0)" "$GX_OUT"
+    if is_xvs; then
+        out=$(retry 3 "$XC" show 2>&1); show "xvsctl show" "$out"
+        out=$(retry 3 "$XC" fdb-show xenbr0 2>&1); show "xvsctl fdb-show xenbr0" "$out"
+        fdb_has xenbr0 vif${DOMID[domU1]}.0 $MAC1 && fdb_has xenbr0 vif${DOMID[domU2]}.0 $MAC2 &&
+            ok "fdb-show lists both guests on their vifs" || bad "fdb-show lists both guests" "$out"
+    fi
+    gx domU1 40 "timeout -k 5 30 iperf3 -c $NET.3 -t 5 -f m"
+    show "domU1: iperf3 -c $NET.3 -t 5   (TCP domU1 -> domU2)" "$GX_OUT"
+    iperf_mbps "$GX_OUT" && ok "iperf3 TCP domU1 -> domU2: $MBPS Mbit/s" || bad "iperf3 TCP domU1 -> domU2" "$GX_OUT"
+    if is_xvs; then show "xvsctl port-stats xenbr0" "$(retry 3 "$XC" port-stats xenbr0 2>&1)"; fi
 }
 
 # ================================================================ debug
