@@ -11,7 +11,7 @@
 #
 # It prints `xvsctl show`, `xl list`, pings, `xvsctl fdb-show xenbr0`,
 # iperf3 between the guests and `xvsctl port-stats`.  As root; a few
-# minutes (the first run also downloads the Debian packages, ~150 MB).
+# minutes (the first run also downloads the Debian packages, ~90 MB).
 # The whole run (serial log, guest consoles, xvsd.log) stays in
 # ${XVS_DEMO_OUT:-/tmp/xvs-demo-xen}.  Exit status 0 if every check passed.
 set -u

@@ -173,6 +173,8 @@ pps64() {
     if [ $((b - a)) -gt 0 ]; then
         ok "64-byte frames $1 -> $2: $rate frames/s received ($((b - a)) of $((tb - ta)) sent in ${el}s)"
         metric "pps64_${1}_to_$2" "$rate" frames/s
+        [ -n "$GI_FROM" ] && [ -n "$GI_TO" ] && [ $((tb - ta)) -gt 0 ] &&
+            metric pps64_guest_irqs_per_kframe "$(awk -v a=$((GI_FROM + GI_TO)) -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" irqs
         is_xvs || [ $((tb - ta)) -le 0 ] ||
             metric pps64_events_per_kframe "$(awk -v a=${BACKEND_EVENTS:-0} -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" events
         metric "pps64_${1}_to_${2}_delivered_pct" "$(awk -v r=$((b - a)) -v t=$((tb - ta)) 'BEGIN{printf "%.1f", t ? 100 * r / t : 0}')" %
@@ -183,8 +185,16 @@ pps64() {
 # (xvsctl vif-show) or, for the kernel, the vifs' interrupts (event
 # channels) in /proc/interrupts.  Printed as METRICs of their own.
 BSTATS_KEYS="events tx_bursts tx_notifies rx_batches rx_notifies tx_frames rx_frames"
+# gintr NAME: V = the interrupts (events from the backend) of NAME's eth0
+# queues, from the guest's /proc/interrupts: the same measure for both stacks
+gintr() {
+    gxr "$1" 20 'n=0; while read -r l; do case $l in *eth0*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
+        V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]
+}
 backend_stats_snap() {   # backend_stats_snap FROM TO
     local k
+    gintr "$1" && GI0_FROM=$V || GI0_FROM=""
+    gintr "$2" && GI0_TO=$V || GI0_TO=""
     if is_xvs; then
         BS0_FROM=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
         BS0_TO=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
@@ -195,6 +205,10 @@ backend_stats_snap() {   # backend_stats_snap FROM TO
 vif_irqs() { local l n=0 c; while read -r l; do [[ $l == *"vif$1."* ]] || continue; l=${l#*:}; for c in $l; do [[ $c =~ ^[0-9]+$ ]] && n=$((n + c)) || break; done; done < /proc/interrupts; echo $n; }
 backend_stats_delta() {   # backend_stats_delta FROM TO (after backend_stats_snap)
     local a b k da db fr
+    GI_FROM="" GI_TO=""
+    [ -n "$GI0_FROM" ] && gintr "$1" && GI_FROM=$((V - GI0_FROM))
+    [ -n "$GI0_TO" ] && gintr "$2" && GI_TO=$((V - GI0_TO))
+    note "guest interrupts of eth0 during the test: sender +$GI_FROM, receiver +$GI_TO"
     if is_xvs; then
         a=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
         b=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
