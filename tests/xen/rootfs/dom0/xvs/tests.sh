@@ -191,8 +191,20 @@ gintr() {
     gxr "$1" 20 'n=0; while read -r l; do case $l in *eth0*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
         V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]
 }
+# cpu_snap: CPU_BUSY / CPU_ALL = dom0's busy and total jiffies (/proc/stat),
+# XVSD_CPU = xvsd's user+system jiffies (no fork)
+cpu_snap() {
+    local c u n s i w q sq st rest f
+    read -r c u n s i w q sq st rest < /proc/stat
+    CPU_BUSY=$((u + n + s + q + sq)) CPU_ALL=$((u + n + s + i + w + q + sq + st))
+    XVSD_CPU=0
+    if is_xvs && xvsd_pid && read -r rest < /proc/$XVSD_PID/stat; then
+        read -r -a f <<< "${rest##*) }"; XVSD_CPU=$((f[11] + f[12]))
+    fi
+}
 backend_stats_snap() {   # backend_stats_snap FROM TO
     local k
+    cpu_snap; CPU0_BUSY=$CPU_BUSY CPU0_ALL=$CPU_ALL XVSD0_CPU=$XVSD_CPU
     gintr "$1" && GI0_FROM=$V || GI0_FROM=""
     gintr "$2" && GI0_TO=$V || GI0_TO=""
     if is_xvs; then
@@ -206,6 +218,11 @@ vif_irqs() { local l n=0 c; while read -r l; do [[ $l == *"vif$1."* ]] || contin
 backend_stats_delta() {   # backend_stats_delta FROM TO (after backend_stats_snap)
     local a b k da db fr
     GI_FROM="" GI_TO=""
+    cpu_snap
+    if [ $((CPU_ALL - CPU0_ALL)) -gt 0 ]; then
+        metric pps64_dom0_cpu_busy_pct $((100 * (CPU_BUSY - CPU0_BUSY) / (CPU_ALL - CPU0_ALL))) %
+        is_xvs && metric pps64_xvsd_cpu_pct $((100 * (XVSD_CPU - XVSD0_CPU) / (CPU_ALL - CPU0_ALL))) %
+    fi
     [ -n "$GI0_FROM" ] && gintr "$1" && GI_FROM=$((V - GI0_FROM))
     [ -n "$GI0_TO" ] && gintr "$2" && GI_TO=$((V - GI0_TO))
     note "guest interrupts of eth0 during the test: sender +$GI_FROM, receiver +$GI_TO"
