@@ -291,21 +291,44 @@ sc_attach() {
 }
 
 # ================================================================ vlan
+# attach_vif GUEST BRIDGE MAC SETUP: xl network-attach a second vif; the
+# guest runs SETUP (bash, $D is the new interface) as soon as it appears.
+# VIFDEV[GUEST] = its devid.
+declare -A VIFDEV
+attach_vif() {
+    local g=$1 br=$2 mac=$3 setup=$4 out rc dev="" i m
+    gx $g 10 "rm -f /tmp/vif2.done; ( i=0; while [ ! -e /sys/class/net/eth1 ] && [ \$i -lt 1200 ]; do nap 0.1; i=\$((i+1)); done; D=eth1; { $setup; } > /tmp/vif2.log 2>&1; echo \$? > /tmp/vif2.done ) > /dev/null 2>&1 &"
+    out=$(timeout -k 5 60 xl network-attach $g bridge=$br mac=$mac 2>&1); rc=$?
+    note "$out"
+    [ $rc = 0 ] || { bad "xl network-attach $g bridge=$br" "rc=$rc" "$out"; return 1; }
+    while read -r i _ m _; do [ "${m,,}" = "$mac" ] && dev=$i; done <<< "$(xl network-list $g 2>&1)"
+    [ -n "$dev" ] || { bad "xl network-list $g shows the vif on $br" "$(xl network-list $g 2>&1)"; return 1; }
+    VIFDEV[$g]=$dev
+    gx $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; cat /tmp/vif2.log; read r < /tmp/vif2.done && exit $r'
+}
 sc_vlan() {
     stack_ok || return
     is_xvs || { bad "vlan scenario runs on xvs" "stack $STACK"; return; }
+    need_guests domU1 domU2 || return
+    # Second vifs on running guests (xl network-attach: seconds, where a
+    # guest of its own would boot for a minute under TCG): domU1 on VLAN 10
+    # (vA), domU2 on VLAN 20 (vB), domU3 a trunk of 10 and 20 (vT).
+    [ -n "${DOMID[domU3]:-}" ] || create_guest domU3 $NET.4/24 "'bridge=xenbr0,mac=$MAC3'" $NET.4 || return
     local ma=00:16:3e:00:10:02 mb=00:16:3e:00:20:03 mt=00:16:3e:00:30:04
-    create_guest vA 172.16.10.2/24 "'bridge=xenbr0.10,mac=$ma'" || return
-    create_guest vB 172.16.20.3/24 "'bridge=xenbr0.20,mac=$mb'" || return
-    create_guest vT none "'bridge=xenbr0:10:20,mac=$mt'" || return
-    local da=${DOMID[vA]} db=${DOMID[vB]} dt=${DOMID[vT]}
-    gx vT 60 'for i in 1 2 3; do [ -d /sys/module/8021q ] && break; modprobe 8021q; done; ip link add link eth0 name eth0.10 type vlan id 10; ip link add link eth0 name eth0.20 type vlan id 20; ip addr add 172.16.10.4/24 dev eth0.10; ip addr add 172.16.20.4/24 dev eth0.20; ip link set eth0.10 up && ip link set eth0.20 up && echo 100 > /proc/sys/net/ipv4/neigh/eth0.10/retrans_time_ms && echo 100 > /proc/sys/net/ipv4/neigh/eth0.20/retrans_time_ms'
-    [ $? = 0 ] && ok "trunk guest vT: eth0.10 and eth0.20 (802.1Q) configured" || bad "trunk guest: VLAN subinterfaces" "$GX_OUT"
-    # vA also gets an address in VLAN 20's subnet: only the switch keeps it from vB
-    gxr vA 20 'ip addr add 172.16.20.2/24 dev eth0 2>&1 | grep -v exists; true'
-    gping vA 172.16.10.4 && ok "vA (xenbr0.10) pings the trunk guest's eth0.10" || bad "vA pings vT on VLAN 10" "$GX_OUT"
-    gping vB 172.16.20.4 && ok "vB (xenbr0.20) pings the trunk guest's eth0.20" || bad "vB pings vT on VLAN 20" "$GX_OUT"
-    gx vA 30 'ping -n -c 3 -W 1 172.16.20.3'
+    local rt='echo 100 > /proc/sys/net/ipv4/neigh/$D/retrans_time_ms'
+    attach_vif domU1 xenbr0.10 $ma "ip addr add 172.16.10.2/24 dev \$D && ip addr add 172.16.20.2/24 dev \$D && ip link set \$D up && $rt" &&
+        ok "vA: domU1's second vif on bridge=xenbr0.10 (access VLAN 10), 172.16.10.2 and 172.16.20.2" ||
+        { bad "vA: domU1 gets a vif on xenbr0.10" "$GX_OUT"; return; }
+    attach_vif domU2 xenbr0.20 $mb "ip addr add 172.16.20.3/24 dev \$D && ip link set \$D up && $rt" &&
+        ok "vB: domU2's second vif on bridge=xenbr0.20 (access VLAN 20), 172.16.20.3" ||
+        { bad "vB: domU2 gets a vif on xenbr0.20" "$GX_OUT"; return; }
+    attach_vif domU3 xenbr0:10:20 $mt 'for i in 1 2 3; do [ -d /sys/module/8021q ] && break; modprobe 8021q; done; ip link set $D up && ip link add link $D name $D.10 type vlan id 10 && ip link add link $D name $D.20 type vlan id 20 && ip addr add 172.16.10.4/24 dev $D.10 && ip addr add 172.16.20.4/24 dev $D.20 && ip link set $D.10 up && ip link set $D.20 up && echo 100 > /proc/sys/net/ipv4/neigh/$D.10/retrans_time_ms && echo 100 > /proc/sys/net/ipv4/neigh/$D.20/retrans_time_ms' &&
+        ok "vT: domU3's second vif on bridge=xenbr0:10:20 (trunk), eth1.10 and eth1.20 (802.1Q) configured" ||
+        { bad "vT: domU3 gets a trunk vif with VLAN subinterfaces" "$GX_OUT"; return; }
+    local da=${DOMID[domU1]}.${VIFDEV[domU1]} db=${DOMID[domU2]}.${VIFDEV[domU2]} dt=${DOMID[domU3]}.${VIFDEV[domU3]}
+    gping domU1 172.16.10.4 && ok "vA (xenbr0.10) pings the trunk guest's eth1.10" || bad "vA pings vT on VLAN 10" "$GX_OUT"
+    gping domU2 172.16.20.4 && ok "vB (xenbr0.20) pings the trunk guest's eth1.20" || bad "vB pings vT on VLAN 20" "$GX_OUT"
+    gx domU1 30 'ping -n -c 3 -W 1 172.16.20.3'
     [[ $GX_OUT == *" 0 received"* ]] && ok "vA (VLAN 10) cannot reach vB (VLAN 20) in the same IP subnet" ||
         bad "VLAN 10 and 20 are isolated (vA -> vB must fail)" "$GX_OUT"
     ip addr add 172.16.10.1/24 dev xenbr0
@@ -314,17 +337,24 @@ sc_vlan() {
     [[ $out == *" 0 received"* ]] && ok "dom0's host port (VLAN 1) cannot reach vA (VLAN 10)" ||
         bad "host port on VLAN 1 is isolated from VLAN 10" "$out"
     local r10 r20
-    gstat vT eth0.10 rx_packets && r10=$V; gstat vT eth0.20 rx_packets && r20=$V
+    gstat domU3 eth1.10 rx_packets && r10=$V; gstat domU3 eth1.20 rx_packets && r20=$V
     [ "${r10:-0}" -gt 0 ] && [ "${r20:-0}" -gt 0 ] &&
-        ok "the trunk guest received frames tagged 10 ($r10 on eth0.10) and tagged 20 ($r20 on eth0.20)" ||
-        bad "the trunk guest receives both VLANs tagged" "eth0.10 rx=$r10 eth0.20 rx=$r20"
+        ok "the trunk guest received frames tagged 10 ($r10 on eth1.10) and tagged 20 ($r20 on eth1.20)" ||
+        bad "the trunk guest receives both VLANs tagged" "eth1.10 rx=$r10 eth1.20 rx=$r20"
     local fdb; fdb=$(retry 3 "$XC" fdb-show xenbr0 2>&1); note "$fdb"
-    fdb_has xenbr0 vif$da.0 $ma 10 && ok "fdb: vA's MAC in VLAN 10 on vif$da.0" || bad "fdb: vA's MAC in VLAN 10" "$fdb"
-    fdb_has xenbr0 vif$db.0 $mb 20 && ok "fdb: vB's MAC in VLAN 20 on vif$db.0" || bad "fdb: vB's MAC in VLAN 20" "$fdb"
-    fdb_has xenbr0 vif$dt.0 $mt 10 && fdb_has xenbr0 vif$dt.0 $mt 20 &&
-        ok "fdb: the trunk guest's MAC in VLAN 10 and 20 on vif$dt.0" || bad "fdb: vT's MAC in VLANs 10 and 20" "$fdb"
+    fdb_has xenbr0 vif$da $ma 10 && ok "fdb: vA's MAC in VLAN 10 on vif$da" || bad "fdb: vA's MAC in VLAN 10 on vif$da" "$fdb"
+    fdb_has xenbr0 vif$db $mb 20 && ok "fdb: vB's MAC in VLAN 20 on vif$db" || bad "fdb: vB's MAC in VLAN 20 on vif$db" "$fdb"
+    fdb_has xenbr0 vif$dt $mt 10 && fdb_has xenbr0 vif$dt $mt 20 &&
+        ok "fdb: the trunk guest's MAC in VLAN 10 and 20 on vif$dt" || bad "fdb: vT's MAC in VLANs 10 and 20 on vif$dt" "$fdb"
     note "$("$XC" show 2>&1)"
-    local g; for g in vA vB vT; do guest_destroy $g || bad "xl destroy $g" "$(tail -3 "$SC_LOG")"; unset "DOMID[$g]"; done
+    local g
+    for g in domU1 domU2 domU3; do
+        out=$(timeout -k 5 60 xl network-detach $g ${VIFDEV[$g]} 2>&1) && note "$out" ||
+            bad "xl network-detach $g ${VIFDEV[$g]}" "$out"
+    done
+    for g in domU1 domU2 domU3; do
+        check "backend dir of vif ${DOMID[$g]}/${VIFDEV[$g]} removed" xs_gone "$(bepath $g ${VIFDEV[$g]})" 20
+    done
 }
 
 # ================================================================ promisc
