@@ -149,7 +149,13 @@ sc_perf() {
     tcp domU1_to_dom0 domU1 "iperf3 -c $NET.1 -t 10 -f m"
     tcp dom0_to_domU1 dom0 "iperf3 -c $NET.2 -t 10 -f m"
     pps64 domU1 domU2 $MAC2
+    # latency: TCP at these rates is window / round trip
+    gx domU1 30 "ping -n -q -c 20 -i 0.2 -W 2 $NET.3"
+    rtt_avg "$GX_OUT" && metric rtt_ms_domU1_to_domU2 "$RTT" ms
+    rtt_avg "$(ping -n -q -c 20 -i 0.2 -W 2 $NET.2 2>&1)" && metric rtt_ms_dom0_to_domU1 "$RTT" ms
 }
+# rtt_avg PING-OUTPUT: RTT = its average round trip (ms)
+rtt_avg() { [[ $1 =~ =\ [0-9.]+/([0-9.]+)/ ]] && RTT=${BASH_REMATCH[1]}; }
 # pps64 FROM TO TOMAC: 64-byte frames FROM -> TO for 10 s
 pps64() {
     local a b ta tb sent el rate try
