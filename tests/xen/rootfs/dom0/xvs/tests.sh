@@ -191,10 +191,11 @@ pps64() {
 # (xvsctl vif-show) or, for the kernel, the vifs' interrupts (event
 # channels) in /proc/interrupts.  Printed as METRICs of their own.
 BSTATS_KEYS="events tx_bursts tx_notifies rx_batches rx_notifies tx_frames rx_frames"
-# gintr NAME: V = the interrupts (events from the backend) of NAME's eth0
-# queues, from the guest's /proc/interrupts: the same measure for both stacks
+# gintr NAME: V = the interrupts (events from the backend) of the queues of
+# NAME's eth0 (netfront names them "vif0-q0-tx", "vif0-q0-rx": devid 0),
+# from the guest's /proc/interrupts: the same measure for both stacks
 gintr() {
-    gxr "$1" 20 'n=0; while read -r l; do case $l in *eth0*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
+    gxr "$1" 20 'n=0; while read -r l; do case $l in *vif0-q*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
         V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]
 }
 # cpu_snap: CPU_BUSY / CPU_ALL = dom0's busy and total jiffies (/proc/stat),
