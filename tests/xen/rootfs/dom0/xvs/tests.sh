@@ -181,6 +181,9 @@ pps64() {
         metric "pps64_${1}_to_$2" "$rate" frames/s
         [ -n "$GI_FROM" ] && [ -n "$GI_TO" ] && [ $((tb - ta)) -gt 0 ] &&
             metric pps64_guest_irqs_per_kframe "$(awk -v a=$((GI_FROM + GI_TO)) -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" irqs
+        # what the backend costs: dom0's busy CPU time per 1000 frames
+        # (everything dom0 did meanwhile, kernel and xvsd alike)
+        [ $((b - a)) -gt 0 ] && metric pps64_dom0_cpu_ms_per_kframe "$(awk -v c=${DOM0_BUSY_CS:-0} -v f=$((b - a)) 'BEGIN{printf "%.1f", 10 * c * 1000 / f}')" ms
         is_xvs || [ $((tb - ta)) -le 0 ] ||
             metric pps64_events_per_kframe "$(awk -v a=${BACKEND_EVENTS:-0} -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" events
         metric "pps64_${1}_to_${2}_delivered_pct" "$(awk -v r=$((b - a)) -v t=$((tb - ta)) 'BEGIN{printf "%.1f", t ? 100 * r / t : 0}')" %
@@ -230,6 +233,7 @@ backend_stats_delta() {   # backend_stats_delta FROM TO (after backend_stats_sna
         metric pps64_dom0_cpu_busy_pct $((100 * (CPU_BUSY - CPU0_BUSY) / (CPU_ALL - CPU0_ALL))) %
         is_xvs && metric pps64_xvsd_cpu_pct $((100 * (XVSD_CPU - XVSD0_CPU) / (CPU_ALL - CPU0_ALL))) %
     fi
+    DOM0_BUSY_CS=$((CPU_BUSY - CPU0_BUSY))     # jiffies (USER_HZ 100): centiseconds
     [ -n "$GI0_FROM" ] && gintr "$1" && GI_FROM=$((V - GI0_FROM))
     [ -n "$GI0_TO" ] && gintr "$2" && GI_TO=$((V - GI0_TO))
     note "guest interrupts of eth0 during the test: sender +$GI_FROM, receiver +$GI_TO"
