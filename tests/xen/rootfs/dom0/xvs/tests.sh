@@ -315,7 +315,8 @@ attach_vif() {
     while read -r i _ m _; do [ "${m,,}" = "$mac" ] && dev=$i; done <<< "$(xl network-list $g 2>&1)"
     [ -n "$dev" ] || { bad "xl network-list $g shows the vif on $br" "$(xl network-list $g 2>&1)"; return 1; }
     VIFDEV[$g]=$dev
-    gx $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; cat /tmp/vif2.log; read r < /tmp/vif2.done && exit $r'
+    # builtins only (a `cat` here was seen to segfault at start), retried
+    gxr $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; while IFS= read -r l; do echo "$l"; done < /tmp/vif2.log; read r < /tmp/vif2.done && exit $r'
 }
 sc_vlan() {
     stack_ok || return
