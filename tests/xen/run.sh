@@ -15,7 +15,8 @@
 #   -r N       rounds: boot every stack N times, interleaved (default 1);
 #              the table shows the median of each metric
 #   -T LIST    scenarios (comma list, see rootfs/dom0/xvs/tests.sh) instead
-#              of each stack's default set
+#              of each stack's default set; STACK:NAME runs NAME on that
+#              stack only (-T basic,perf,xvs:vlan)
 #   -t SECS    limit per boot (default 1500)
 #   -B SECS    time budget of the whole run (images included): a boot gets
 #              at most what is left minus 300 s for each boot after it; a

@@ -622,6 +622,8 @@ sc_debug() {
 : > "$RES"
 say "tests ($STACK): $TESTS"
 for sc in ${TESTS//,/ }; do
+    # STACK:NAME runs NAME on that stack only (run.sh -T basic,xvs:vlan)
+    if [[ $sc == *:* ]]; then [ "${sc%%:*}" = "$STACK" ] || continue; sc=${sc#*:}; fi
     fn=sc_$sc
     declare -F "$fn" >/dev/null || fn=scenario_$sc
     if ! declare -F "$fn" >/dev/null; then
