@@ -144,10 +144,12 @@ sc_perf() {
     stack_ok || return
     need_guests domU1 domU2 || return
     pidof iperf3 >/dev/null || iperf3 -s -D
+    perf_evidence before
     tcp domU1_to_domU2 domU1 "iperf3 -c $NET.3 -t 10 -f m"
     tcp domU2_to_domU1 domU1 "iperf3 -c $NET.3 -t 10 -f m -R"
     tcp domU1_to_dom0 domU1 "iperf3 -c $NET.1 -t 10 -f m"
     tcp dom0_to_domU1 dom0 "iperf3 -c $NET.2 -t 10 -f m"
+    perf_evidence "after the TCP tests"
     pps64 domU1 domU2 $MAC2
     # latency: TCP at these rates is window / round trip
     gx domU1 30 "ping -n -q -c 20 -i 0.2 -W 2 $NET.3"
@@ -156,6 +158,16 @@ sc_perf() {
 }
 # rtt_avg PING-OUTPUT: RTT = its average round trip (ms)
 rtt_avg() { [[ $1 =~ =\ [0-9.]+/([0-9.]+)/ ]] && RTT=${BASH_REMATCH[1]}; }
+# perf_evidence WHEN: where frames could have been lost, into the log:
+# dom0's TCP and IP counters, softnet drops, (xvs) every port's drops
+perf_evidence() {
+    local l
+    note "---- $1: dom0 /proc/net/snmp (Tcp, Ip), softnet_stat (processed dropped squeezed ...)"
+    while IFS= read -r l; do case $l in Tcp:*|Ip:*) note "$l";; esac; done < /proc/net/snmp
+    while IFS= read -r l; do note "softnet $l"; done < /proc/net/softnet_stat
+    is_xvs && note "$(retry 3 "$XC" port-stats xenbr0 2>&1)"
+}
+
 # pps64 FROM TO TOMAC: 64-byte frames FROM -> TO for 10 s
 pps64() {
     local a b ta tb sent el rate try
