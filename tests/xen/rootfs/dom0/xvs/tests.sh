@@ -165,6 +165,7 @@ perf_evidence() {
     note "---- $1: dom0 /proc/net/snmp (Tcp, Ip), softnet_stat (processed dropped squeezed ...)"
     while IFS= read -r l; do case $l in Tcp:*|Ip:*) note "$l";; esac; done < /proc/net/snmp
     while IFS= read -r l; do note "softnet $l"; done < /proc/net/softnet_stat
+    note "$(ip -s link show xenbr0 2>&1)"
     is_xvs && note "$(retry 3 "$XC" port-stats xenbr0 2>&1)"
 }
 
