@@ -35,8 +35,7 @@ rpid=$!
 trap 'kill $rpid 2>/dev/null' INT TERM
 # Follow the serial console: dom0's progress and the demo's output.
 tail -F -n +1 --pid=$rpid "$OUT/xvs-1/serial.log" 2>/dev/null |
-    tr -d '\r' |
-    sed -u -n -e 's/^XVSLAB: DEMO \{0,1\}//p' \
+    sed -u -n -e 's/\r$//' -e 's/^XVSLAB: DEMO \{0,1\}//p' \
                -e 's/^XVSLAB: \[[0-9.]*\] \(dom0 userspace.*\|xvsd ready\|stack .* up\|STACK-ERROR.*\)/## dom0: \1/p' \
                -e 's/^XVSLAB: CHECK xvs demo \(FAIL.*\)/## \1/p'
 wait $rpid
