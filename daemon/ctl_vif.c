@@ -142,6 +142,7 @@ static json_t *vif_json(const struct bridge *br, struct vif *v)
                         ? json_pack("{s:I, s:I}", "bytes", (json_int_t)rate_bytes,
                                     "usecs", (json_int_t)rate_usecs)
                         : json_null());
+    json_object_set_new(o, "mtu", vif_mtu(v) ? json_integer(vif_mtu(v)) : json_null());
     json_object_set_new(o, "queues", queues_json(v));
     json_object_set_new(o, "stats", stats_json(vif_get_stats(v)));
     return o;

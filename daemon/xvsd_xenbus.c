@@ -35,7 +35,6 @@ struct xx_vif {
     struct vif *vif;
     unsigned domid, devid;
     uint64_t rate_bytes, rate_us;       /* as given to vif_set_rate() */
-    unsigned mtu;                       /* kept, not enforced */
     struct xx_vif *prev, *next;
 };
 
@@ -122,7 +121,7 @@ static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, si
         x->rate_bytes = rate_bytes;
         x->rate_us = rate_us;
     }
-    x->mtu = cfg->set & (1u << KEY_MTU) ? cfg->mtu : 0;
+    vif_set_mtu(x->vif, cfg->set & (1u << KEY_MTU) ? cfg->mtu : 0);
     if (p->bridge) {
         /* Entries learned on VLANs the port left would misdirect frames. */
         if (vlans_changed)

@@ -103,6 +103,15 @@ struct vif *vif_from_port(struct port *);   /* NULL if not a vif */
 /* `rate` key: bytes per usecs of credit; bytes == 0 disables the limit. */
 void vif_set_rate(struct vif *, uint64_t bytes, uint64_t usecs);
 
+/* `mtu` key: frames (not GSO) longer than mtu + the Ethernet header (a VLAN
+ * tag not counted) are dropped both ways and counted as "mtu" drops, as a
+ * Linux bridge drops them at an output port; 0: only the protocol's limit
+ * (64 KiB). */
+void vif_set_mtu(struct vif *, unsigned mtu);
+unsigned vif_mtu(const struct vif *);
+/* Whether a frame of len bytes (Ethernet header included, tag not) fits. */
+bool vif_mtu_fits(const struct vif *, unsigned len, bool gso);
+
 enum vif_state { VIF_DISCONNECTED, VIF_CONNECTED, VIF_FATAL };
 enum vif_state vif_state(const struct vif *);
 const char *vif_state_name(enum vif_state);
