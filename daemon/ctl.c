@@ -39,12 +39,18 @@ static json_t *list_commands(size_t argc, const char *const *argv, void *arg,
     return names;
 }
 
-int ctl_register_command(const char *name, ctl_handler *fn, void *arg)
+/* Whether NAME could be a command's name (see ctl_register_command()). */
+static bool valid_name(const char *name)
 {
     size_t len = strlen(name);
 
-    if (!len || len >= CTL_COMMAND_NAME_MAX || strspn(name,
-        "abcdefghijklmnopqrstuvwxyz0123456789-") != len || !fn)
+    return len && len < CTL_COMMAND_NAME_MAX
+           && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
+}
+
+int ctl_register_command(const char *name, ctl_handler *fn, void *arg)
+{
+    if (!valid_name(name) || !fn)
         return -EINVAL;
     if (!n_commands && strcmp(name, "list-commands"))
         ctl_register_command("list-commands", list_commands, NULL);
@@ -154,8 +160,10 @@ json_t *ctl_dispatch(const char *req, size_t len, bool *fatal)
 
     const struct ctl_command *c = find(cmd);
     if (!c) {
+        /* The error names the command, unless the name is empty or could
+         * not be one ("request: " then): every error has a usable prefix. */
         snprintf(msg, sizeof msg, "unknown command (see list-commands)");
-        reply = reply_error(strlen(cmd) < 64 ? cmd : "request", msg);
+        reply = reply_error(valid_name(cmd) ? cmd : "request", msg);
         json_decref(request);
         return reply;
     }
