@@ -136,6 +136,16 @@ struct peek {
     bool skip;                          /* beyond a harness limit */
 };
 
+/* Whether an argument asks for more FDB entries than the harness allows. */
+static bool too_big(const char *s)
+{
+    unsigned long long v;
+
+    return s && !strncmp(s, "fdb-max=", 8) && !parse_uint(s + 8, UINT32_MAX, &v)
+           && v > FUZZ_CTL_FDB_MAX;
+}
+
+/* A plain JSON line: parsed once here, again by the dispatcher. */
 static void peek(const char *line, size_t len, struct peek *pk)
 {
     json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
@@ -147,13 +157,9 @@ static void peek(const char *line, size_t len, struct peek *pk)
     pk->skip = false;
     if (json_is_string(cmd))
         snprintf(pk->command, sizeof pk->command, "%s", json_string_value(cmd));
-    json_array_foreach(args, i, a) {
-        const char *s = json_string_value(a);
-        unsigned long long v;
-        if (s && !strncmp(s, "fdb-max=", 8) && !parse_uint(s + 8, UINT32_MAX, &v)
-            && v > FUZZ_CTL_FDB_MAX)
+    json_array_foreach(args, i, a)
+        if (too_big(json_string_value(a)))
             pk->skip = true;
-    }
     json_decref(req);
 }
 
@@ -201,24 +207,31 @@ static bool check_reply(const char *reply, bool fatal, const struct peek *pk)
     return is_ok;
 }
 
-/* The JSON request of a shorthand line (see the top), or NULL. */
-static char *shorthand(const uint8_t *start, size_t len, size_t *out_len)
+/* The JSON request of a shorthand line (see the top), or NULL; *pk is what
+ * peek() would say of it, known from the words without parsing the JSON. */
+static char *shorthand(const uint8_t *start, size_t len, size_t *out_len,
+                       struct peek *pk)
 {
     json_t *args = json_array(), *req = NULL, *cmd = NULL;
     const char *p = (const char *)start + 1, *end = (const char *)start + len;
     char *text = NULL;
     bool first = true;
 
+    pk->command[0] = '\0';
+    pk->skip = false;
     while (args && p <= end) {
         const char *sp = memchr(p, ' ', (size_t)(end - p));
         const char *e = sp ? sp : end;
         json_t *w = json_stringn(p, (size_t)(e - p));
         if (!w)
             goto out;                   /* not UTF-8 */
-        if (first)
+        if (first) {
             cmd = w;
-        else
+            snprintf(pk->command, sizeof pk->command, "%s", json_string_value(w));
+        } else {
+            pk->skip |= too_big(json_string_value(w));
             json_array_append_new(args, w);
+        }
         first = false;
         p = e + 1;
     }
@@ -235,9 +248,11 @@ out:
     return text;
 }
 
-/* Pictures of the state, reused from line to line: `now` is the state
- * before the next line when now_valid (a picture is taken only when a
- * comparison needs it: after a failed or read-only request). */
+/* Pictures of the state, reused from line to line and from input to
+ * input: `now` is the state before the next line when now_valid (a picture
+ * is taken only when a comparison needs it: after a failed or read-only
+ * request, and at the end of an input, where it becomes the next input's
+ * `now`). */
 static struct xvsd_state now, next;
 static bool now_valid;
 
@@ -256,7 +271,7 @@ static void run_line(const uint8_t *start, size_t len)
         return;                         /* ctl_server skips blank lines */
     char *line;
     if (start[0] == 0x01) {
-        char *json = shorthand(start, len, &len);
+        char *json = shorthand(start, len, &len, &pk);
         if (!json)
             return;
         line = malloc(len);             /* exactly the line: no NUL after it */
@@ -267,10 +282,11 @@ static void run_line(const uint8_t *start, size_t len)
         line = malloc(len);
         if (line)
             memcpy(line, start, len);
+        if (line)
+            peek(line, len, &pk);
     }
     if (!line)
         return;
-    peek(line, len, &pk);
     if (pk.skip) {
         free(line);
         return;
@@ -317,7 +333,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quiet();
     if (!now_valid)
         xvsd_state_take(&now);
-    now_valid = false;                  /* the next input starts afresh */
     if (!xvsd_state_same(&baseline, &now, why, sizeof why)) {
         brmgr_destroy_all();
         if (fake_live || bridge_at(0)) {
@@ -327,6 +342,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         xvsd_state_free(&baseline);
         build();
+        xvsd_state_copy(&now, &baseline);
     }
+    now_valid = true;                   /* `now` is the next input's start */
     return 0;
 }
