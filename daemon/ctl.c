@@ -39,18 +39,12 @@ static json_t *list_commands(size_t argc, const char *const *argv, void *arg,
     return names;
 }
 
-/* Whether NAME could be a command's name (see ctl_register_command()). */
-static bool valid_name(const char *name)
+int ctl_register_command(const char *name, ctl_handler *fn, void *arg)
 {
     size_t len = strlen(name);
 
-    return len && len < CTL_COMMAND_NAME_MAX
-           && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
-}
-
-int ctl_register_command(const char *name, ctl_handler *fn, void *arg)
-{
-    if (!valid_name(name) || !fn)
+    if (!len || len >= CTL_COMMAND_NAME_MAX || strspn(name,
+        "abcdefghijklmnopqrstuvwxyz0123456789-") != len || !fn)
         return -EINVAL;
     if (!n_commands && strcmp(name, "list-commands"))
         ctl_register_command("list-commands", list_commands, NULL);
@@ -124,6 +118,8 @@ static const char *check_request(json_t *req, const char **cmd, json_t **args)
     if (!json_is_string(v))
         return "\"command\" must be a string";
     *cmd = json_string_value(v);
+    if (!**cmd || strlen(*cmd) != json_string_length(v))
+        return "\"command\" must be a non-empty string without NUL characters";
     *args = json_object_get(req, "args");
     if (*args && !json_is_array(*args))
         return "\"args\" must be an array of strings";
@@ -160,10 +156,8 @@ json_t *ctl_dispatch(const char *req, size_t len, bool *fatal)
 
     const struct ctl_command *c = find(cmd);
     if (!c) {
-        /* The error names the command, unless the name is empty or could
-         * not be one ("request: " then): every error has a usable prefix. */
         snprintf(msg, sizeof msg, "unknown command (see list-commands)");
-        reply = reply_error(valid_name(cmd) ? cmd : "request", msg);
+        reply = reply_error(strlen(cmd) < 64 ? cmd : "request", msg);
         json_decref(request);
         return reply;
     }

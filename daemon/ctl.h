@@ -19,8 +19,7 @@
  *     {"ok": true, "result": <any JSON value>}
  *     {"ok": false, "error": "fdb-show: no bridge named 'xenbr9'"}
  * Every error message starts with the command name and ": " (or "request: "
- * when the request itself is unusable, or names no possible command: empty,
- * too long, or not of a-z 0-9 '-').
+ * when the request itself is unusable).
  *
  * CONNECTION: a client may send several requests, one line each, and gets
  * the replies in the same order; xvsd closes the connection when the client

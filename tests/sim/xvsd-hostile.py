@@ -104,6 +104,11 @@ ATTACK_FPS = 20000                          # frame attackers and dom5
 STORM_KICKS = 1000000
 VICTIM_SHARE = 0.15                         # of the capacity measured at the start
 THROUGHPUT_TOLERANCE = 0.10
+# HOSTILE_RATIOS=report: print the throughput ratios, do not assert them
+# (the sanitizer run: ASan makes an attack's one-off work -- a disconnect,
+# an unmap -- many times dearer than the victims' steady path, so the ratio
+# measures the instrumentation; the plain `make check` run asserts them).
+RATIOS_ASSERTED = os.environ.get("HOSTILE_RATIOS", "assert") != "report"
 PACE_HELD = 0.95                            # baselines this close to the pace: valid
 NICE = -5                                   # the test's processes vs. other jobs
 RETRIES = 3
@@ -473,7 +478,7 @@ class Suite:
                 break
         T.append(time.monotonic())
         ratio, a, base, mem = tries[-1]
-        check(ratio >= 1 - THROUGHPUT_TOLERANCE or held,
+        check(ratio >= 1 - THROUGHPUT_TOLERANCE or held or not RATIOS_ASSERTED,
               "%s: the machine is too busy to measure: the victims' baselines did not hold "
               "their pace (%d fps) in %d tries: %s" % (label, self.offered, len(tries),
                                                       fmt(base)))
@@ -503,10 +508,13 @@ class Suite:
                         len(tries), ", ".join("%.3f" % t[0] for t in tries)),
                     mem["VmRSS"], after["VmRSS"]))
         self.results.append((label, ratio, len(tries)))
-        check(ratio >= 1 - THROUGHPUT_TOLERANCE,
-              "%s: victims lost more than %d%% of their throughput: %s"
-              % (label, 100 * THROUGHPUT_TOLERANCE, line))
-        print("ok - " + line, flush=True)
+        if RATIOS_ASSERTED or ratio >= 1 - THROUGHPUT_TOLERANCE:
+            check(ratio >= 1 - THROUGHPUT_TOLERANCE,
+                  "%s: victims lost more than %d%% of their throughput: %s"
+                  % (label, 100 * THROUGHPUT_TOLERANCE, line))
+            print("ok - " + line, flush=True)
+        else:
+            print("info - ratio not asserted (HOSTILE_RATIOS=report): " + line, flush=True)
 
     def elapsed(self):
         return time.monotonic() - self.start
