@@ -212,9 +212,10 @@ void conf_port_init(struct conf_port *q, const char *bridge, const char *name,
     q->learning = true;
     q->pvid = 1;
     if (role == CONF_PORT_UPLINK) {
-        q->vlan_mode = PORT_VLAN_TRUNK;
-        for (unsigned v = VLAN_ID_MIN; v <= VLAN_ID_MAX; v++)
-            q->trunk[v / 64] |= 1ull << (v % 64);
+        q->vlan_mode = PORT_VLAN_TRUNK;    /* VLANs 1..4094: all but 0 and 4095 */
+        memset(q->trunk, 0xff, sizeof q->trunk);
+        q->trunk[0] &= ~1ull;
+        q->trunk[VLAN_BITMAP_WORDS - 1] &= ~(1ull << 63);
     } else {
         q->vlan_mode = PORT_VLAN_ACCESS;
     }

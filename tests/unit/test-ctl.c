@@ -163,6 +163,10 @@ static void test_protocol(void)
 
     ASSERT_ERROR(run("frob", NULL), "frob: unknown command (see list-commands)");
     CU_ASSERT_FALSE(last_fatal);
+    /* an empty command is a request error, not ": unknown command" (fuzz-ctl) */
+    ASSERT_ERROR(run("", NULL), "request: \"command\" must be a non-empty string without "
+                 "NUL characters");
+    CU_ASSERT_TRUE(last_fatal);
     ASSERT_ERROR(run("version", "x", NULL), "version: too many arguments (usage: version)");
     CU_ASSERT_FALSE(last_fatal);
 
