@@ -7,6 +7,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "lib/csum.h"
 #include "netback/netif_gso.h"
 
 #define ADD_TEST(suite, fn) \
@@ -21,22 +22,6 @@ static uint16_t ids[300], lens[300];
 static bool bad_csum;
 static size_t L3, L4, HDR;
 static bool V6;
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (; n > 1; p += 2, n -= 2)
-        s += (uint32_t)(p[0] << 8 | p[1]);
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)s;
-}
 
 /* A TCP frame: [tag], IPv4 (ihl 5) or IPv6 + one 8-byte hop-by-hop header,
  * TCP with 12 bytes of options, `payload` bytes of a counting pattern. */
@@ -83,16 +68,16 @@ static int emit(void *ctx, const uint8_t *s, size_t len)
     uint16_t l4len = (uint16_t)(len - L4);
     uint32_t ps;
     if (V6) {
-        ps = sum16(ip + 8, 32, 0) + 6 + l4len;
+        ps = csum_pseudo_ipv6(ip, 6, l4len);
         if ((size_t)(ip[4] << 8 | ip[5]) != len - L3 - 40)
             bad_csum = true;
     } else {
-        ps = sum16(ip + 12, 8, 0) + 6 + l4len;
-        if (fold(sum16(ip, 20, 0)) != 0xffff || (size_t)(ip[2] << 8 | ip[3]) != len - L3)
+        ps = csum_pseudo_ipv4(ip, 6, l4len);
+        if (csum_fold(csum_add(0, ip, 20)) != 0xffff || (size_t)(ip[2] << 8 | ip[3]) != len - L3)
             bad_csum = true;
         ids[nseg] = (uint16_t)(ip[4] << 8 | ip[5]);
     }
-    if (fold(sum16(th, l4len, ps)) != 0xffff)
+    if (csum_fold(csum_add(ps, th, l4len)) != 0xffff)
         bad_csum = true;
     seqs[nseg] = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 | (uint32_t)th[6] << 8 | th[7];
     flags[nseg] = th[13];
