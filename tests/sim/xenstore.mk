@@ -32,7 +32,8 @@ tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
 	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
 	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h \
 	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
-tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
+tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a netback/libnetback.a \
+	lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
 
 # libxl's side from the shell (devices, the real hotplug/vif-xvs with

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "netback/vif.h"
 #include "tests/sim/xenstored-daemon.h"
 #include "tests/sim/xenstored-harness.h"
 #include "tests/sim/xenstored-libxl.h"
@@ -56,6 +57,35 @@ be_key(unsigned d, unsigned n, const char *key, char *buf, size_t size)
     char p[128];
     snprintf(p, sizeof p, "/local/domain/0/backend/vif/%u/%u/%s", d, n, key);
     return xsh_read(h0, p, buf, size) ? buf : NULL;
+}
+
+/* The backend directory's feature-* keys are exactly netback's list. */
+static void
+assert_features_are_netbacks(unsigned d, unsigned n)
+{
+    char p[128], buf[64];
+    const char *key, *value;
+    unsigned num = 0, i, nfeat = 0;
+    char **keys;
+
+    for (i = 0; vif_feature_at(i, &key, &value); i++) {
+        const char *got = be_key(d, n, key, buf, sizeof buf);
+        CU_ASSERT_PTR_NOT_NULL(got);
+        if (got && strcmp(got, value)) {
+            fprintf(stderr, "\n  %s: %s, netback says %s\n", key, got, value);
+            CU_FAIL("feature value is not netback's");
+        }
+    }
+    snprintf(p, sizeof p, "/local/domain/0/backend/vif/%u/%u", d, n);
+    keys = xs_directory(h0, XBT_NULL, p, &num);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(keys);
+    for (unsigned k = 0; k < num; k++) {
+        if (!strncmp(keys[k], "feature-", 8)) {
+            nfeat++;
+        }
+    }
+    free(keys);
+    CU_ASSERT_EQUAL(nfeat, i);
 }
 
 static int
@@ -174,6 +204,7 @@ test_create_connect_detach(void)
     CU_ASSERT_EQUAL_FATAL(xl_domain_create(h0, 1), 0);
     create_vif(1, 0, &nic);
     /* Features before InitWait, as netback. */
+    assert_features_are_netbacks(1, 0);
     CU_ASSERT_STRING_EQUAL(be_key(1, 0, "feature-rx-copy", buf, sizeof buf), "1");
     CU_ASSERT_STRING_EQUAL(be_key(1, 0, "feature-rx-flip", buf, sizeof buf), "0");
     CU_ASSERT_STRING_EQUAL(be_key(1, 0, "feature-sg", buf, sizeof buf), "1");

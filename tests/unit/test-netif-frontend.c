@@ -143,14 +143,19 @@ static void test_bad_flags_and_queues(void)
 static void test_backend_features(void)
 {
     bool rx_copy = false, split = false;
-    for (const struct vif_feature *f = vif_backend_features; f->key; f++) {
-        if (!strcmp(f->key, "feature-rx-copy"))
-            rx_copy = !strcmp(f->value, "1");
-        if (!strcmp(f->key, "feature-split-event-channels"))
-            split = !strcmp(f->value, "1");
-        CU_ASSERT_STRING_NOT_EQUAL(f->key, "multi-queue-max-queues");
+    const char *key, *value;
+    unsigned i;
+    for (i = 0; vif_feature_at(i, &key, &value); i++) {
+        if (!strcmp(key, "feature-rx-copy"))
+            rx_copy = !strcmp(value, "1");
+        if (!strcmp(key, "feature-split-event-channels"))
+            split = !strcmp(value, "1");
+        CU_ASSERT_STRING_NOT_EQUAL(key, "multi-queue-max-queues");
+        CU_ASSERT_STRING_EQUAL(value, strcmp(key, "feature-rx-flip") ? "1" : "0");
     }
     CU_ASSERT_TRUE(rx_copy && split);
+    CU_ASSERT(i >= 2);
+    CU_ASSERT_FALSE(vif_feature_at(i + 1, &key, &value));
 }
 
 int main(void)

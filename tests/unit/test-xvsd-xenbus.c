@@ -120,6 +120,23 @@ static int teardown(void)
     return system(cmd) != 0 || fake_live != 0;
 }
 
+/* xenbus writes what ops->feature_at gives (tests/sim/xenstored-xenbus-test
+ * checks that on xenstore): it must be netback's own list, in full. */
+static void test_features(void)
+{
+    const char *key, *value, *nkey, *nvalue;
+    unsigned i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ops->feature_at);
+    for (i = 0; ops->feature_at(NULL, i, &key, &value); i++) {
+        CU_ASSERT_TRUE_FATAL(vif_feature_at(i, &nkey, &nvalue));
+        CU_ASSERT_STRING_EQUAL(key, nkey);
+        CU_ASSERT_STRING_EQUAL(value, nvalue);
+    }
+    CU_ASSERT_FALSE(vif_feature_at(i, &nkey, &nvalue));
+    CU_ASSERT(i > 0 && i <= XENBUS_FEATURES_MAX);
+}
+
 static void test_create_attach(void)
 {
     static const char *const kv[][2] = {
@@ -362,6 +379,7 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     s = CU_add_suite("xenstore module ops", setup, teardown);
+    CU_add_test(s, "feature keys are netback's", test_features);
     CU_add_test(s, "create, attach, name clashes, missing bridge", test_create_attach);
     CU_add_test(s, "live updates: VLANs, bridge move, rename, policy", test_update);
     CU_add_test(s, "connect, detach keeps the vif, disconnect", test_connect_detach);
