@@ -1,6 +1,8 @@
 # sim-lib.sh: helpers for the sim integration tests and benchmarks (sourced).
 # Needs $SIMBIN (directory with xvs-simfront and xvs-simback).
-# Every process started here is killed by sim_cleanup (trap it).
+# Sourcing makes the run's directory $SIM_DIR: set the EXIT trap (calling
+# sim_cleanup, or sim_xvsd_cleanup) right after.  Every process started
+# here is killed by sim_cleanup.
 
 SIM_PIDS=""
 SIM_DIR=$(mktemp -d /tmp/xvs-netback-sim.XXXXXX)
@@ -22,6 +24,50 @@ sim_reset() {
 }
 
 sim_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# sim_need_built FILE...: each FILE is a built program (else FAIL).
+sim_need_built() {
+    for f; do
+        [ -x "$f" ] || { echo "FAIL: $f not built (set TOP / SIMBIN to the build directory)"; exit 1; }
+    done
+}
+
+# sim_need_root: network namespaces and TAP devices need root.
+sim_need_root() {
+    [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
+}
+
+# sim_need_cmds CMD...: each CMD is on PATH (else FAIL naming it).
+sim_need_cmds() {
+    for c; do
+        command -v "$c" >/dev/null || { echo "FAIL: $c missing"; exit 1; }
+    done
+}
+
+# sim_netns_add NS...: fresh namespaces (a stale one of the same name is
+# deleted first) with lo up.
+sim_netns_add() {
+    for n; do
+        ip netns del "$n" 2>/dev/null || true
+        ip netns add "$n"
+        ip -n "$n" link set lo up
+    done
+}
+
+# sim_netns_del NS...
+sim_netns_del() {
+    for n; do ip netns del "$n" 2>/dev/null || true; done
+}
+
+# sim_xvsd_cleanup NS...: the EXIT trap's work in a test running xvsd
+# ($PID_xvsd): kill it, keep the run's files in $KEEP if set, stop every
+# sim process, delete the namespaces.
+sim_xvsd_cleanup() {
+    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
+    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
+    sim_cleanup
+    sim_netns_del "$@"
+}
 
 # sim_front NAME ARGS...: start a guest; output in $SIM_DIR/NAME.out
 sim_front() {

@@ -26,13 +26,6 @@ TOP=${TOP:-$PWD}
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
 XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
-for f in "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built (set TOP to the build directory)"; exit 1; }
-done
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-for c in iperf3 python3 ip ping; do
-    command -v $c >/dev/null || { echo "FAIL: $c missing"; exit 1; }
-done
 . "$(dirname "$0")/sim-lib.sh"
 NA=xvs-hr-a-$$ NB=xvs-hr-b-$$
 BR=hrbr0
@@ -43,16 +36,15 @@ PINGS=150                               # 3 s at 20 ms
 cleanup() {
     rc=$?
     set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
-    sim_cleanup
-    ip netns del "$NA" 2>/dev/null
-    ip netns del "$NB" 2>/dev/null
+    sim_xvsd_cleanup "$NA" "$NB"
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for n in $NA $NB; do ip netns add "$n"; ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
+sim_need_root
+sim_need_cmds iperf3 python3 ip ping
+sim_netns_add "$NA" "$NB"
 ctl() { "$XVSCTL" -s "$SOCK" -t 5 "$@"; }
 info() { sed -n "s/^$2=//p" "$1"; }
 now_ms() { date +%s%3N; }

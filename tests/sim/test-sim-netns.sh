@@ -14,21 +14,19 @@
 # Every loop is bounded; everything is removed on exit.
 set -e
 SIMBIN=${SIMBIN:-$PWD/tests/sim}
-[ -x "$SIMBIN/xvs-simfront" ] && [ -x "$SIMBIN/xvs-simback" ] ||
-    { echo "FAIL: xvs-simfront/xvs-simback not built in $SIMBIN (set SIMBIN)"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (apt-get install iperf3)"; exit 1; }
 . "$(dirname "$0")/sim-lib.sh"
 NS="xvs-nb-a xvs-nb-b xvs-nb-c xvs-nb-d xvs-nb-sw"
 IPERF_T=${IPERF_T:-3}
 
 cleanup() {
     sim_cleanup
-    for n in $NS; do ip netns del "$n" 2>/dev/null || true; done
+    sim_netns_del $NS
 }
 trap cleanup EXIT INT TERM
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; done
-for n in $NS; do ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$SIMBIN/xvs-simback"
+sim_need_root
+sim_need_cmds iperf3
+sim_netns_add $NS
 in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 # guests: the TAP appears inside the guest's namespace

@@ -20,13 +20,6 @@ TOP=${TOP:-$PWD}                        # make check runs from the top build dir
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
 XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
-for f in "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built (set TOP to the build directory)"; exit 1; }
-done
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-for c in iperf3 python3 ip ping; do
-    command -v $c >/dev/null || { echo "FAIL: $c missing"; exit 1; }
-done
 . "$(dirname "$0")/sim-lib.sh"
 NS="xvs-glue-a xvs-glue-b xvs-glue-sw"
 BR=gluebr0
@@ -37,16 +30,15 @@ PID_xvsd=""
 cleanup() {
     rc=$?
     set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
-    sim_cleanup
-    for n in $NS; do ip netns del "$n" 2>/dev/null; done
+    sim_xvsd_cleanup $NS
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; done
-for n in $NS; do ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
+sim_need_root
+sim_need_cmds iperf3 python3 ip ping
+sim_netns_add $NS
 in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 ctl() { "$XVSCTL" -s "$SOCK" -t 5 "$@"; }
 # pyj FILE EXPR: evaluate a python expression on the JSON document j
