@@ -53,6 +53,21 @@ test_port_init(struct test_port *tp, const char *name)
     port_init(&tp->port, name, &test_port_ops);
 }
 
+struct bridge *
+test_bridge3(uint64_t *now, struct test_port *pa, struct test_port *pb, struct test_port *pc)
+{
+    struct bridge *br = bridge_create("br0", NULL, test_clock, now);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    test_port_init(pa, "pa");
+    test_port_init(pb, "pb");
+    test_port_init(pc, "pc");
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pa->port), 0);
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pb->port), 0);
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pc->port), 0);
+    return br;
+}
+
 void
 test_port_reset(struct test_port *tp)
 {

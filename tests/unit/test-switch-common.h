@@ -28,6 +28,10 @@ struct test_port {
 };
 
 void test_port_init(struct test_port *, const char *name);
+/* Bridge "br0" on the clock *now with three fresh ports "pa", "pb", "pc"
+ * added, in that order (CUnit-fatal if any step fails). */
+struct bridge *test_bridge3(uint64_t *now, struct test_port *pa, struct test_port *pb,
+                            struct test_port *pc);
 void test_port_reset(struct test_port *);
 /* Number of recorded frames with this id. */
 unsigned test_port_count_id(const struct test_port *, uint32_t id);
