@@ -12,14 +12,16 @@ tests_sim_xenstored_ctl_LDADD = $(XENSTORE_LIBS)
 check_PROGRAMS += tests/sim/xenstored-test
 TESTS += tests/sim/xenstored-test
 tests_sim_xenstored_test_SOURCES = tests/sim/xenstored-test.c \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_test_LDADD = $(XENSTORE_LIBS) $(CUNIT_LIBS)
 
 # xenstore/store.c, the daemon's seam, against the fake.
 check_PROGRAMS += tests/sim/xenstored-store-test
 TESTS += tests/sim/xenstored-store-test
 tests_sim_xenstored_store_test_SOURCES = tests/sim/xenstored-store-test.c \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_store_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS)
 
@@ -31,7 +33,8 @@ tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
 	tests/sim/xenstored-daemon.c tests/sim/xenstored-daemon.h \
 	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
 	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a netback/libnetback.a \
 	lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread

@@ -26,6 +26,7 @@
 #include "tests/sim/xenstored-harness.h"
 #include "tests/sim/xenstored-libxl.h"
 #include "tests/sim/xenstored-netfront.h"
+#include "tests/unit/test-main.h"
 
 static struct xsh srv;
 static struct xs_handle *h0;
@@ -668,31 +669,25 @@ suite_clean(void)
 int
 main(int argc, char **argv)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "create, connect, network-detach", test_create_connect_detach },
+        { "second vif, split event channels", test_split_channels_and_second_vif },
+        { "guest reconnect", test_reconnect },
+        { "frontend never connects", test_never_connects },
+        { "domain destroyed (@releaseDomain)", test_domain_destroyed },
+        { "forced destroy", test_forced_destroy },
+        { "xvsd restarted while connected", test_restart },
+        { "xvsd started after guests", test_started_after_guests },
+        { "malformed keys", test_bad_keys },
+        { "live keys", test_live_keys },
+        { "bad frontend keys", test_bad_frontend },
+        { "100 vifs", test_hundred_vifs },
+        { NULL, NULL },
+    };
 
     (void) argc;
     prog = argv[0];
     xlog_init(XLOG_TO_STDERR, getenv("XVS_TEST_LOG") ? XLOG_DBG : XLOG_ERR);
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("vif backend life cycle", suite_init, suite_clean);
-    CU_add_test(s, "create, connect, network-detach", test_create_connect_detach);
-    CU_add_test(s, "second vif, split event channels", test_split_channels_and_second_vif);
-    CU_add_test(s, "guest reconnect", test_reconnect);
-    CU_add_test(s, "frontend never connects", test_never_connects);
-    CU_add_test(s, "domain destroyed (@releaseDomain)", test_domain_destroyed);
-    CU_add_test(s, "forced destroy", test_forced_destroy);
-    CU_add_test(s, "xvsd restarted while connected", test_restart);
-    CU_add_test(s, "xvsd started after guests", test_started_after_guests);
-    CU_add_test(s, "malformed keys", test_bad_keys);
-    CU_add_test(s, "live keys", test_live_keys);
-    CU_add_test(s, "bad frontend keys", test_bad_frontend);
-    CU_add_test(s, "100 vifs", test_hundred_vifs);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+
+    return test_main_run("vif backend life cycle", suite_init, suite_clean, cases);
 }
