@@ -10,12 +10,14 @@ tests_unit_test_config_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 
 tests_unit_test_config_apply_SOURCES = tests/unit/test-config-apply.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
-	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h
+	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_config_apply_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 
 tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
-	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h
+	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 
 # The netback module and the vif commands over the sim hypervisor, with
@@ -25,7 +27,8 @@ TESTS += tests/unit/test-ctl-vif
 tests_unit_test_ctl_vif_SOURCES = tests/unit/test-ctl-vif.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
 	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h \
-	tests/sim/simfront.c tests/sim/simfront.h
+	tests/sim/simfront.c tests/sim/simfront.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_ctl_vif_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
 	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)
 
@@ -49,6 +52,7 @@ check_PROGRAMS += tests/unit/test-xvsd-xenbus
 TESTS += tests/unit/test-xvsd-xenbus
 tests_unit_test_xvsd_xenbus_SOURCES = tests/unit/test-xvsd-xenbus.c \
 	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
-	tests/sim/simfront.c tests/sim/simfront.h
+	tests/sim/simfront.c tests/sim/simfront.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_xvsd_xenbus_LDADD = daemon/libxvsdaemon.a xenstore/libxvsstore.a \
 	$(XENSTORE_LIBS) $(NETBACK_LIBS) $(INIH_LIBS) $(CUNIT_LIBS)

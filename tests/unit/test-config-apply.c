@@ -15,6 +15,7 @@
 #include "switch/fdb.h"
 #include "tests/unit/test-ctl-fake.h"
 #include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 static struct conf *cur;                /* what was applied last */
 
@@ -229,20 +230,16 @@ static void test_failures(void)
     CU_ASSERT_EQUAL(fake_live, 0);
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "start", test_start },
+        { "reload diff", test_reload_diff },
+        { "adopt and recreate", test_adopt_and_recreate },
+        { "failures", test_failures },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("apply", setup, teardown);
-    CU_add_test(s, "start", test_start);
-    CU_add_test(s, "reload diff", test_reload_diff);
-    CU_add_test(s, "adopt and recreate", test_adopt_and_recreate);
-    CU_add_test(s, "failures", test_failures);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("apply", setup, teardown, cases);
 }

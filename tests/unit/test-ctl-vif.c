@@ -25,6 +25,7 @@
 #include "tests/sim/simfront.h"
 #include "tests/unit/test-ctl-fake.h"
 #include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 static char dir[64];
 static struct conf *conf;
@@ -368,19 +369,15 @@ static void test_xenif_kinds(void)
     xvsd_netback_stop();
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "attach, show, traffic, detach, stop", test_attach_show_detach },
+        { "bad arguments", test_bad_arguments },
+        { "xenif kinds", test_xenif_kinds },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("netback module", setup, teardown);
-    CU_add_test(s, "attach, show, traffic, detach, stop", test_attach_show_detach);
-    CU_add_test(s, "bad arguments", test_bad_arguments);
-    CU_add_test(s, "xenif kinds", test_xenif_kinds);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("netback module", setup, teardown, cases);
 }

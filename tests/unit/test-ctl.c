@@ -19,6 +19,7 @@
 #include "switch/fdb.h"
 #include "tests/unit/test-ctl-fake.h"
 #include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 /* jansson's json_is_* are macros that evaluate their argument twice. */
 static bool jnull(json_t *j) { return json_is_null(j); }
@@ -503,23 +504,19 @@ static void test_log_level(void)
     tctl_result(tctl_run("log-level", "err", NULL));
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "protocol", test_protocol },
+        { "register", test_register },
+        { "add-br/del-br", test_add_del_br },
+        { "ports and VLAN bridges", test_ports },
+        { "del-port of the uplink", test_del_uplink },
+        { "fdb commands", test_fdb },
+        { "log-level", test_log_level },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("ctl", setup, teardown);
-    CU_add_test(s, "protocol", test_protocol);
-    CU_add_test(s, "register", test_register);
-    CU_add_test(s, "add-br/del-br", test_add_del_br);
-    CU_add_test(s, "ports and VLAN bridges", test_ports);
-    CU_add_test(s, "del-port of the uplink", test_del_uplink);
-    CU_add_test(s, "fdb commands", test_fdb);
-    CU_add_test(s, "log-level", test_log_level);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("ctl", setup, teardown, cases);
 }

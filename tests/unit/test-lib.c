@@ -9,6 +9,7 @@
 #include "lib/csum.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "tests/unit/test-main.h"
 
 static int fired, more_calls;
 static struct evloop *loop;
@@ -165,18 +166,16 @@ test_csum_headers(void)
 int
 main(void)
 {
-    CU_initialize_registry();
-    CU_pSuite s = CU_add_suite("lib", NULL, NULL);
-    CU_add_test(s, "timers", test_timer_oneshot_and_periodic);
-    CU_add_test(s, "fd delete during dispatch", test_fd_delete_during_dispatch);
-    CU_add_test(s, "want_more", test_want_more_runs_once_per_turn);
-    CU_add_test(s, "log names", test_log_names);
-    CU_add_test(s, "log ratelimit", test_log_ratelimit);
-    CU_add_test(s, "csum add and fold", test_csum_add_fold);
-    CU_add_test(s, "csum headers", test_csum_headers);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned fails = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        { "timers", test_timer_oneshot_and_periodic },
+        { "fd delete during dispatch", test_fd_delete_during_dispatch },
+        { "want_more", test_want_more_runs_once_per_turn },
+        { "log names", test_log_names },
+        { "log ratelimit", test_log_ratelimit },
+        { "csum add and fold", test_csum_add_fold },
+        { "csum headers", test_csum_headers },
+        { NULL, NULL },
+    };
+
+    return test_main_run("lib", NULL, NULL, cases);
 }

@@ -25,6 +25,7 @@
 #include "switch/fdb.h"
 #include "tests/sim/simfront.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-main.h"
 #include "xenstore/keys.h"
 #include "xenstore/xenbus.h"
 
@@ -372,22 +373,17 @@ static void test_module_idle(void)
     xvsd_xenbus_stop();
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "feature keys are netback's", test_features },
+        { "create, attach, name clashes, missing bridge", test_create_attach },
+        { "live updates: VLANs, bridge move, rename, policy", test_update },
+        { "connect, detach keeps the vif, disconnect", test_connect_detach },
+        { "module without xenbus", test_module_idle },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("xenstore module ops", setup, teardown);
-    CU_add_test(s, "feature keys are netback's", test_features);
-    CU_add_test(s, "create, attach, name clashes, missing bridge", test_create_attach);
-    CU_add_test(s, "live updates: VLANs, bridge move, rename, policy", test_update);
-    CU_add_test(s, "connect, detach keeps the vif, disconnect", test_connect_detach);
-    CU_add_test(s, "module without xenbus", test_module_idle);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed()
-                      + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("xenstore module ops", setup, teardown, cases);
 }
