@@ -13,6 +13,8 @@ struct test_main_case {
     const char *name;
     CU_TestFunc fn;
 };
+/* A case named after its function. */
+#define TEST_MAIN_CASE(fn) { #fn, fn }
 
 /* Runs suite `suite` (init and clean may be NULL) with `cases`, up to one
  * with a NULL name, verbosely.  Returns main()'s exit status. */

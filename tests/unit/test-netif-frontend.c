@@ -7,9 +7,8 @@
 #include <CUnit/Basic.h>
 
 #include "netback/vif.h"
+#include "tests/unit/test-main.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 
 /* A frontend directory as key/value pairs; NULL key ends it. */
 static const char *(*KV)[2];
@@ -160,21 +159,16 @@ static void test_backend_features(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("vif_frontend", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_linux_netfront);
-    ADD_TEST(s, test_split_and_defaults);
-    ADD_TEST(s, test_no_rx_copy);
-    ADD_TEST(s, test_missing_and_bad_refs);
-    ADD_TEST(s, test_channels);
-    ADD_TEST(s, test_bad_flags_and_queues);
-    ADD_TEST(s, test_backend_features);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        TEST_MAIN_CASE(test_linux_netfront),
+        TEST_MAIN_CASE(test_split_and_defaults),
+        TEST_MAIN_CASE(test_no_rx_copy),
+        TEST_MAIN_CASE(test_missing_and_bad_refs),
+        TEST_MAIN_CASE(test_channels),
+        TEST_MAIN_CASE(test_bad_flags_and_queues),
+        TEST_MAIN_CASE(test_backend_features),
+        { NULL, NULL },
+    };
+
+    return test_main_run("vif_frontend", NULL, NULL, cases);
 }

@@ -9,9 +9,8 @@
 
 #include "lib/csum.h"
 #include "netback/netif_gso.h"
+#include "tests/unit/test-main.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 
 static uint8_t F[70000], SEG[70000], OUT[70000];
 static size_t out_len;
@@ -175,21 +174,16 @@ static void test_emit_error_stops(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("netif_gso", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_ipv4_segments);
-    ADD_TEST(s, test_short_last_segment);
-    ADD_TEST(s, test_ipv6_with_ext_header);
-    ADD_TEST(s, test_tagged);
-    ADD_TEST(s, test_max_frame);
-    ADD_TEST(s, test_rejects);
-    ADD_TEST(s, test_emit_error_stops);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        TEST_MAIN_CASE(test_ipv4_segments),
+        TEST_MAIN_CASE(test_short_last_segment),
+        TEST_MAIN_CASE(test_ipv6_with_ext_header),
+        TEST_MAIN_CASE(test_tagged),
+        TEST_MAIN_CASE(test_max_frame),
+        TEST_MAIN_CASE(test_rejects),
+        TEST_MAIN_CASE(test_emit_error_stops),
+        { NULL, NULL },
+    };
+
+    return test_main_run("netif_gso", NULL, NULL, cases);
 }
