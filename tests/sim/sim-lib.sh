@@ -77,6 +77,49 @@ sim_front() {
     eval "PID_$name=$!"
 }
 
+# sim_tap_guest NAME NS DOMID [OPTION...]: a guest whose netfront is the
+# TAP eth0 in namespace NS; output in $SIM_DIR/NAME.out and NAME.err.
+sim_tap_guest() {
+    local name=$1 ns=$2 d=$3; shift 3
+    ip netns exec "$ns" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$d" --tap eth0 "$@" \
+        >"$SIM_DIR/$name.out" 2>"$SIM_DIR/$name.err" &
+    SIM_PIDS="$SIM_PIDS $!"
+}
+
+# sim_wait_guests DOMID...: waits (5 s at most) until each guest has
+# published its info file dom<DOMID>.vif0.
+sim_wait_guests() {
+    local d i=0
+    for d; do
+        until [ -e "$SIM_DIR/dom$d.vif0" ]; do
+            i=$((i + 1))
+            [ $i -lt 250 ] || sim_fail "guest dom$d did not start: $(tail -n 3 "$SIM_DIR"/*.err)"
+            sleep 0.02
+        done
+    done
+}
+
+# sim_start_xvsd [NS]: xvsd -f on $SIM_DIR/xvs.conf (in namespace NS if
+# given) with control socket $SOCK, its log appended to $SIM_DIR/xvsd.err;
+# returns (5 s at most) once it answers.  Sets PID_xvsd.
+sim_start_xvsd() {
+    local i=0
+    if [ -n "${1:-}" ]; then
+        ip netns exec "$1" "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" \
+            --log-target=stderr 2>>"$SIM_DIR/xvsd.err" &
+    else
+        "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" --log-target=stderr \
+            2>>"$SIM_DIR/xvsd.err" &
+    fi
+    PID_xvsd=$!
+    until "$XVSCTL" -s "$SOCK" -t 5 version >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 250 ] && kill -0 "$PID_xvsd" 2>/dev/null ||
+            sim_fail "xvsd did not start: $(tail -n 5 "$SIM_DIR/xvsd.err")"
+        sleep 0.02
+    done
+}
+
 # sim_back ARGS...: start the backend on every dom*.vif* info file given
 sim_back() {
     "$SIMBIN/xvs-simback" --dir "$SIM_DIR" "$@" >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &

@@ -56,33 +56,15 @@ rx-queue-bytes = 4194304
 host-port = yes
 EOF
 "$XVSD" -c "$SIM_DIR/xvs.conf" --check-config >/dev/null || sim_fail "config rejected"
-ip netns exec xvs-glue-sw "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" \
-    --log-target=stderr 2>"$SIM_DIR/xvsd.err" &
-PID_xvsd=$!
-i=0
-until ctl version >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 100 ] && kill -0 "$PID_xvsd" 2>/dev/null ||
-        sim_fail "xvsd did not start: $(cat "$SIM_DIR/xvsd.err")"
-    sleep 0.05
-done
+sim_start_xvsd xvs-glue-sw
 grep -q "guest backend on sim:$SIM_DIR" "$SIM_DIR/xvsd.err" ||
     sim_fail "xvsd did not log its sim backend: $(cat "$SIM_DIR/xvsd.err")"
 echo "ok - xvsd started with xenif = sim"
 
 # ---- guests ----
-start_guest() { # NAME NS DOMID
-    ip netns exec "$2" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$3" --tap eth0 \
-        >"$SIM_DIR/$1.out" 2>"$SIM_DIR/$1.err" &
-    SIM_PIDS="$SIM_PIDS $!"
-}
-start_guest ga xvs-glue-a 1
-start_guest gb xvs-glue-b 2
-i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "guests did not start: $(cat "$SIM_DIR"/g*.err)"
-    sleep 0.05
-done
+sim_tap_guest ga xvs-glue-a 1
+sim_tap_guest gb xvs-glue-b 2
+sim_wait_guests 1 2
 MAC1=$(info "$SIM_DIR/dom1.vif0" mac)
 MAC2=$(info "$SIM_DIR/dom2.vif0" mac)
 
