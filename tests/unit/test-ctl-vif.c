@@ -60,10 +60,7 @@ static void spin(unsigned ms)
 static struct nf *guest(uint16_t domid, bool split, struct vif_frontend *fe)
 {
     struct nf_options o = { .dir = dir, .domid = domid, .split = split };
-    char err[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char err[256];
 
     vif_frontend_linux_defaults(&o.features);
     struct nf *nf = nf_create(&o, err, sizeof err);
@@ -71,8 +68,7 @@ static struct nf *guest(uint16_t domid, bool split, struct vif_frontend *fe)
         fprintf(stderr, "guest dom%u: %s\n", domid, err);
         return NULL;
     }
-    snprintf(path, sizeof path, "%s/dom%u.info", dir, domid);
-    if (nf_write_info(nf, path) || nf_read_info(path, &d, &devid, fe, mac)) {
+    if (nf_publish(nf, fe)) {
         nf_destroy(nf);
         return NULL;
     }

@@ -78,10 +78,7 @@ static int setup(void)
     struct conf_bridge b1 = { .name = "br1", .host_port = true, .ageing_s = 300,
                               .fdb_max = 1000 };
     struct nf_options o = { .domid = 1 };
-    char why[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char why[256];
 
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
     snprintf(dir, sizeof dir, "/tmp/xvs-test-xvsd-xenbus.XXXXXX");
@@ -100,8 +97,7 @@ static int setup(void)
     vif_frontend_linux_defaults(&o.features);
     if (!(guest = nf_create(&o, why, sizeof why)))
         return 1;
-    snprintf(path, sizeof path, "%s/dom1.info", dir);
-    if (nf_write_info(guest, path) || nf_read_info(path, &d, &devid, &guest_fe, mac))
+    if (nf_publish(guest, &guest_fe))
         return 1;
     ops = xvsd_xenbus_ops();
     return 0;
