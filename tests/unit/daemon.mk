@@ -42,7 +42,8 @@ EXTRA_DIST += tests/unit/test-ctl-socket.sh
 check_PROGRAMS += tests/unit/test-bridge-remove
 TESTS += tests/unit/test-bridge-remove
 tests_unit_test_bridge_remove_SOURCES = tests/unit/test-bridge-remove.c \
-	tests/unit/test-switch-common.c tests/unit/test-switch-common.h
+	tests/unit/test-switch-common.c tests/unit/test-switch-common.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) \
 	$(SYSTEMD_LIBS)
 

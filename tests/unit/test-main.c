@@ -29,6 +29,10 @@ test_main_run(const char *suite, CU_InitializeFunc init, CU_CleanupFunc clean,
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+    if (CU_get_number_of_tests_run() == 0) {
+        fprintf(stderr, "CUnit: suite %s ran no test\n", suite);
+        fails++;
+    }
     CU_cleanup_registry();
     return fails ? 1 : 0;
 }

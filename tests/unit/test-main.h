@@ -1,9 +1,9 @@
 /* test-main: the main() of a CUnit test program made of one suite.
  *
  * A test program lists its cases and calls test_main_run() from main().
- * The exit status is 0 only if every assertion held and the suite's init
- * and cleanup succeeded (a fixture that cannot start, or that finds a
- * leak on cleanup, fails the program). */
+ * The exit status is 0 only if tests ran, every assertion held and the
+ * suite's init and cleanup succeeded (a fixture that cannot start, or
+ * that finds a leak on cleanup, fails the program). */
 #ifndef XVS_TEST_MAIN_H
 #define XVS_TEST_MAIN_H 1
 

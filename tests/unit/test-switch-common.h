@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "switch/bridge.h"
+#include "tests/unit/test-main.h"
 
 #define TEST_PORT_RECORDS 256
 
@@ -59,11 +60,9 @@ void test_mac(const char *s, uint8_t mac[6]);
 /* Distinct unicast MAC number n. */
 void test_mac_n(uint32_t n, uint8_t mac[6]);
 
-/* Adds suites from a NULL-terminated list and runs them; exit status. */
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
+/* test_main_run() (test-main.h) of `cases` (up to a NULL name) with
+ * warnings-only logging; main()'s exit status. */
+typedef struct test_main_case test_case;
 int test_run_suite(const char *suite, const test_case *cases);
 
 #endif
