@@ -3,7 +3,8 @@
 check_PROGRAMS += tests/unit/test-config tests/unit/test-config-apply tests/unit/test-ctl
 TESTS += tests/unit/test-config tests/unit/test-config-apply tests/unit/test-ctl
 
-tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_SOURCES = tests/unit/test-config.c \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXVS_EXAMPLE_CONF='"$(abs_top_srcdir)/daemon/xvs.conf.example"'
 tests_unit_test_config_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
