@@ -346,6 +346,12 @@ static void op_destroy(void *ctx, void *h)
     free(x);
 }
 
+static bool op_feature_at(void *ctx, unsigned i, const char **key, const char **value)
+{
+    (void)ctx;
+    return vif_feature_at(i, key, value);
+}
+
 static const struct xenbus_ops ops = {
     .create = op_create,
     .attach = op_attach,
@@ -354,6 +360,7 @@ static const struct xenbus_ops ops = {
     .disconnect = op_disconnect,
     .update = op_update,
     .destroy = op_destroy,
+    .feature_at = op_feature_at,
     /* tap_attach / tap_detach NULL: an HVM guest's emulated NIC is left
      * unconnected (xenbus logs it); its PV driver takes over. */
 };

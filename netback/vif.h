@@ -67,11 +67,9 @@ int vif_frontend_parse(struct vif_frontend *, vif_key_getter *get, void *ctx,
                        char *err, size_t errlen);
 
 /* What the backend directory must advertise (BE/...) before InitWait:
- * exactly what this netback implements.  NULL-terminated. */
-struct vif_feature {
-    const char *key, *value;
-};
-extern const struct vif_feature vif_backend_features[];
+ * exactly what this netback implements.  The i-th (0..) feature key and
+ * its value; false past the end.  The xenbus ops hand this list on. */
+bool vif_feature_at(unsigned i, const char **key, const char **value);
 
 /* request-multicast-control changed (feature-dynamic-multicast-control). */
 void vif_set_mcast_control(struct vif *, bool);

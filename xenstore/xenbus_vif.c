@@ -12,21 +12,6 @@
 #define XB_TX_RETRIES 8             /* transaction conflicts before giving up */
 #define XB_MAX_HOPS 8               /* state steps in one run() (longest is 4) */
 
-const struct xenbus_feature xenbus_default_features[] = {
-    { "feature-sg", "1" },
-    { "feature-gso-tcpv4", "1" },
-    { "feature-gso-tcpv6", "1" },
-    { "feature-ipv6-csum-offload", "1" },
-    { "feature-rx-copy", "1" },
-    { "feature-rx-flip", "0" },
-    { "feature-split-event-channels", "1" },
-    { "feature-multicast-control", "1" },
-    { "feature-dynamic-multicast-control", "1" },
-    { NULL, NULL },
-};
-
-#define XB_FEATURES_MAX 32          /* keys written before InitWait */
-
 /* Messages a guest can cause (its frontend keys and states). */
 static struct xlog_ratelimit guest_rl = XLOG_RATELIMIT_INIT(5, 20);
 
@@ -526,11 +511,11 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
                v->key_err[0] ? ", down: " : "", v->key_err);
 
     if (state == XB_INITIALISING) {
-        const char *kv[XB_FEATURES_MAX + 1][2];
+        const char *kv[XENBUS_FEATURES_MAX + 1][2];
         unsigned n = 0;
-        for (const struct xenbus_feature *f = xb->features; f->key && n < XB_FEATURES_MAX; f++) {
-            kv[n][0] = f->key;
-            kv[n++][1] = f->value;
+        while (xb->ops->feature_at && n < XENBUS_FEATURES_MAX
+               && xb->ops->feature_at(xb->ctx, n, &kv[n][0], &kv[n][1])) {
+            n++;
         }
         kv[n][0] = "state";
         kv[n++][1] = "2";

@@ -14,10 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 it_init 45
 
-command -v socat >/dev/null || { echo "$T_NAME: FAIL: socat is missing"; exit 1; }
-command -v python3 >/dev/null || { echo "$T_NAME: FAIL: python3 is missing"; exit 1; }
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
+it_need socat python3
+add_hosts 2
 cat > "$CONF" <<EOC
 [bridge hab0]
 uplink = h1-p

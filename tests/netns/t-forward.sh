@@ -5,9 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 it_init 11
 
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
-add_host h3 3 "$NET.3/24"
+add_hosts 3
 cat > "$CONF" <<EOC
 [global]
 log-level = info
@@ -15,11 +13,7 @@ log-level = info
 [bridge xvsbr0]
 uplink = h1-p
 
-[port xvsbr0 h2-p]
-vlan = 1
-
-[port xvsbr0 h3-p]
-vlan = 1
+$(access_ports xvsbr0 1 h2-p h3-p)
 EOC
 start_xvsd
 check "host port xvsbr0 exists in xvsd's namespace" on sw ip link show xvsbr0

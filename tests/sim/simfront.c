@@ -147,6 +147,21 @@ const struct nf_stats *nf_get_stats(const struct nf *nf) { return &nf->stats; }
 
 /* ---- info file (what netfront would write in xenstore) ---- */
 
+int nf_publish(struct nf *nf, struct vif_frontend *fe)
+{
+    char path[512];
+    uint16_t d;
+    uint32_t devid;
+    uint8_t mac[6];
+    int e;
+
+    if (snprintf(path, sizeof path, "%s/dom%u.info", nf->opt.dir, nf->opt.domid)
+        >= (int)sizeof path)
+        return -ENAMETOOLONG;
+    e = nf_write_info(nf, path);
+    return e ? e : nf_read_info(path, &d, &devid, fe, mac);
+}
+
 int nf_write_info(struct nf *nf, const char *path)
 {
     char tmp[512];

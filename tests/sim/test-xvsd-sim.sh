@@ -20,13 +20,6 @@ TOP=${TOP:-$PWD}                        # make check runs from the top build dir
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
 XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
-for f in "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built (set TOP to the build directory)"; exit 1; }
-done
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-for c in iperf3 python3 ip ping; do
-    command -v $c >/dev/null || { echo "FAIL: $c missing"; exit 1; }
-done
 . "$(dirname "$0")/sim-lib.sh"
 NS="xvs-glue-a xvs-glue-b xvs-glue-sw"
 BR=gluebr0
@@ -37,16 +30,15 @@ PID_xvsd=""
 cleanup() {
     rc=$?
     set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
-    sim_cleanup
-    for n in $NS; do ip netns del "$n" 2>/dev/null; done
+    sim_xvsd_cleanup $NS
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; done
-for n in $NS; do ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
+sim_need_root
+sim_need_cmds iperf3 python3 ip ping
+sim_netns_add $NS
 in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 ctl() { "$XVSCTL" -s "$SOCK" -t 5 "$@"; }
 # pyj FILE EXPR: evaluate a python expression on the JSON document j
@@ -64,33 +56,15 @@ rx-queue-bytes = 4194304
 host-port = yes
 EOF
 "$XVSD" -c "$SIM_DIR/xvs.conf" --check-config >/dev/null || sim_fail "config rejected"
-ip netns exec xvs-glue-sw "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" \
-    --log-target=stderr 2>"$SIM_DIR/xvsd.err" &
-PID_xvsd=$!
-i=0
-until ctl version >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 100 ] && kill -0 "$PID_xvsd" 2>/dev/null ||
-        sim_fail "xvsd did not start: $(cat "$SIM_DIR/xvsd.err")"
-    sleep 0.05
-done
+sim_start_xvsd xvs-glue-sw
 grep -q "guest backend on sim:$SIM_DIR" "$SIM_DIR/xvsd.err" ||
     sim_fail "xvsd did not log its sim backend: $(cat "$SIM_DIR/xvsd.err")"
 echo "ok - xvsd started with xenif = sim"
 
 # ---- guests ----
-start_guest() { # NAME NS DOMID
-    ip netns exec "$2" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$3" --tap eth0 \
-        >"$SIM_DIR/$1.out" 2>"$SIM_DIR/$1.err" &
-    SIM_PIDS="$SIM_PIDS $!"
-}
-start_guest ga xvs-glue-a 1
-start_guest gb xvs-glue-b 2
-i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "guests did not start: $(cat "$SIM_DIR"/g*.err)"
-    sleep 0.05
-done
+sim_tap_guest ga xvs-glue-a 1
+sim_tap_guest gb xvs-glue-b 2
+sim_wait_guests 1 2
 MAC1=$(info "$SIM_DIR/dom1.vif0" mac)
 MAC2=$(info "$SIM_DIR/dom2.vif0" mac)
 

@@ -25,11 +25,9 @@
  *        backend Closing, answer with Closed (netfront on network-detach).
  *   xenstored-xl front-state D N S        as guest D: write FE state S. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
@@ -85,44 +83,13 @@ struct script {
     unsigned domid, devid;
 };
 
-/* libxl__hotplug: fork, exec with libxl's argv and environment, 40 s. */
+/* libxl__hotplug: the script with libxl's argv and environment, 40 s. */
 static int
 run_script(void *arg, const char *action, const char *be_path)
 {
-    const struct script *s = arg;
-    char vif[32];
-    double deadline = now_ms() + XL_HOTPLUG_TIMEOUT_MS;
-    int status;
-    pid_t pid;
+    const struct script *sc = arg;
 
-    snprintf(vif, sizeof vif, "vif%u.%u", s->domid, s->devid);
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0) {
-        return 1;
-    }
-    if (pid == 0) {
-        char *const argv[] = { (char *) s->path, (char *) action, "type_if=vif", NULL };
-        setenv("script", s->path, 1);
-        setenv("XENBUS_TYPE", "vif", 1);
-        setenv("XENBUS_PATH", be_path, 1);
-        setenv("XENBUS_BASE_PATH", "backend", 1);
-        setenv("netdev", "", 1);
-        setenv("vif", vif, 1);
-        execv(s->path, argv);
-        fprintf(stderr, "xenstored-xl: %s: %s\n", s->path, strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (now_ms() > deadline) {
-            fprintf(stderr, "xenstored-xl: %s %s: killed after 40 s\n", s->path, action);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 1;
-        }
-        usleep(500);
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    return xl_run_script(sc->path, sc->domid, sc->devid, action, be_path);
 }
 
 static int

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/csum.h"
 #include "netback/netif_csum.h"
 #include "netback/xenif_sim.h"
 #include "tests/sim/simfront.h"
@@ -97,29 +98,6 @@ struct app {
     uint64_t verify_errors;
 };
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (; n > 1; p += 2, n -= 2)
-        s += (uint32_t)(p[0] << 8 | p[1]);
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)s;
-}
-
-/* IPv4 pseudo header sum of the L4 segment at ip + 20. */
-static uint32_t pseudo4(const uint8_t *ip, uint16_t l4len)
-{
-    uint32_t s = sum16(ip + 12, 8, 0);
-    return s + ip[9] + l4len;
-}
-
 #define PATTERN_AT 54                   /* after Ethernet + IPv4 + TCP */
 static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7 + 3); }
 
@@ -179,7 +157,7 @@ static void to_tap(void *ctx, const uint8_t *frame, uint32_t len, const struct n
     if (a->verify && len >= 42 && (frame[23] == 17 || tcp) && !o->csum_blank) {
         /* a complete UDP / TCP checksum must sum to 0xffff */
         uint16_t l4 = (uint16_t)(len - 34);
-        if (fold(sum16(frame + 34, l4, pseudo4(frame + 14, l4))) == 0xffff)
+        if (csum_fold(csum_add(csum_pseudo_ipv4(frame + 14, frame[23], l4), frame + 34, l4)) == 0xffff)
             a->csum_ok++;
         else
             a->verify_errors++;
@@ -268,12 +246,12 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
         uh[6] = uh[7] = 0;
         if (a->csum) {
             /* CHECKSUM_PARTIAL: the field holds the pseudo-header sum */
-            uint16_t ps = fold(pseudo4(ip, l4));
+            uint16_t ps = csum_fold(csum_pseudo_ipv4(ip, 17, l4));
             uh[6] = (uint8_t)(ps >> 8);
             uh[7] = (uint8_t)ps;
             o->csum_blank = true;
         } else {
-            uint16_t c = (uint16_t)~fold(sum16(uh, l4, pseudo4(ip, l4)));
+            uint16_t c = (uint16_t)~csum_fold(csum_add(csum_pseudo_ipv4(ip, 17, l4), uh, l4));
             uh[6] = (uint8_t)(c >> 8);
             uh[7] = (uint8_t)c;
             o->data_validated = true;

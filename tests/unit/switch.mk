@@ -7,7 +7,8 @@ SWITCH_TESTS = \
 check_PROGRAMS += $(SWITCH_TESTS)
 TESTS += $(SWITCH_TESTS)
 
-SWITCH_TEST_COMMON = tests/unit/test-switch-common.c tests/unit/test-switch-common.h
+SWITCH_TEST_COMMON = tests/unit/test-switch-common.c tests/unit/test-switch-common.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 SWITCH_TEST_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) $(SYSTEMD_LIBS)
 
 tests_unit_test_switch_fdb_SOURCES = tests/unit/test-switch-fdb.c $(SWITCH_TEST_COMMON)

@@ -47,17 +47,13 @@ static struct vif *attach_rx(uint16_t domid, struct nf **nfp, int rx_buffers)
     struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
                             .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
     struct vif_frontend fe;
-    char err[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char err[256];
 
     vif_frontend_linux_defaults(&o.features);
     struct nf *nf = nf_create(&o, err, sizeof err);
     if (!nf)
         return NULL;
-    snprintf(path, sizeof path, "%s/dom%u.info", dir, domid);
-    if (nf_write_info(nf, path) || nf_read_info(path, &d, &devid, &fe, mac)) {
+    if (nf_publish(nf, &fe)) {
         nf_destroy(nf);
         return NULL;
     }

@@ -25,6 +25,7 @@
 #include "switch/fdb.h"
 #include "tests/sim/simfront.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-main.h"
 #include "xenstore/keys.h"
 #include "xenstore/xenbus.h"
 
@@ -77,10 +78,7 @@ static int setup(void)
     struct conf_bridge b1 = { .name = "br1", .host_port = true, .ageing_s = 300,
                               .fdb_max = 1000 };
     struct nf_options o = { .domid = 1 };
-    char why[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char why[256];
 
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
     snprintf(dir, sizeof dir, "/tmp/xvs-test-xvsd-xenbus.XXXXXX");
@@ -99,8 +97,7 @@ static int setup(void)
     vif_frontend_linux_defaults(&o.features);
     if (!(guest = nf_create(&o, why, sizeof why)))
         return 1;
-    snprintf(path, sizeof path, "%s/dom1.info", dir);
-    if (nf_write_info(guest, path) || nf_read_info(path, &d, &devid, &guest_fe, mac))
+    if (nf_publish(guest, &guest_fe))
         return 1;
     ops = xvsd_xenbus_ops();
     return 0;
@@ -118,6 +115,23 @@ static int teardown(void)
     conf_free(conf);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) != 0 || fake_live != 0;
+}
+
+/* xenbus writes what ops->feature_at gives (tests/sim/xenstored-xenbus-test
+ * checks that on xenstore): it must be netback's own list, in full. */
+static void test_features(void)
+{
+    const char *key, *value, *nkey, *nvalue;
+    unsigned i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ops->feature_at);
+    for (i = 0; ops->feature_at(NULL, i, &key, &value); i++) {
+        CU_ASSERT_TRUE_FATAL(vif_feature_at(i, &nkey, &nvalue));
+        CU_ASSERT_STRING_EQUAL(key, nkey);
+        CU_ASSERT_STRING_EQUAL(value, nvalue);
+    }
+    CU_ASSERT_FALSE(vif_feature_at(i, &nkey, &nvalue));
+    CU_ASSERT(i > 0 && i <= XENBUS_FEATURES_MAX);
 }
 
 static void test_create_attach(void)
@@ -355,21 +369,17 @@ static void test_module_idle(void)
     xvsd_xenbus_stop();
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "feature keys are netback's", test_features },
+        { "create, attach, name clashes, missing bridge", test_create_attach },
+        { "live updates: VLANs, bridge move, rename, policy", test_update },
+        { "connect, detach keeps the vif, disconnect", test_connect_detach },
+        { "module without xenbus", test_module_idle },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("xenstore module ops", setup, teardown);
-    CU_add_test(s, "create, attach, name clashes, missing bridge", test_create_attach);
-    CU_add_test(s, "live updates: VLANs, bridge move, rename, policy", test_update);
-    CU_add_test(s, "connect, detach keeps the vif, disconnect", test_connect_detach);
-    CU_add_test(s, "module without xenbus", test_module_idle);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed()
-                      + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("xenstore module ops", setup, teardown, cases);
 }
