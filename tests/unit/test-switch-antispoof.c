@@ -3,6 +3,8 @@
  * counted on pg by reason. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "switch/antispoof.h"
@@ -350,6 +352,107 @@ test_stacked_tags(void)
     bridge_destroy(br);
 }
 
+/* antispoof_check() on the first `len` bytes of tf, in a buffer of exactly
+ * that size (a sanitizer build catches any read past it). */
+static int
+check_cut(const struct test_frame *tf, unsigned len)
+{
+    struct frame f = tf->f;
+    uint8_t *b = malloc(len);
+    int r;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    memcpy(b, tf->f.head, len);
+    f.head = b;
+    f.len = f.head_len = (uint16_t) len;
+    r = antispoof_check(&pg.port, &f);
+    free(b);
+    return r;
+}
+
+/* Every cut of frames whose check needs bytes up to `need`: shorter is a
+ * bad frame, from there on the verdict of the whole frame. */
+static void
+test_every_cut(void)
+{
+    static const struct {
+        const char *src, *target;
+        uint8_t nh, type;
+        unsigned at, need;          /* ICMPv6 offset; bytes the check reads */
+        int verdict;
+    } cases[] = {
+        { "2001:db8::5", NULL, NH_UDP, 0, 0, L3, 0 },
+        { "2001:db8::99", NULL, NH_UDP, 0, 0, L3, DROP_SPOOF_IP },
+        { "fe80::1", "2001:db8::99", NH_ICMP6, 136, L3, L3 + 24, DROP_SPOOF_IP },
+        { "fe80::1", "2001:db8::5", NH_ICMP6, 136, L3, L3 + 24, 0 },
+        { "fe80::1", "2001:db8::99", NH_DSTOPTS, 136, L3 + 16, L3 + 16 + 24,
+          DROP_SPOOF_IP },
+        { "::", "2001:db8::5", NH_ICMP6, 135, L3, L3 + 1, 0 },
+        { "::", NULL, NH_HOP, 143, L3 + 8, L3 + 8 + 1, 0 },
+    };
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        unsigned len = cases[c].need + 8;
+        bool ok = true;
+
+        build_ip6(&tf, cases[c].src, cases[c].src[0] == ':' ? "ff02::1:ff00:5" : "ff02::1",
+                  cases[c].nh, len);
+        if (cases[c].nh == NH_DSTOPTS) {
+            tf.f.head[L3] = NH_ICMP6;
+            tf.f.head[L3 + 1] = 1;      /* 16 bytes */
+        } else if (cases[c].nh == NH_HOP) {
+            tf.f.head[L3] = NH_ICMP6;
+        }
+        if (cases[c].at) {
+            put_icmp6(&tf, cases[c].at, cases[c].type, cases[c].target);
+        }
+        for (unsigned cut = ETH_HLEN_; cut <= len; cut++) {
+            int want = cut < cases[c].need ? DROP_BAD_FRAME : cases[c].verdict;
+            int got = check_cut(&tf, cut);
+
+            if (got != want) {
+                printf("\ncase %u cut at %u: %d, expected %d", c, cut, got, want);
+                ok = false;
+            }
+        }
+        CU_ASSERT(ok);
+    }
+    bridge_destroy(br);
+}
+
+/* Random IPv6 frames of random lengths: the parse stays inside the frame
+ * (under a sanitizer) and its verdict is one of three. */
+static void
+test_random_frames(void)
+{
+    struct test_frame tf;
+    unsigned seed = 1, bad = 0;
+
+    setup(v4list, v6list);
+    for (unsigned i = 0; i < 20000; i++) {
+        unsigned len = ETH_HLEN_ + rand_r(&seed) % (FRAME_HEAD_MAX - ETH_HLEN_ + 1);
+        int r;
+
+        build_ip6(&tf, "fe80::1", "ff02::1", NH_UDP, FRAME_HEAD_MAX);
+        for (unsigned j = L2 + 1; j < FRAME_HEAD_MAX; j++) {
+            /* mostly chains of extension headers and ICMPv6 */
+            static const uint8_t nhs[] = { NH_HOP, NH_DSTOPTS, 43, NH_ICMP6, 136, 135 };
+            unsigned x = (unsigned) rand_r(&seed);
+
+            tf.f.head[j] = x & 1 ? nhs[x % sizeof nhs] : (uint8_t) (x >> 8);
+        }
+        if (i % 3) {
+            tf.f.head[L2] = 0x60;
+        }
+        r = check_cut(&tf, len);
+        bad += r != 0 && r != DROP_SPOOF_IP && r != DROP_BAD_FRAME;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    bridge_destroy(br);
+}
+
 static void
 test_set_ips_limits(void)
 {
@@ -381,6 +484,8 @@ main(void)
         { "truncated IPv6 headers", test_v6_truncated },
         { "families checked independently", test_per_family },
         { "stacked tags", test_stacked_tags },
+        { "every cut of a frame", test_every_cut },
+        { "random frames", test_random_frames },
         { "port_set_ips limits", test_set_ips_limits },
         { NULL, NULL }
     };
