@@ -44,19 +44,25 @@ ip4_listed(const struct port *p, const uint8_t *ip)
     return false;
 }
 
-/* Listed, or link-local (fe80::/10). */
+static bool
+ip6_is_link_local(const uint8_t *ip)
+{
+    return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;     /* fe80::/10 */
+}
+
+/* Listed, or link-local while the list names no link-local address. */
 static bool
 ip6_allowed(const struct port *p, const uint8_t *ip)
 {
-    if (ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80) {
-        return true;
-    }
+    bool ll_listed = false;
+
     for (unsigned i = 0; i < p->n_ip6s && i < PORT_IP6S_MAX; i++) {
         if (!memcmp(p->ip6s[i], ip, 16)) {
             return true;
         }
+        ll_listed |= ip6_is_link_local(p->ip6s[i]);
     }
-    return false;
+    return !ll_listed && ip6_is_link_local(ip);
 }
 
 static int

@@ -9,13 +9,18 @@
  *         request (UDP 68 -> 67), as Xen's vif-common.sh allows.
  *   ARP   (with IPv4 checked) the sender protocol address must be listed,
  *         or 0.0.0.0 (RFC 5227 probes).
- *   IPv6  the source must be listed or link-local (fe80::/10: the guest
- *         needs it for NDP and SLAAC before any listed address is usable),
- *         or :: for a multicast Neighbor Solicitation (DAD, RFC 4862) or
- *         MLD report (RFC 3590: sent before the link-local address is
- *         valid).  A Neighbor Advertisement's target must be listed or
- *         link-local too (the analogue of the ARP sender check: it would
- *         take over another host's address in its neighbours' caches).
+ *   IPv6  the source must be listed, or link-local (fe80::/10: the guest
+ *         needs one for NDP and SLAAC before any listed address is
+ *         usable), or :: for a multicast Neighbor Solicitation (DAD, RFC
+ *         4862) or MLD report (RFC 3590: sent while the link-local address
+ *         is tentative).  A Neighbor Advertisement's target must be listed
+ *         or link-local too (the analogue of the ARP sender check: it
+ *         would take over another host's address in its neighbours'
+ *         caches).  "Link-local" is any fe80::/10 address while the list
+ *         names none; if it names some, only those: then the guest cannot
+ *         claim another host's link-local address, its router's included
+ *         (guests' link-local addresses are not always EUI-64, RFC 7217,
+ *         so only the administrator can name them).
  *         ICMPv6 is found past hop-by-hop, routing and destination options
  *         headers (at most ANTISPOOF_IP6_EXT_MAX), so they cannot hide an
  *         advertisement; fragments are not followed (hosts drop fragmented

@@ -247,6 +247,36 @@ test_na_target(void)
     bridge_destroy(br);
 }
 
+/* A list that names link-local addresses allows no other: the guest
+ * cannot claim its router's fe80::1. */
+static void
+test_link_local_pinned(void)
+{
+    static const char *const pinned[] = { "2001:db8::5", "fe80::216:3eff:fe00:a", NULL };
+    struct test_frame tf;
+
+    setup(NULL, pinned);
+    build_ip6(&tf, "fe80::216:3eff:fe00:a", "ff02::2", NH_ICMP6, 70);
+    put_icmp6(&tf, L3, 133, NULL);
+    PASS(&tf);
+    build_ip6(&tf, "fe80::1", "ff02::1", NH_UDP, 70);
+    DROP(&tf, DROP_SPOOF_IP);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::1");
+    DROP(&tf, DROP_SPOOF_IP);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::216:3eff:fe00:a");
+    PASS(&tf);
+    build_na(&tf, "2001:db8::5", "2001:db8::5");
+    PASS(&tf);
+    build_ip6(&tf, "::", "ff02::1:ff00:a", NH_ICMP6, L3 + 24);
+    put_icmp6(&tf, L3, 135, "fe80::216:3eff:fe00:a");
+    PASS(&tf);
+    /* without a link-local address in the list, fe80::1 is allowed */
+    set_lists(NULL, v6list);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::1");
+    PASS(&tf);
+    bridge_destroy(br);
+}
+
 static void
 test_v6_truncated(void)
 {
@@ -481,6 +511,7 @@ main(void)
         { "IPv6 sources: listed, unlisted, link-local", test_v6_sources },
         { "IPv6 from :: (DAD NS, MLD report only)", test_v6_unspecified },
         { "NA target spoofing", test_na_target },
+        { "listed link-local addresses pin them", test_link_local_pinned },
         { "truncated IPv6 headers", test_v6_truncated },
         { "families checked independently", test_per_family },
         { "stacked tags", test_stacked_tags },
