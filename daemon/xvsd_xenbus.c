@@ -109,8 +109,9 @@ static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, si
     memcpy(p->mac, cfg->mac, sizeof p->mac);
     p->promiscuous = cfg->promiscuous;
     p->mac_locked = !cfg->forged_transmits || !cfg->mac_changes;
-    p->n_ips = cfg->ip.n4 < PORT_IPS_MAX ? cfg->ip.n4 : PORT_IPS_MAX;
-    memcpy(p->ips, cfg->ip.v4, p->n_ips * sizeof p->ips[0]);
+    /* keys_parse_ip() keeps n4 + n6 <= KEYS_IP_MAX, within both limits. */
+    port_set_ips(p, cfg->ip.v4, MIN(cfg->ip.n4, PORT_IPS_MAX),
+                 (const uint8_t (*)[16])cfg->ip.v6, MIN(cfg->ip.n6, PORT_IP6S_MAX));
     if (cfg->set & (1u << KEY_RATE)) {
         rate_bytes = cfg->rate.bytes;
         rate_us = cfg->rate.interval_us;

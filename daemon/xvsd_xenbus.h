@@ -20,8 +20,8 @@
  *   vlan                       access (one VLAN) or trunk (pvid = native)
  *   promiscuous                port promiscuous (every frame of its VLANs)
  *   forged-transmits, mac-changes   either "reject": mac_locked
- *   ip                         IPv4 addresses: allowed sources (IPv6 ones
- *                              are accepted but the switch checks IPv4 only)
+ *   ip                         port_set_ips(): allowed IPv4 and IPv6
+ *                              sources (switch/antispoof.h)
  *   rate                       vif_set_rate()
  *   mtu                        validated, kept, not enforced (no per-port
  *                              MTU in the switch; netfront reads its own)

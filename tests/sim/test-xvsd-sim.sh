@@ -11,8 +11,11 @@
 # iperf3 TCP between the guests (throughput printed), vif-show shows
 # connected rings that moved, bad vif commands fail with clear errors,
 # vif-detach removes the port and its FDB entries (and a second vif-attach
-# resumes from the ring indices), a reload leaves the vifs alone, SIGTERM
-# stops xvsd cleanly.
+# resumes from the ring indices; it comes back with ips=, and the guests'
+# real IPv6 stacks -- DAD, MLD, NDP, ping6 -- pass without one spoof drop,
+# while an address guest b was not given is unreachable and its frames are
+# counted as spoof_ip), a reload leaves the vifs alone, SIGTERM stops xvsd
+# cleanly.
 # Every loop is bounded; everything is removed on exit (KEEP=DIR keeps a
 # copy of the run's files, xvsd's log included, in DIR).
 set -e
@@ -189,9 +192,54 @@ fi
 echo "ok - vif-detach vif2.0: port and its FDB entries gone, guest b unreachable"
 
 # The guest never saw a disconnect: attaching again resumes from its rings.
-attach 2 >"$SIM_DIR/att2.json" || sim_fail "vif-attach dom2 again"
+# This time with an address list (anti-spoofing, both families).
+attach 2 ips=10.214.9.2,fd00:214:9::2 >"$SIM_DIR/att2.json" ||
+    sim_fail "vif-attach dom2 again"
+[ "$(pyj "$SIM_DIR/att2.json" "j['ips'], j['ip6s']")" = "['10.214.9.2'] ['fd00:214:9::2']" ] ||
+    sim_fail "vif-attach ips= not shown: $(cat "$SIM_DIR/att2.json")"
 ping_ok xvs-glue-a 10.214.9.2
 echo "ok - vif-attach again: guest b back, resumed from the ring indices"
+
+# ---- anti-spoofing against real IPv6 stacks ----
+spoof_drops() { # PORT
+    ctl -j port-stats $BR "$1" | python3 -c \
+        'import json,sys; r=json.load(sys.stdin); r=r[0] if isinstance(r,list) else r; print(r["drops"]["spoof_ip"])'
+}
+# b's interface comes up again as at boot: its link-local address is
+# tentative, so DAD (NS) and MLD reports go out from ::.
+ip -n xvs-glue-b link set eth0 down
+ip -n xvs-glue-b link set eth0 up
+ip -n xvs-glue-a addr add fd00:214:9::1/64 dev eth0
+ip -n xvs-glue-b addr add fd00:214:9::2/64 dev eth0
+i=0
+while ip -n xvs-glue-b -6 addr show dev eth0 tentative | grep -q inet6 ||
+      ip -n xvs-glue-a -6 addr show dev eth0 tentative | grep -q inet6; do
+    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "IPv6 DAD did not end in 5 s"
+    sleep 0.05
+done
+ping6_ok() { # NS DST
+    in_ns "$1" ping -6 -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 ||
+        sim_fail "ping -6 $1 -> $2 (spoof_ip drops on vif2.0: $(spoof_drops vif2.0))"
+}
+ping6_ok xvs-glue-a fd00:214:9::2
+ping6_ok xvs-glue-b fd00:214:9::1
+ll_b=$(ip -n xvs-glue-b -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+ping6_ok xvs-glue-a "$ll_b%eth0"
+drops=$(spoof_drops vif2.0)
+[ "$drops" = 0 ] || sim_fail "guest b's legal IPv4/IPv6 traffic (DAD, MLD, NDP, ping) got $drops spoof_ip drops"
+echo "ok - ips=10.214.9.2,fd00:214:9::2: DAD, NDP, link-local and ping -6 both ways, no spoof drop"
+# An address b was not given: its advertisements and its packets are dropped.
+ip -n xvs-glue-b addr add fd00:214:9::66/64 dev eth0 nodad
+if in_ns xvs-glue-a ping -6 -c 2 -i 0.2 -W 1 fd00:214:9::66 >/dev/null 2>&1; then
+    sim_fail "guest b reachable on fd00:214:9::66, an address it was not given"
+fi
+if in_ns xvs-glue-b ping -6 -c 2 -i 0.2 -W 1 -I fd00:214:9::66 fd00:214:9::1 >/dev/null 2>&1; then
+    sim_fail "guest b reached a from fd00:214:9::66, an address it was not given"
+fi
+drops=$(spoof_drops vif2.0)
+[ "$drops" -ge 2 ] || sim_fail "only $drops spoof_ip drops on vif2.0 for fd00:214:9::66"
+ping6_ok xvs-glue-a fd00:214:9::2
+echo "ok - fd00:214:9::66 (not in ips=): unreachable, $drops frames dropped as spoof_ip"
 
 # ---- reload: [xen] changes wait for a restart, the vifs carry on ----
 sed -i 's/^rx-queue-bytes = .*/rx-queue-bytes = 8388608/' "$SIM_DIR/xvs.conf"

@@ -24,8 +24,8 @@ an event storm of 10^6 notifications; (f) a guest that never posts RX
 buffers while dom5 sends to it; (g) one that keeps exactly one RX slot
 free while dom5 sends frames needing 17 (XSA-392); (h) headers split over
 18 one-byte slots (XSA-423/432); (i) a flood of random source MACs (FDB
-exhaustion); (j) forged source MACs and IPs on a port with mac-locked=1 and
-ips=.  Frame attacks are repeated at ATTACK_FPS for the whole window
+exhaustion); (j) forged source MACs, IPv4 and IPv6 addresses on a port
+with mac-locked=1 and ips=.  Frame attacks are repeated at ATTACK_FPS for the whole window
 (xvs-simfront --repeat): an attacker that stops after one frame proves
 little about throughput.
 
@@ -688,7 +688,13 @@ def run(s):
                                                  "--src-ip", "10.0.0.2", *dst,
                                                  "--count", 10**9)],
              expect_spoof("spoof_ip"), attach_opts=("mac-locked=1", "ips=10.0.0.66"))
-    policy_sanity(s)
+    s.attack("(j) forged-ip6", lambda dom: [Guest(d, dom, "--gen", "--rate", ATTACK_FPS,
+                                                  "--src-ip", "2001:db8::2", *dst,
+                                                  "--count", 10**9)],
+             expect_spoof("spoof_ip"),
+             attach_opts=("mac-locked=1", "ips=10.0.0.66,2001:db8::66"))
+    policy_sanity(s, "10.0.0.67")
+    policy_sanity(s, "2001:db8::67")
     bad_options(s)
     memory(s)
     # Not asserted (no timed assertions in tests): about 70 s on an idle
@@ -803,16 +809,18 @@ def expect_spoof(counter):
     return verify
 
 
-def policy_sanity(s):
-    """The policy is not a blanket drop: the right MAC and IP pass."""
+def policy_sanity(s, src):
+    """The policy is not a blanket drop: the right MAC and IP (src) pass."""
     x = s.xvsd
     dom = s.new_dom()
     n = 2000
+    ips = "10.0.0.9,10.0.0.67,2001:db8::9,2001:db8::67"
     before = vif(x, "vif4.0")["stats"]["rx_frames"]
-    g = Guest(s.dir, dom, "--gen", "--dst", mac_of(4), "--src-ip", "10.0.0.67",
+    g = Guest(s.dir, dom, "--gen", "--dst", mac_of(4), "--src-ip", src,
               "--count", n, "--rate", ATTACK_FPS)
-    r = g.attach(x, "mac-locked=1", "ips=10.0.0.9,10.0.0.67")
-    check(r["mac_locked"] and r["ips"] == ["10.0.0.9", "10.0.0.67"],
+    r = g.attach(x, "mac-locked=1", "ips=" + ips)
+    check(r["mac_locked"] and r["ips"] == ["10.0.0.9", "10.0.0.67"]
+          and r["ip6s"] == ["2001:db8::9", "2001:db8::67"],
           "vif-attach policy not shown: %s" % r)
     for _ in range(200):
         if g.proc.poll() is not None:
@@ -825,7 +833,8 @@ def policy_sanity(s):
     x.ctl("vif-detach", g.vif)
     check(got == n and not drops.get("spoof_mac") and not drops.get("spoof_ip"),
           "policy sanity: %d of %d legal frames arrived, drops %s" % (got, n, drops))
-    print("ok - mac-locked=1 ips=10.0.0.9,10.0.0.67: %d/%d legal frames delivered" % (got, n))
+    print("ok - mac-locked=1 ips=%s: %d/%d legal frames from %s delivered"
+          % (ips, got, n, src))
 
 
 def bad_options(s):
@@ -834,10 +843,12 @@ def bad_options(s):
     cases = [
         (["mac-locked=1"], "mac-locked=1 needs the guest's mac="),
         (["mac=00:16:3e:00:00:01", "mac-locked=maybe"], "mac-locked: 'maybe' is not 0 or 1"),
-        (["ips=10.0.0.1,10.0.0"], "ips: '10.0.0' is not an IPv4 address"),
-        (["ips=10.0.0.1,"], "ips: '' is not an IPv4 address"),
+        (["ips=10.0.0.1,10.0.0"], "ips: '10.0.0' is not an IPv4 or IPv6 address"),
+        (["ips=10.0.0.1,"], "ips: '' is not an IPv4 or IPv6 address"),
         (["ips=" + ",".join("10.0.0.%d" % i for i in range(1, 18))],
-         "ips: more than 16 addresses"),
+         "ips: more than 16 IPv4 addresses"),
+        (["ips=" + ",".join("2001:db8::%x" % i for i in range(1, 18))],
+         "ips: more than 16 IPv6 addresses"),
     ]
     for opts, want in cases:
         e = x.ctl("vif-attach", BR, "77", "0", "8", "9", "1", *opts, ok=False)

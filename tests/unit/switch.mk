@@ -3,7 +3,8 @@ SWITCH_TESTS = \
 	tests/unit/test-switch-fdb \
 	tests/unit/test-switch-vlan \
 	tests/unit/test-switch-bridge \
-	tests/unit/test-switch-frame
+	tests/unit/test-switch-frame \
+	tests/unit/test-switch-antispoof
 check_PROGRAMS += $(SWITCH_TESTS)
 TESTS += $(SWITCH_TESTS)
 
@@ -19,3 +20,5 @@ tests_unit_test_switch_bridge_SOURCES = tests/unit/test-switch-bridge.c $(SWITCH
 tests_unit_test_switch_bridge_LDADD = $(SWITCH_TEST_LDADD)
 tests_unit_test_switch_frame_SOURCES = tests/unit/test-switch-frame.c $(SWITCH_TEST_COMMON)
 tests_unit_test_switch_frame_LDADD = $(SWITCH_TEST_LDADD)
+tests_unit_test_switch_antispoof_SOURCES = tests/unit/test-switch-antispoof.c $(SWITCH_TEST_COMMON)
+tests_unit_test_switch_antispoof_LDADD = $(SWITCH_TEST_LDADD)

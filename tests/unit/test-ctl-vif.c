@@ -143,6 +143,7 @@ static void test_attach_show_detach(void)
     CU_ASSERT_TRUE(jbool(v, "mac_locked"));
     CU_ASSERT_TRUE(bridge_find_port(bridge_lookup("br0"), "vif1.0")->mac_locked);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ips")), 0);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ip6s")), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_frames"), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_drop.runt"), 0);
 
@@ -151,7 +152,8 @@ static void test_attach_show_detach(void)
     num(ch, fe2.evtchn_tx); num(ch_rx, fe2.evtchn_rx);
     v = tctl_result(tctl_run("vif-attach", "br0.7", "2", "0", tx, rx, ch, ch_rx, "name=guest2",
                              "feature-sg=0", "feature-gso-tcpv4=0", "feature-no-csum-offload=1",
-                             "request-multicast-control=1", "ips=10.1.2.3,192.168.0.1", NULL));
+                             "request-multicast-control=1",
+                             "ips=10.1.2.3,2001:db8::7,192.168.0.1", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(v, "name"), "guest2");
     CU_ASSERT_TRUE(json_is_null(json_object_get(v, "mac")));
     CU_ASSERT_FALSE(jbool(v, "mac_locked"));
@@ -159,6 +161,9 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(json_array_size(ips), 2);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 0)), "10.1.2.3");
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 1)), "192.168.0.1");
+    ips = json_object_get(v, "ip6s");
+    CU_ASSERT_EQUAL(json_array_size(ips), 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 0)), "2001:db8::7");
     f = json_object_get(v, "features");
     CU_ASSERT_TRUE(jbool(f, "split_event_channels") && jbool(f, "multicast_control"));
     CU_ASSERT_FALSE(jbool(f, "sg") || jbool(f, "gso_tcpv4") || jbool(f, "ipv4_csum_offload"));
@@ -169,6 +174,9 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(p->vlan_mode, PORT_VLAN_ACCESS);
     CU_ASSERT_EQUAL(p->n_ips, 2);
     CU_ASSERT_EQUAL(p->ips[0], htonl(0x0a010203));
+    CU_ASSERT_EQUAL(p->n_ip6s, 1);
+    CU_ASSERT_EQUAL(p->ip6s[0][0], 0x20);
+    CU_ASSERT_EQUAL(p->ip6s[0][15], 7);
     CU_ASSERT_FALSE(p->mac_locked);
 
     /* a vif made by someone else (the xenstore module) */
@@ -248,7 +256,7 @@ static void test_bad_arguments(void)
         { { "br0", "3", "0", "1", "2", NULL },
           "vif-attach: missing arguments (usage: vif-attach BR DOMID DEVID TXREF RXREF "
           "EVTCHN [EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
-          "[mac-locked=0|1] [ips=A.B.C.D,...])" },
+          "[mac-locked=0|1] [ips=ADDR,...])" },
         { { "nobr", "3", "0", "1", "2", "3", NULL }, "vif-attach: no bridge named 'nobr'" },
         { { "br0", "0", "0", "1", "2", "3", NULL },
           "vif-attach: DOMID: '0' is not a number in 1..32751" },
@@ -277,15 +285,20 @@ static void test_bad_arguments(void)
             NULL },
           "vif-attach: mac-locked: 'maybe' is not 0 or 1" },
         { { "br0", "3", "0", "1", "2", "3", "ips=10.0.0.1,10.0.0", NULL },
-          "vif-attach: ips: '10.0.0' is not an IPv4 address" },
+          "vif-attach: ips: '10.0.0' is not an IPv4 or IPv6 address" },
         { { "br0", "3", "0", "1", "2", "3", "ips=10.0.0.1,", NULL },
-          "vif-attach: ips: '' is not an IPv4 address" },
-        { { "br0", "3", "0", "1", "2", "3", "ips=fe80::1", NULL },
-          "vif-attach: ips: 'fe80::1' is not an IPv4 address" },
+          "vif-attach: ips: '' is not an IPv4 or IPv6 address" },
+        { { "br0", "3", "0", "1", "2", "3", "ips=fe80::1/64", NULL },
+          "vif-attach: ips: 'fe80::1/64' is not an IPv4 or IPv6 address" },
+        { { "br0", "3", "0", "1", "2", "3", "ips=2001:db8::1,2001:db8::2,2001:db8::3,"
+            "2001:db8::4,2001:db8::5,2001:db8::6,2001:db8::7,2001:db8::8,2001:db8::9,"
+            "2001:db8::a,2001:db8::b,2001:db8::c,2001:db8::d,2001:db8::e,2001:db8::f,"
+            "2001:db8::10,10.0.0.1,2001:db8::11", NULL },
+          "vif-attach: ips: more than 16 IPv6 addresses" },
         { { "br0", "3", "0", "1", "2", "3", "ips=1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,"
             "1.0.0.6,1.0.0.7,1.0.0.8,1.0.0.9,1.0.0.10,1.0.0.11,1.0.0.12,1.0.0.13,1.0.0.14,"
             "1.0.0.15,1.0.0.16,1.0.0.17", NULL },
-          "vif-attach: ips: more than 16 addresses" },
+          "vif-attach: ips: more than 16 IPv4 addresses" },
         { { "br0", "3", "0", "1", "2", "3", "mac=01:00:5e:00:00:01", NULL },
           "vif-attach: mac: '01:00:5e:00:00:01' is not a unicast MAC address "
           "(aa:bb:cc:dd:ee:ff)" },

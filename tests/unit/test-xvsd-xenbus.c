@@ -162,9 +162,11 @@ static void test_create_attach(void)
     CU_ASSERT_TRUE(p->promiscuous);
     CU_ASSERT_TRUE(p->mac_locked);
     CU_ASSERT_EQUAL(memcmp(p->mac, (uint8_t[6]){ 0, 0x16, 0x3e, 0, 0, 1 }, 6), 0);
-    CU_ASSERT_EQUAL(p->n_ips, 2);                          /* IPv4 only */
+    CU_ASSERT_EQUAL(p->n_ips, 2);                          /* per family */
     CU_ASSERT_EQUAL(p->ips[0], htonl(0x0a000001));
     CU_ASSERT_EQUAL(p->ips[1], htonl(0x0a000002));
+    CU_ASSERT_EQUAL(p->n_ip6s, 1);
+    CU_ASSERT_EQUAL(memcmp(p->ip6s[0], (uint8_t[16]){ 0xfe, 0x80, [15] = 1 }, 16), 0);
     vif_get_rate(vif_from_port(p), &bytes, &usecs);
     CU_ASSERT_EQUAL(bytes, 125000);
     CU_ASSERT_EQUAL(usecs, 50000);
