@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,30 @@ tapport_link_changed(void *arg, const struct linkmon_state *st)
     }
 }
 
+/* Only a tun/tap device: anything else named by mistake (a NIC, a veth)
+ * would be brought up and switched as a guest's NIC. */
+static int
+tap_check_driver(int fd, const char *ifname, char *err, size_t errlen)
+{
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+    ifr.ifr_data = (void *) &info;
+    if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+        int r = -errno;
+        snprintf(err, errlen, "tap %s: %s", ifname,
+                 r == -ENODEV ? "no such device" : strerror(-r));
+        return r;
+    }
+    if (strcmp(info.driver, "tun")) {
+        snprintf(err, errlen, "tap %s: not a tap device (driver %.32s)", ifname, info.driver);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 /* QEMU leaves the tap down; Xen's vif-bridge brought it up and turned IPv6
  * off on it.  IPv6 off is best effort (a kernel without IPv6). */
 static int
@@ -110,22 +136,26 @@ tap_prepare(const char *ifname, char *err, size_t errlen)
 {
     struct ifreq ifr;
     char path[64 + IF_NAMESIZE];
-    int fd, r = 0;
+    int fd, pfd, r = 0;
 
-    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (write(fd, "1", 1) != 1) {
-            XLOG_WARN_(XLOG_MOD_UPLINK, "tap %s: cannot turn IPv6 off: %s", ifname,
-                       strerror(errno));
-        }
-        close(fd);
-    }
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         r = -errno;
         snprintf(err, errlen, "tap %s: socket: %s", ifname, strerror(-r));
         return r;
+    }
+    if ((r = tap_check_driver(fd, ifname, err, errlen))) {
+        close(fd);
+        return r;
+    }
+    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+    pfd = open(path, O_WRONLY | O_CLOEXEC);
+    if (pfd >= 0) {
+        if (write(pfd, "1", 1) != 1) {
+            XLOG_WARN_(XLOG_MOD_UPLINK, "tap %s: cannot turn IPv6 off: %s", ifname,
+                       strerror(errno));
+        }
+        close(pfd);
     }
     memset(&ifr, 0, sizeof ifr);
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);

@@ -179,6 +179,26 @@ if ctl add-port hvmbr0 vif5.0-emu >"$DIR/addport.out" 2>&1; then fail "add-port 
 grep -q "already" "$DIR/addport.out" || fail "add-port: $(cat "$DIR/addport.out")"
 ok "the tap refused as another port: $(cat "$DIR/addport.out")"
 
+# ---- INTERFACE naming a device that is not a tap ----
+if XENBUS_PATH=backend/vif/5/0 INTERFACE=hvup0 vif=vif5.0 "$SCRIPT" add type_if=tap \
+        2>"$DIR/notap.err"; then
+    fail "a veth accepted as an emulated NIC"
+fi
+grep -q "tap hvup0: already port hvup0 of bridge hvmbr0" "$DIR/notap.err" || fail "hvup0: $(cat "$DIR/notap.err")"
+ip -n xvs-hvm-d0 link add hvx0 type veth peer name hvx1
+if XENBUS_PATH=backend/vif/5/0 INTERFACE=hvx0 vif=vif5.0 "$SCRIPT" add type_if=tap \
+        2>"$DIR/notap.err"; then
+    fail "a veth accepted as an emulated NIC"
+fi
+grep -q "tap hvx0: not a tap device (driver veth)" "$DIR/notap.err" || fail "hvx0: $(cat "$DIR/notap.err")"
+ip -n xvs-hvm-d0 link show hvx0 | grep -q "state DOWN" || fail "hvx0 brought up"
+ip -n xvs-hvm-d0 link del hvx0
+xenstore-write "$BE/5/0/hotplug-status" connected     # the failures wrote error
+xenstore-rm "$BE/5/0/hotplug-error"
+ports_are "hvup0 vif5.0 vif5.0-emu vif6.0 vif6.0-emu" || fail "ports after bad taps: $(ports)"
+ping_ok xvs-hvm-g5 10.218.1.100
+ok "INTERFACE naming a port or a non-tap device refused: $(sed 's/.*vif-online: //' "$DIR/notap.err")"
+
 # ---- the vif's keys, live ----
 xenstore-write "$BE/5/0/forged-transmits" reject
 wait_for 3 port_is vif5.0-emu "p['mac_locked']" True || fail "forged-transmits=reject: tap not locked"
