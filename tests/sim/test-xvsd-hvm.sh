@@ -9,10 +9,12 @@
 #                taps vif5.0-emu, vif6.0-emu made by fake-qemu-tap
 #   xvs-hvm-net  the other end of hvup0: 10.218.1.100
 #   xvs-hvm-g5   guest 5's emulated NIC eth0 (fake-qemu-tap copies frames
-#   xvs-hvm-g6   between it and the tap, as QEMU): 10.218.1.5 / .6
+#   xvs-hvm-g6   between it and the tap, as QEMU): 10.218.1.5 / .6 / .8;
+#   xvs-hvm-g8   later guest 5's PV NIC (xvs-simfront, sim hypervisor)
 #
-# The PV frontends never connect (a guest still in its BIOS or installer,
-# or without PV drivers): only the emulated NICs carry traffic.
+# The PV frontends do not connect (a guest still in its BIOS or installer,
+# or without PV drivers): the emulated NICs carry the traffic, until guest
+# 5's PV driver takes over.
 #
 # Checked: the tap becomes a port of the vif's bridge (kind tap, its vif
 # named in show, vif-show's emulated_nic), ping both ways tap <-> uplink and
@@ -23,7 +25,9 @@
 # script fail with hotplug-error naming it, other guests untouched; the
 # tap deleted under xvsd (ip link del) and QEMU exiting (kill): the port
 # goes, logged, the vif and the other guest stay; xvsd restarted takes the
-# tap back; network-detach (offline + remove type_if=tap) removes it while
+# tap back; the PV driver taking over (QEMU lets go of the tap, a sim
+# netfront connects on the same vif: traffic goes on through vif5.0);
+# network-detach (offline + remove type_if=tap) removes the tap port while
 # the device still exists; SIGTERM clean.  Bounded pings; everything
 # removed on exit (KEEP=DIR keeps the files, xvsd's log included).
 set -e
@@ -36,7 +40,7 @@ XL=${XL:-$SIMBIN/xenstored-xl}
 FAKE=${FAKE:-$SIMBIN/xenstored-fake}
 QEMU=${QEMU:-$SIMBIN/fake-qemu-tap}
 SCRIPT=${VIF_XVS:-$SRC/hotplug/vif-xvs}
-for f in "$XVSD" "$XVSCTL" "$XL" "$FAKE" "$QEMU" "$SCRIPT"; do
+for f in "$XVSD" "$XVSCTL" "$XL" "$FAKE" "$QEMU" "$SCRIPT" "$SIMBIN/xvs-simfront"; do
     [ -x "$f" ] || { echo "FAIL: $f missing or not executable (make check builds it)"; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces, taps)"; exit 1; }
@@ -49,7 +53,7 @@ DIR=$(mktemp -d /tmp/xvs-hvm.XXXXXX)
 export XVS_SIM_DIR=$DIR/sim XENSTORED_PATH=$DIR/xs/socket
 export XVSCTL XVS_CTL_SOCKET=$DIR/xvsd.sock
 mkdir -p "$DIR/sim" "$DIR/xs"
-NS="xvs-hvm-d0 xvs-hvm-net xvs-hvm-g5 xvs-hvm-g6"
+NS="xvs-hvm-d0 xvs-hvm-net xvs-hvm-g5 xvs-hvm-g6 xvs-hvm-g8"
 PIDS=""
 PID_xvsd=""
 BE=/local/domain/0/backend/vif
@@ -279,29 +283,44 @@ grep -q "emulated NIC vif5.0-emu taken back" "$DIR/xvsd.err" || fail "no log lin
 ping_ok xvs-hvm-g5 10.218.1.100
 ok "xvsd restarted: vif5.0-emu taken back, ping goes on"
 
-# ---- QEMU exits (the PV driver took over, or the guest is gone) ----
+# ---- the PV driver takes over: QEMU unplugs the NIC, netfront connects ----
 qemu_pid=$PID_qemu5
 kill "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true
 wait_for 3 ports_are "hvup0 vif5.0" || fail "tap of an exited QEMU still a port: $(ports)"
 kill -0 "$PID_xvsd" || fail "xvsd died"
-ok "QEMU exited: its tap's port is gone, the vif stays"
-qemu 5 $MAC5
-ports_are "hvup0 vif5.0" || fail "a new tap joined without the script: $(ports)"
-XENBUS_PATH=backend/vif/5/0 INTERFACE=vif5.0-emu vif=vif5.0 XENBUS_TYPE=vif \
-    XENBUS_BASE_PATH=backend netdev= script="$SCRIPT" "$SCRIPT" add type_if=tap ||
-    fail "vif-xvs add type_if=tap"
-ports_are "hvup0 vif5.0 vif5.0-emu" || fail "re-added tap: $(ports)"
+ok "QEMU let go of the tap: its port is gone, the vif stays"
+ip netns exec xvs-hvm-g5 "$SIMBIN/xvs-simfront" --dir "$XVS_SIM_DIR" --domid 5 --tap eth0 \
+    --mac $MAC5 >"$DIR/pv5.out" 2>"$DIR/pv5.err" &
+PIDS="$PIDS $!"
+wait_for 5 test -e "$XVS_SIM_DIR/dom5.vif0" || fail "PV guest 5 did not start: $(cat "$DIR/pv5.err")"
+"$XL" front-connect 5 0 "$XVS_SIM_DIR/dom5.vif0" || fail "dom5: frontend not connected"
+be_is 5 0 state 4 || fail "dom5: backend state $(be 5 0 state)"
+ip -n xvs-hvm-g5 addr add 10.218.1.5/24 dev eth0
+ip -n xvs-hvm-g5 link set eth0 up
 ping_ok xvs-hvm-g5 10.218.1.100
-ok "vif-xvs add type_if=tap again: back on the bridge"
-
-# ---- network-detach: offline, then remove type_if=tap ----
+ping_ok xvs-hvm-net 10.218.1.5
+s=$(ctl -j vif-show vif5.0 | pyj "j[0]['state'], j[0]['emulated_nic']")
+[ "$s" = "connected None" ] || fail "vif-show vif5.0 after the takeover: $s"
+ok "the PV driver took over: netfront connected, vif5.0 carries the guest's traffic"
+"$XL" front-answer 5 0 &
+F=$!
 "$XL" nic-remove 5 0 >"$DIR/rm5.out" || fail "nic-remove 5: $(cat "$DIR/rm5.out")"
+wait $F || fail "netfront 5 never saw Closing"
+"$XL" domain-destroy 5
+ports_are hvup0 || fail "after dom5's removal: $(ports)"
+
+# ---- network-detach while QEMU still has the tap: offline, remove type_if=tap ----
+qemu 8 00:16:3e:48:08:00
+hvm 8 00:16:3e:48:08:00
+ports_are "hvup0 vif8.0 vif8.0-emu" || fail "dom8: $(ports)"
+ping_ok xvs-hvm-g8 10.218.1.100
+"$XL" nic-remove 8 0 >"$DIR/rm8.out" || fail "nic-remove 8: $(cat "$DIR/rm8.out")"
 ports_are hvup0 || fail "after network-detach: $(ports)"
 [ "$(ctl -j vif-list | pyj 'len(j)')" = 0 ] || fail "vifs left: $(ctl -j vif-list)"
-ip -n xvs-hvm-d0 link show vif5.0-emu >/dev/null 2>&1 || fail "the tap device itself was removed"
-ping_fails xvs-hvm-g5 10.218.1.100
-"$XL" domain-destroy 5
-ok "network-detach: tap port removed (the device is QEMU's and stays), $(cat "$DIR/rm5.out")"
+ip -n xvs-hvm-d0 link show vif8.0-emu >/dev/null 2>&1 || fail "the tap device itself was removed"
+ping_fails xvs-hvm-g8 10.218.1.100
+"$XL" domain-destroy 8
+ok "network-detach: tap port removed (the device is QEMU's and stays), $(cat "$DIR/rm8.out")"
 
 # ---- shutdown ----
 kill -TERM "$PID_xvsd"
