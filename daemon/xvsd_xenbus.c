@@ -3,7 +3,9 @@
  * The xenbus module runs the handshake and parses the keys; this file
  * turns its calls into netback and switch operations.  Each device gets a
  * struct xx_vif (the handle xenbus holds), kept in a list so that port
- * names stay unique even for vifs that are on no bridge. */
+ * names stay unique even for vifs that are on no bridge.  An HVM vif's
+ * emulated NIC (xx_vif.tap) gets the vif's policy from set_policy() and
+ * follows the vif on and off its bridge (tap_follow()). */
 #include "daemon/xvsd_xenbus.h"
 
 #include <errno.h>
@@ -12,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/brmgr.h"
 #include "daemon/conf.h"
 #include "daemon/ctl.h"
 #include "daemon/ctl_args.h"
 #include "daemon/ctl_vif.h"
-#include "daemon/brmgr.h"
 #include "daemon/modules.h"
 #include "daemon/xvsd_netback.h"
 #include "lib/log.h"
