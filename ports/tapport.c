@@ -46,12 +46,6 @@ tap_of(const struct port *p)
     return (struct tapport *) ((char *) p->ops - offsetof(struct tapport, ops));
 }
 
-int
-tapport_is(const struct port *p)
-{
-    return p && p->ops && p->ops->kind == tapport_kind;
-}
-
 static void
 tapport_destroy(struct port *p)
 {

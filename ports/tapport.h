@@ -35,7 +35,4 @@ int tapport_create(struct evloop *, const char *ifname, const char *owner,
                    const uint8_t mac[6], tapport_gone_fn *gone, void *arg,
                    struct port **out, char *err, size_t errlen);
 
-/* Whether `p` is a port made by tapport_create(). */
-int tapport_is(const struct port *p);
-
 #endif
