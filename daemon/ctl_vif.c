@@ -26,6 +26,12 @@
 
 static struct vif *attached[CTL_VIF_ATTACHED_MAX];
 static size_t n_attached;
+static ctl_vif_show_fn *show_hook;
+
+void ctl_vif_set_show_hook(ctl_vif_show_fn *fn)
+{
+    show_hook = fn;
+}
 
 static int attached_index(const struct vif *v)
 {
@@ -149,6 +155,8 @@ static json_t *vif_json(const struct bridge *br, struct vif *v)
     json_object_set_new(o, "mtu", vif_mtu(v) ? json_integer(vif_mtu(v)) : json_null());
     json_object_set_new(o, "queues", queues_json(v));
     json_object_set_new(o, "stats", stats_json(vif_get_stats(v)));
+    if (show_hook)
+        show_hook(v, o);
     return o;
 }
 

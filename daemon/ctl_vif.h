@@ -9,7 +9,8 @@
  *       features (what the frontend negotiated), rate (null if none),
  *       queues (per queue: connected, tx/rx {req_prod, req_cons, rsp_prod},
  *       rx_queue {frames, bytes}), stats (struct vif_stats; tx_drop by
- *       reason).
+ *       reason); xenstore vifs also emulated_nic (null, or the HVM
+ *       guest's QEMU tap port: name, bridge, link_up).
  *   vif-attach BR DOMID DEVID TXREF RXREF EVTCHN [EVTCHN_RX] [name=NAME]
  *              [mac=MAC] [feature-KEY=0|1 ...] [mac-locked=0|1]
  *              [ips=ADDR,...]
@@ -43,5 +44,12 @@
 int ctl_vif_register(void);
 /* The netback is going away: vif-attach's record of its vifs is cleared. */
 void ctl_vif_forget_all(void);
+
+/* Optional: adds members to a vif's vif-show object (the xenstore module
+ * adds "emulated_nic", an HVM guest's QEMU tap port).  NULL: none. */
+struct vif;
+typedef struct json_t json_t;
+typedef void ctl_vif_show_fn(const struct vif *, json_t *obj);
+void ctl_vif_set_show_hook(ctl_vif_show_fn *);
 
 #endif

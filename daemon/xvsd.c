@@ -43,6 +43,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "ports/hostport.h"
+#include "ports/tapport.h"
 #include "ports/uplink.h"
 #include "switch/bridge.h"
 
@@ -285,7 +286,8 @@ static int setup_signals(void)
 
 int main(int argc, char *argv[])
 {
-    static const struct brmgr_factory factory = { uplink_create, host_create };
+    static const struct brmgr_factory factory = { uplink_create, host_create,
+                                                   tapport_create };
     struct ctl_server *ctl;
     char err[512];
     bool detach;

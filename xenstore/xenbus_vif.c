@@ -439,6 +439,30 @@ vif_free(struct xb_vif *v)
     free(v);
 }
 
+/* An HVM device's emulated NIC, after a restart: the script ran for the
+ * previous xvsd, so take the tap back if QEMU still has it, under the name
+ * libxl gives it (libxl__device_nic_devname: vif<D>.<N>-emu). */
+static void
+adopt_tap(struct xb_vif *v)
+{
+    char tap[32], err[XENBUS_ERR_MAX];
+
+    if (!v->attached || v->cfg.type != KEYS_TYPE_VIF_IOEMU || !v->xb->ops->tap_attach) {
+        return;
+    }
+    snprintf(tap, sizeof tap, "vif%u.%u-emu", v->domid, v->devid);
+    if (strlen(tap) >= IF_NAMESIZE) {
+        return;
+    }
+    if (v->xb->ops->tap_attach(v->xb->ctx, v->handle, tap, &v->cfg, err, sizeof err)) {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": emulated NIC not taken back: %s",
+                   VIF_ARGS(v), err);
+    } else {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": emulated NIC %s taken back", VIF_ARGS(v),
+                   tap);
+    }
+}
+
 struct xb_vif *
 xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
 {
@@ -536,6 +560,7 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         if (v->hotplug_connected && v->handle && !v->key_err[0]
             && (state == XB_INITWAIT || state == XB_CONNECTED)) {
             attach(v, err, sizeof err);
+            adopt_tap(v);
         }
     }
     if (v->key_err[0]) {

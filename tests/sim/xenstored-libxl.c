@@ -30,12 +30,15 @@ put(struct xs_handle *h, xs_transaction_t t, const char *dir, const char *key, c
 }
 
 int
-xl_run_script(const char *script, unsigned domid, unsigned devid, const char *action,
-              const char *be_path)
+xl_run_script(const char *script, unsigned domid, unsigned devid, bool ioemu,
+              const char *action, const char *be_path)
 {
     static const char exec_failed[] = "hotplug script: exec failed\n";
-    char e_script[300], e_path[96], e_vif[48];
-    char *const argv[] = { (char *) script, (char *) action, "type_if=vif", NULL };
+    char e_script[300], e_path[96], e_vif[48], e_tap[64];
+    /* libxl: online/offline for the vif, add/remove for the tap */
+    bool is_tap = !strcmp(action, "add") || !strcmp(action, "remove");
+    char *const argv[] = { (char *) script, (char *) action,
+                           is_tap ? "type_if=tap" : "type_if=vif", NULL };
     long long deadline = now_ms() + XL_HOTPLUG_TIMEOUT_MS;
     const char **envp;
     size_t n = 0;
@@ -45,7 +48,7 @@ xl_run_script(const char *script, unsigned domid, unsigned devid, const char *ac
     while (environ[n]) {
         n++;
     }
-    envp = calloc(n + 7, sizeof *envp);
+    envp = calloc(n + 8, sizeof *envp);
     if (!envp) {
         return 1;
     }
@@ -59,9 +62,14 @@ xl_run_script(const char *script, unsigned domid, unsigned devid, const char *ac
     envp[n++] = "XENBUS_BASE_PATH=backend";
     envp[n++] = "netdev=";
     envp[n++] = e_vif;
+    if (ioemu) {
+        snprintf(e_tap, sizeof e_tap, "INTERFACE=vif%u.%u-emu", domid, devid);
+        envp[n++] = e_tap;
+    }
     for (char **e = environ; *e; e++) {
         if (strncmp(*e, "script=", 7) && strncmp(*e, "XENBUS_", 7)
-            && strncmp(*e, "netdev=", 7) && strncmp(*e, "vif=", 4)) {
+            && strncmp(*e, "netdev=", 7) && strncmp(*e, "vif=", 4)
+            && strncmp(*e, "INTERFACE=", 10)) {
             envp[n++] = *e;
         }
     }

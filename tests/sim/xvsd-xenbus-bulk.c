@@ -62,7 +62,7 @@ static const char *script;
  * has threads). */
 static int run_script(void *arg, const char *action, const char *be_path)
 {
-    return xl_run_script(script, *(const unsigned *)arg, 0, action, be_path);
+    return xl_run_script(script, *(const unsigned *)arg, 0, false, action, be_path);
 }
 
 static struct xs_handle *open_as(const char *sock, unsigned domid)

@@ -1,6 +1,7 @@
 /* Unit tests of the xenstore module's xenbus ops (daemon/xvsd_xenbus.c):
  * keys -> port settings, attach / detach without freeing, live updates
- * (VLANs, bridge moves, renames, policy, rate), name clashes, connect over
+ * (VLANs, bridge moves, renames, policy, rate), name clashes, HVM emulated
+ * NICs (fake taps: policy, following the vif, device gone), connect over
  * the simulated hypervisor with an in-process sim guest.  No xenstore (the
  * xenbus side has its own tests); bridges have fake host ports. */
 #include <config.h>
@@ -283,6 +284,140 @@ static void test_update(void)
     ops->destroy(NULL, h);
 }
 
+/* HVM emulated NICs: fake taps (null ports of kind "tap") from a factory
+ * that records the gone callback, so the test can pull the device. */
+static const struct port_ops tap_ops = { "tap", NULL, NULL, NULL };
+static int taps_live;
+static void (*tap_gone_cb)(void *, struct port *);
+static void *tap_gone_arg;
+
+static void fake_tap_output(struct port *p, struct frame **f, const uint16_t *tci, unsigned n)
+{
+    (void)p; (void)f; (void)tci; (void)n;
+}
+
+static void fake_tap_destroy(struct port *p)
+{
+    taps_live--;
+    free(p);
+}
+
+static int fake_tap(struct evloop *l, const char *ifname, const char *owner,
+                    const uint8_t mac[6], void (*gone)(void *, struct port *), void *arg,
+                    struct port **out, char *e, size_t n)
+{
+    static struct port_ops o;
+    struct port *p;
+
+    (void)l; (void)owner; (void)mac;
+    if (!strncmp(ifname, "bad", 3)) {
+        snprintf(e, n, "tap %s: no such device", ifname);
+        return -ENODEV;
+    }
+    o = tap_ops;
+    o.output = fake_tap_output;
+    o.destroy = fake_tap_destroy;
+    if (!(p = calloc(1, sizeof *p)))
+        return -ENOMEM;
+    port_init(p, ifname, &o);
+    tap_gone_cb = gone;
+    tap_gone_arg = arg;
+    taps_live++;
+    *out = p;
+    return 0;
+}
+
+static void test_tap(void)
+{
+    static const char *const kv[][2] = {
+        { "mac", "00:16:3e:00:00:07" }, { "bridge", "br0.10" }, { "type", "vif_ioemu" },
+        { "forged-transmits", "reject" }, { "ip", "10.0.0.7" }, { NULL, NULL },
+    };
+    static const char *const kv_br1[][2] = {
+        { "mac", "00:16:3e:00:00:07" }, { "bridge", "br1" }, { "type", "vif_ioemu" },
+        { "vlan", "20" }, { NULL, NULL },
+    };
+    struct brmgr_factory f = fake_factory;
+    struct keys_vif c = cfg_of(kv);
+    struct xenbus_vif_id id = id_of(7, 0, "vif7.0");
+    struct bridge *br;
+    struct port *t, *p;
+    void *h;
+
+    /* Without a tap maker (unit tests' default), refused with a reason. */
+    h = ops->create(NULL, &id, &c, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_EQUAL(ops->attach(NULL, h, &c, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), -EOPNOTSUPP);
+    ASSERT_ERR("tap vif7.0-emu: emulated NICs are not supported by this xvsd");
+
+    f.tap_create = fake_tap;
+    brmgr_init(loop, &f);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "bad7", &c, err, sizeof err), -ENODEV);
+    ASSERT_ERR("tap bad7: no such device");
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "br1", &c, err, sizeof err), -EEXIST);
+    ASSERT_ERR("tap br1: already port br1 of bridge br1");
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0", &c, err, sizeof err), -EEXIST);
+    CU_ASSERT_EQUAL(taps_live, 0);
+
+    /* On the vif's bridge with the vif's policy. */
+    CU_ASSERT_EQUAL_FATAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    t = port_of("vif7.0-emu", &br);
+    p = port_of("vif7.0", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_STRING_EQUAL(bridge_name(br), "br0");
+    CU_ASSERT_EQUAL(t->vlan_mode, PORT_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(t->pvid, 10);
+    CU_ASSERT_TRUE(t->mac_locked);
+    CU_ASSERT_EQUAL(memcmp(t->mac, p->mac, 6), 0);
+    CU_ASSERT_EQUAL(t->n_ips, 1);
+    CU_ASSERT_EQUAL(t->ips[0], inet_addr("10.0.0.7"));
+    /* Again (adoption after a restart): the same port. */
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", NULL), t);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    /* Its name is taken for other vifs and their taps. */
+    struct xenbus_vif_id id8 = id_of(8, 0, "vif7.0-emu");
+    CU_ASSERT_PTR_NULL(ops->create(NULL, &id8, &c, err, sizeof err));
+
+    /* Live keys: both move to br1, VLAN 20, unlocked, any source. */
+    c = cfg_of(kv_br1);
+    CU_ASSERT_EQUAL(ops->update(NULL, h, &c, 1u << KEY_BRIDGE | 1u << KEY_VLAN
+                                | 1u << KEY_FORGED_TRANSMITS | 1u << KEY_IP, err,
+                                sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", &br), t);
+    CU_ASSERT_STRING_EQUAL(bridge_name(br), "br1");
+    CU_ASSERT_EQUAL(t->pvid, 20);
+    CU_ASSERT_FALSE(t->mac_locked);
+    CU_ASSERT_EQUAL(t->n_ips, 0);
+
+    /* Follows the vif off its bridge and back. */
+    ops->detach(NULL, h);
+    CU_ASSERT_PTR_NULL(t->bridge);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    CU_ASSERT_EQUAL(ops->attach(NULL, h, &c, err, sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", NULL), t);
+
+    /* The device goes: the port goes, the vif stays. */
+    tap_gone_cb(tap_gone_arg, t);
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_PTR_NULL(port_of("vif7.0-emu", NULL));
+    CU_ASSERT_PTR_NOT_NULL(port_of("vif7.0", NULL));
+    ops->tap_detach(NULL, h, "vif7.0-emu");             /* libxl's remove: nothing left */
+
+    /* tap_detach, whatever name it gives, and the vif's removal free it. */
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    ops->tap_detach(NULL, h, "other-emu");
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    ops->detach(NULL, h);
+    ops->destroy(NULL, h);
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_PTR_NULL(port_of("vif7.0-emu", NULL));
+    brmgr_init(loop, &fake_factory);
+}
+
 /* Connect with the guest's rings; detach keeps the vif (and its
  * connection); destroy frees it. */
 static void test_connect_detach(void)
@@ -379,6 +514,7 @@ main(void)
         { "create, attach, name clashes, missing bridge", test_create_attach },
         { "live updates: VLANs, bridge move, rename, policy", test_update },
         { "connect, detach keeps the vif, disconnect", test_connect_detach },
+        { "HVM emulated NIC: tap on the vif's bridge, policy, gone", test_tap },
         { "module without xenbus", test_module_idle },
         { NULL, NULL },
     };
