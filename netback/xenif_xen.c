@@ -6,11 +6,13 @@
  * such segments GNTST_bad_copy_arg instead, so a batch behaves like the sim
  * (one bad segment never fails the others). */
 #include <errno.h>
-#include <poll.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <xenevtchn.h>
 #include <xengnttab.h>
@@ -27,11 +29,22 @@ _Static_assert(offsetof(struct xenif_copy_seg, dest.foreign.domid)
                == offsetof(xengnttab_grant_copy_segment_t, dest.foreign.domid), "domid");
 
 #define XEN_STAGE_SEGS 256          /* good segments staged per ioctl */
+#define XEN_PENDING_BATCH 64        /* ports read from /dev/xen/evtchn per read() */
 
+/* Pending ports: the evtchn device hands out every port that fired in one
+ * read() (4 bytes each).  libxenevtchn's xenevtchn_pending() reads one per
+ * call, behind a poll() of its blocking fd: in a PV dom0 every system call
+ * is a trip through Xen, so the fd is made non-blocking and read in
+ * batches; pending() serves the ports from the batch. */
 struct xenif_xen {
     struct xenif up;
     xengnttab_handle *gt;
     xenevtchn_handle *ev;
+    uint32_t pend[XEN_PENDING_BATCH];
+    unsigned npend, ipend;          /* pend[ipend..npend) not handed out yet */
+    bool drained;                   /* the last read() did not fill pend: the
+                                     * device was empty then; the (level-
+                                     * triggered) fd says when it is not */
 };
 
 static struct xenif_xen *xx(struct xenif *x) { return (struct xenif_xen *)x; }
@@ -129,14 +142,24 @@ static int xen_unmask(struct xenif *x, uint32_t port)
     return xenevtchn_unmask(xx(x)->ev, port) ? -errno : 0;
 }
 
-static int xen_pending(struct xenif *x)
+static int xen_pending(struct xenif *x_)
 {
-    /* The evtchn fd is blocking: only read when poll says so. */
-    struct pollfd p = { .fd = xenevtchn_fd(xx(x)->ev), .events = POLLIN };
-    if (poll(&p, 1, 0) <= 0)
-        return -EAGAIN;
-    xenevtchn_port_or_error_t port = xenevtchn_pending(xx(x)->ev);
-    return port < 0 ? -errno : (int)port;
+    struct xenif_xen *x = xx(x_);
+    if (x->ipend == x->npend) {
+        if (x->drained) {           /* saves a read() that would say EAGAIN */
+            x->drained = false;
+            return -EAGAIN;
+        }
+        ssize_t n = read(xenevtchn_fd(x->ev), x->pend, sizeof x->pend);
+        if (n < 0)
+            return errno == EINTR ? -EAGAIN : -errno;
+        x->npend = (unsigned)n / sizeof x->pend[0];
+        x->ipend = 0;
+        x->drained = x->npend < XEN_PENDING_BATCH;
+        if (!x->npend)
+            return -EAGAIN;
+    }
+    return (int)x->pend[x->ipend++];
 }
 
 static int xen_fd(struct xenif *x) { return xenevtchn_fd(xx(x)->ev); }
@@ -170,8 +193,11 @@ struct xenif *xenif_xen_open(char *err, size_t errlen)
         return NULL;
     }
     x->ev = xenevtchn_open(NULL, 0);
-    if (!x->ev) {
+    int fl = x->ev ? fcntl(xenevtchn_fd(x->ev), F_GETFL) : -1;
+    if (!x->ev || fl < 0 || fcntl(xenevtchn_fd(x->ev), F_SETFL, fl | O_NONBLOCK) < 0) {
         snprintf(err, errlen, "xenif xen: /dev/xen/evtchn: %s", strerror(errno));
+        if (x->ev)
+            xenevtchn_close(x->ev);
         xengnttab_close(x->gt);
         free(x);
         return NULL;

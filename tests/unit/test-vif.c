@@ -134,6 +134,10 @@ static void test_busy_guest_never_held(void)
         spin(10);
     CU_ASSERT_EQUAL(s->tx_frames, 100);
     CU_ASSERT_EQUAL(s->storm_holds, 0);
+    /* batching counters: at least one burst, at most one per frame, and
+     * at most one completion notification per burst */
+    CU_ASSERT_TRUE(s->tx_bursts >= 1 && s->tx_bursts <= 100);
+    CU_ASSERT_TRUE(s->tx_notifies <= s->tx_bursts);
     vif_destroy(v);
     nf_destroy(g);
 }
@@ -176,6 +180,8 @@ static void test_revoked_mid_frame_blames_sender(void)
     CU_ASSERT_EQUAL(sa->tx_copy_errors, 2);     /* A's doing, counted on A, twice */
     CU_ASSERT_EQUAL(sb->rx_copy_errors, 0);     /* B's buffers were fine */
     CU_ASSERT_EQUAL(sb->rx_frames, 0);
+    CU_ASSERT_TRUE(sb->rx_batches >= 1);        /* the copy was tried */
+    CU_ASSERT_TRUE(sb->rx_notifies <= sb->rx_batches);
     CU_ASSERT_EQUAL(vif_port(b)->stats.drops[DROP_TX_ERROR], 1);
     CU_ASSERT_EQUAL(nf_get_stats(gb)->rx_errors, 1);   /* B saw an error status */
     CU_ASSERT_EQUAL(sc->rx_copy_errors, 0);     /* C's backlog copy failed: A's grant */

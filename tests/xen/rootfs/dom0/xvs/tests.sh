@@ -11,6 +11,18 @@ NET=169.254.77 NET1=169.254.78
 MAC1=00:16:3e:00:00:01 MAC2=00:16:3e:00:00:02 MAC3=00:16:3e:00:00:03
 DEFAULT_TESTS_xvs=basic,perf,attach,vlan,promisc,spoof,reboot,badkey,destroy
 DEFAULT_TESTS_kernel=basic,perf,attach,destroy
+# Scenarios added by dropping a file: every /xvs/sc-*.sh (from
+# tests/xen/rootfs/dom0/xvs/sc-*.sh) defines scenario_NAME and appends NAME
+# to XEN_SCENARIOS (xvs stack) and/or XEN_SCENARIOS_KERNEL (kernel stack);
+# they run after the built-in ones, before destroy.  See tests/xen/README.
+XEN_SCENARIOS="" XEN_SCENARIOS_KERNEL=""
+for f in /xvs/sc-*.sh; do [ -r "$f" ] && . "$f"; done
+add_before_destroy() {   # add_before_destroy VAR NAMES: NAMES go before destroy in list VAR
+    local n
+    for n in $2; do printf -v "$1" '%s' "${!1/,destroy/,$n,destroy}"; done
+}
+add_before_destroy DEFAULT_TESTS_xvs "$XEN_SCENARIOS"
+add_before_destroy DEFAULT_TESTS_kernel "$XEN_SCENARIOS_KERNEL"
 TESTS=${1:-}
 [ -n "$TESTS" ] || eval "TESTS=\$DEFAULT_TESTS_$STACK"
 
@@ -132,16 +144,36 @@ sc_perf() {
     stack_ok || return
     need_guests domU1 domU2 || return
     pidof iperf3 >/dev/null || iperf3 -s -D
+    perf_evidence before
     tcp domU1_to_domU2 domU1 "iperf3 -c $NET.3 -t 10 -f m"
     tcp domU2_to_domU1 domU1 "iperf3 -c $NET.3 -t 10 -f m -R"
     tcp domU1_to_dom0 domU1 "iperf3 -c $NET.1 -t 10 -f m"
     tcp dom0_to_domU1 dom0 "iperf3 -c $NET.2 -t 10 -f m"
+    perf_evidence "after the TCP tests"
     pps64 domU1 domU2 $MAC2
+    # latency: TCP at these rates is window / round trip
+    gx domU1 30 "ping -n -q -c 20 -i 0.2 -W 2 $NET.3"
+    rtt_avg "$GX_OUT" && metric rtt_ms_domU1_to_domU2 "$RTT" ms
+    rtt_avg "$(ping -n -q -c 20 -i 0.2 -W 2 $NET.2 2>&1)" && metric rtt_ms_dom0_to_domU1 "$RTT" ms
 }
+# rtt_avg PING-OUTPUT: RTT = its average round trip (ms)
+rtt_avg() { [[ $1 =~ =\ [0-9.]+/([0-9.]+)/ ]] && RTT=${BASH_REMATCH[1]}; }
+# perf_evidence WHEN: where frames could have been lost, into the log:
+# dom0's TCP and IP counters, softnet drops, (xvs) every port's drops
+perf_evidence() {
+    local l
+    note "---- $1: dom0 /proc/net/snmp (Tcp, Ip), softnet_stat (processed dropped squeezed ...)"
+    while IFS= read -r l; do case $l in Tcp:*|Ip:*) note "$l";; esac; done < /proc/net/snmp
+    while IFS= read -r l; do note "softnet $l"; done < /proc/net/softnet_stat
+    note "$(ip -s link show xenbr0 2>&1)"
+    is_xvs && note "$(retry 3 "$XC" port-stats xenbr0 2>&1)"
+}
+
 # pps64 FROM TO TOMAC: 64-byte frames FROM -> TO for 10 s
 pps64() {
     local a b ta tb sent el rate try
     for try in 1 2; do
+        backend_stats_snap "$1" "$2"
         gstat $2 eth0 rx_packets && a=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
         gstat $1 eth0 tx_packets && ta=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
         gx $1 40 "xvs-pktgen -i eth0 -d $3 -t 10"
@@ -152,6 +184,7 @@ pps64() {
     done
     sent=${BASH_REMATCH[1]} el=${BASH_REMATCH[2]}
     nap 1
+    backend_stats_delta "$1" "$2"
     gstat $2 eth0 rx_packets && b=$V || { bad "read $2 rx_packets" "$GX_OUT"; return; }
     gstat $1 eth0 tx_packets && tb=$V || { bad "read $1 tx_packets" "$GX_OUT"; return; }
     rate=$(awk -v r=$((b - a)) -v e="$el" 'BEGIN{printf "%.0f", r / e}')
@@ -159,8 +192,84 @@ pps64() {
     if [ $((b - a)) -gt 0 ]; then
         ok "64-byte frames $1 -> $2: $rate frames/s received ($((b - a)) of $((tb - ta)) sent in ${el}s)"
         metric "pps64_${1}_to_$2" "$rate" frames/s
+        [ -n "$GI_FROM" ] && [ -n "$GI_TO" ] && [ $((tb - ta)) -gt 0 ] &&
+            metric pps64_guest_irqs_per_kframe "$(awk -v a=$((GI_FROM + GI_TO)) -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" irqs
+        # what the backend costs: dom0's busy CPU time per 1000 frames
+        # (everything dom0 did meanwhile, kernel and xvsd alike)
+        [ $((b - a)) -gt 0 ] && metric pps64_dom0_cpu_ms_per_kframe "$(awk -v c=${DOM0_BUSY_CS:-0} -v f=$((b - a)) 'BEGIN{printf "%.1f", 10 * c * 1000 / f}')" ms
+        is_xvs || [ $((tb - ta)) -le 0 ] ||
+            metric pps64_events_per_kframe "$(awk -v a=${BACKEND_EVENTS:-0} -v f=$((tb - ta)) 'BEGIN{printf "%.1f", 1000 * a / f}')" events
         metric "pps64_${1}_to_${2}_delivered_pct" "$(awk -v r=$((b - a)) -v t=$((tb - ta)) 'BEGIN{printf "%.1f", t ? 100 * r / t : 0}')" %
     else bad "64-byte frames $1 -> $2 arrive" "sender: $GX_OUT" "rx +$((b - a)), tx +$((tb - ta))"; fi
+}
+
+# Where the backend's time goes during pps64: xvsd's batching counters
+# (xvsctl vif-show) or, for the kernel, the vifs' interrupts (event
+# channels) in /proc/interrupts.  Printed as METRICs of their own.
+BSTATS_KEYS="events tx_bursts tx_notifies rx_batches rx_notifies tx_frames rx_frames"
+# gintr NAME: V = the interrupts (events from the backend) of the queues of
+# NAME's eth0 (netfront names them "vif0-q0-tx", "vif0-q0-rx": devid 0),
+# from the guest's /proc/interrupts: the same measure for both stacks
+gintr() {
+    gxr "$1" 20 'n=0; while read -r l; do case $l in *vif0-q*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
+        V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]
+}
+# cpu_snap: CPU_BUSY / CPU_ALL = dom0's busy and total jiffies (/proc/stat),
+# XVSD_CPU = xvsd's user+system jiffies (no fork)
+cpu_snap() {
+    local c u n s i w q sq st rest f
+    read -r c u n s i w q sq st rest < /proc/stat
+    CPU_BUSY=$((u + n + s + q + sq)) CPU_ALL=$((u + n + s + i + w + q + sq + st))
+    XVSD_CPU=0
+    if is_xvs && xvsd_pid && read -r rest < /proc/$XVSD_PID/stat; then
+        read -r -a f <<< "${rest##*) }"; XVSD_CPU=$((f[11] + f[12]))
+    fi
+}
+backend_stats_snap() {   # backend_stats_snap FROM TO
+    local k
+    cpu_snap; CPU0_BUSY=$CPU_BUSY CPU0_ALL=$CPU_ALL XVSD0_CPU=$XVSD_CPU
+    gintr "$1" && GI0_FROM=$V || GI0_FROM=""
+    gintr "$2" && GI0_TO=$V || GI0_TO=""
+    if is_xvs; then
+        BS0_FROM=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
+        BS0_TO=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
+    else
+        BS0_FROM=$(vif_irqs ${DOMID[$1]}) BS0_TO=$(vif_irqs ${DOMID[$2]})
+    fi
+}
+vif_irqs() { local l n=0 c; while read -r l; do [[ $l == *"vif$1."* ]] || continue; l=${l#*:}; for c in $l; do [[ $c =~ ^[0-9]+$ ]] && n=$((n + c)) || break; done; done < /proc/interrupts; echo $n; }
+backend_stats_delta() {   # backend_stats_delta FROM TO (after backend_stats_snap)
+    local a b k da db fr
+    GI_FROM="" GI_TO=""
+    cpu_snap
+    if [ $((CPU_ALL - CPU0_ALL)) -gt 0 ]; then
+        metric pps64_dom0_cpu_busy_pct $((100 * (CPU_BUSY - CPU0_BUSY) / (CPU_ALL - CPU0_ALL))) %
+        is_xvs && metric pps64_xvsd_cpu_pct $((100 * (XVSD_CPU - XVSD0_CPU) / (CPU_ALL - CPU0_ALL))) %
+    fi
+    DOM0_BUSY_CS=$((CPU_BUSY - CPU0_BUSY))     # jiffies (USER_HZ 100): centiseconds
+    [ -n "$GI0_FROM" ] && gintr "$1" && GI_FROM=$((V - GI0_FROM))
+    [ -n "$GI0_TO" ] && gintr "$2" && GI_TO=$((V - GI0_TO))
+    note "guest interrupts of eth0 during the test: sender +$GI_FROM, receiver +$GI_TO"
+    if is_xvs; then
+        a=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null)
+        b=$(retry 3 "$XC" -j vif-show "vif${DOMID[$2]}.0" 2>/dev/null)
+        note "vif-show before/after: $BS0_FROM"$'\n'"$a"$'\n'"$BS0_TO"$'\n'"$b"
+        for k in $BSTATS_KEYS; do
+            da=$(jq -n --argjson x "$BS0_FROM" --argjson y "$a" "(\$y | .. | objects | select(has(\"$k\")) | .$k) - (\$x | .. | objects | select(has(\"$k\")) | .$k)" 2>/dev/null | head -1)
+            db=$(jq -n --argjson x "$BS0_TO" --argjson y "$b" "(\$y | .. | objects | select(has(\"$k\")) | .$k) - (\$x | .. | objects | select(has(\"$k\")) | .$k)" 2>/dev/null | head -1)
+            printf -v "D_FROM_$k" '%s' "${da:-0}"; printf -v "D_TO_$k" '%s' "${db:-0}"
+        done
+        fr=$D_FROM_tx_frames
+        note "sender vif: $fr frames in $D_FROM_tx_bursts TX bursts, $D_FROM_events events, $D_FROM_tx_notifies TX notifications; receiver vif: $D_TO_rx_frames frames in $D_TO_rx_batches RX copy batches, $D_TO_rx_notifies RX notifications, $D_TO_events events"
+        [ "${D_FROM_tx_bursts:-0}" -gt 0 ] && metric pps64_frames_per_tx_burst "$(awk -v a=$fr -v b=$D_FROM_tx_bursts 'BEGIN{printf "%.1f", a / b}')" frames
+        [ "${D_TO_rx_batches:-0}" -gt 0 ] && metric pps64_frames_per_rx_batch "$(awk -v a=$D_TO_rx_frames -v b=$D_TO_rx_batches 'BEGIN{printf "%.1f", a / b}')" frames
+        [ "${fr:-0}" -gt 0 ] && metric pps64_events_per_kframe "$(awk -v a=$((D_FROM_events + D_TO_events)) -v f=$fr 'BEGIN{printf "%.1f", 1000 * a / f}')" events
+        [ "${fr:-0}" -gt 0 ] && metric pps64_notifies_per_kframe "$(awk -v a=$((D_FROM_tx_notifies + D_TO_rx_notifies)) -v f=$fr 'BEGIN{printf "%.1f", 1000 * a / f}')" notifies
+    else
+        a=$(vif_irqs ${DOMID[$1]}) b=$(vif_irqs ${DOMID[$2]})
+        note "kernel netback: vif interrupts (events from the guests) sender +$((a - BS0_FROM)), receiver +$((b - BS0_TO))"
+        BACKEND_EVENTS=$((a - BS0_FROM + b - BS0_TO))
+    fi
 }
 
 # ================================================================ attach
@@ -206,21 +315,45 @@ sc_attach() {
 }
 
 # ================================================================ vlan
+# attach_vif GUEST BRIDGE MAC SETUP: xl network-attach a second vif; the
+# guest runs SETUP (bash, $D is the new interface) as soon as it appears.
+# VIFDEV[GUEST] = its devid.
+declare -A VIFDEV
+attach_vif() {
+    local g=$1 br=$2 mac=$3 setup=$4 out rc dev="" i m
+    gx $g 10 "rm -f /tmp/vif2.done; ( i=0; while [ ! -e /sys/class/net/eth1 ] && [ \$i -lt 1200 ]; do nap 0.1; i=\$((i+1)); done; D=eth1; { $setup; } > /tmp/vif2.log 2>&1; echo \$? > /tmp/vif2.done ) > /dev/null 2>&1 &"
+    out=$(timeout -k 5 60 xl network-attach $g bridge=$br mac=$mac 2>&1); rc=$?
+    note "$out"
+    [ $rc = 0 ] || { bad "xl network-attach $g bridge=$br" "rc=$rc" "$out"; return 1; }
+    while read -r i _ m _; do [ "${m,,}" = "$mac" ] && dev=$i; done <<< "$(xl network-list $g 2>&1)"
+    [ -n "$dev" ] || { bad "xl network-list $g shows the vif on $br" "$(xl network-list $g 2>&1)"; return 1; }
+    VIFDEV[$g]=$dev
+    # builtins only (a `cat` here was seen to segfault at start), retried
+    gxr $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; while IFS= read -r l; do echo "$l"; done < /tmp/vif2.log; read r < /tmp/vif2.done && exit $r'
+}
 sc_vlan() {
     stack_ok || return
     is_xvs || { bad "vlan scenario runs on xvs" "stack $STACK"; return; }
+    need_guests domU1 domU2 || return
+    # Second vifs on running guests (xl network-attach: seconds, where a
+    # guest of its own would boot for a minute under TCG): domU1 on VLAN 10
+    # (vA), domU2 on VLAN 20 (vB), domU3 a trunk of 10 and 20 (vT).
+    [ -n "${DOMID[domU3]:-}" ] || create_guest domU3 $NET.4/24 "'bridge=xenbr0,mac=$MAC3'" $NET.4 || return
     local ma=00:16:3e:00:10:02 mb=00:16:3e:00:20:03 mt=00:16:3e:00:30:04
-    create_guest vA 172.16.10.2/24 "'bridge=xenbr0.10,mac=$ma'" || return
-    create_guest vB 172.16.20.3/24 "'bridge=xenbr0.20,mac=$mb'" || return
-    create_guest vT none "'bridge=xenbr0:10:20,mac=$mt'" || return
-    local da=${DOMID[vA]} db=${DOMID[vB]} dt=${DOMID[vT]}
-    gx vT 60 'for i in 1 2 3; do [ -d /sys/module/8021q ] && break; modprobe 8021q; done; ip link add link eth0 name eth0.10 type vlan id 10; ip link add link eth0 name eth0.20 type vlan id 20; ip addr add 172.16.10.4/24 dev eth0.10; ip addr add 172.16.20.4/24 dev eth0.20; ip link set eth0.10 up && ip link set eth0.20 up && echo 100 > /proc/sys/net/ipv4/neigh/eth0.10/retrans_time_ms && echo 100 > /proc/sys/net/ipv4/neigh/eth0.20/retrans_time_ms'
-    [ $? = 0 ] && ok "trunk guest vT: eth0.10 and eth0.20 (802.1Q) configured" || bad "trunk guest: VLAN subinterfaces" "$GX_OUT"
-    # vA also gets an address in VLAN 20's subnet: only the switch keeps it from vB
-    gxr vA 20 'ip addr add 172.16.20.2/24 dev eth0 2>&1 | grep -v exists; true'
-    gping vA 172.16.10.4 && ok "vA (xenbr0.10) pings the trunk guest's eth0.10" || bad "vA pings vT on VLAN 10" "$GX_OUT"
-    gping vB 172.16.20.4 && ok "vB (xenbr0.20) pings the trunk guest's eth0.20" || bad "vB pings vT on VLAN 20" "$GX_OUT"
-    gx vA 30 'ping -n -c 3 -W 1 172.16.20.3'
+    local rt='echo 100 > /proc/sys/net/ipv4/neigh/$D/retrans_time_ms'
+    attach_vif domU1 xenbr0.10 $ma "ip addr add 172.16.10.2/24 dev \$D && ip addr add 172.16.20.2/24 dev \$D && ip link set \$D up && $rt" &&
+        ok "vA: domU1's second vif on bridge=xenbr0.10 (access VLAN 10), 172.16.10.2 and 172.16.20.2" ||
+        { bad "vA: domU1 gets a vif on xenbr0.10" "$GX_OUT"; return; }
+    attach_vif domU2 xenbr0.20 $mb "ip addr add 172.16.20.3/24 dev \$D && ip link set \$D up && $rt" &&
+        ok "vB: domU2's second vif on bridge=xenbr0.20 (access VLAN 20), 172.16.20.3" ||
+        { bad "vB: domU2 gets a vif on xenbr0.20" "$GX_OUT"; return; }
+    attach_vif domU3 xenbr0:10:20 $mt 'for i in 1 2 3; do [ -d /sys/module/8021q ] && break; modprobe 8021q; done; ip link set $D up && ip link add link $D name $D.10 type vlan id 10 && ip link add link $D name $D.20 type vlan id 20 && ip addr add 172.16.10.4/24 dev $D.10 && ip addr add 172.16.20.4/24 dev $D.20 && ip link set $D.10 up && ip link set $D.20 up && echo 100 > /proc/sys/net/ipv4/neigh/$D.10/retrans_time_ms && echo 100 > /proc/sys/net/ipv4/neigh/$D.20/retrans_time_ms' &&
+        ok "vT: domU3's second vif on bridge=xenbr0:10:20 (trunk), eth1.10 and eth1.20 (802.1Q) configured" ||
+        { bad "vT: domU3 gets a trunk vif with VLAN subinterfaces" "$GX_OUT"; return; }
+    local da=${DOMID[domU1]}.${VIFDEV[domU1]} db=${DOMID[domU2]}.${VIFDEV[domU2]} dt=${DOMID[domU3]}.${VIFDEV[domU3]}
+    gping domU1 172.16.10.4 && ok "vA (xenbr0.10) pings the trunk guest's eth1.10" || bad "vA pings vT on VLAN 10" "$GX_OUT"
+    gping domU2 172.16.20.4 && ok "vB (xenbr0.20) pings the trunk guest's eth1.20" || bad "vB pings vT on VLAN 20" "$GX_OUT"
+    gx domU1 30 'ping -n -c 3 -W 1 172.16.20.3'
     [[ $GX_OUT == *" 0 received"* ]] && ok "vA (VLAN 10) cannot reach vB (VLAN 20) in the same IP subnet" ||
         bad "VLAN 10 and 20 are isolated (vA -> vB must fail)" "$GX_OUT"
     ip addr add 172.16.10.1/24 dev xenbr0
@@ -229,17 +362,24 @@ sc_vlan() {
     [[ $out == *" 0 received"* ]] && ok "dom0's host port (VLAN 1) cannot reach vA (VLAN 10)" ||
         bad "host port on VLAN 1 is isolated from VLAN 10" "$out"
     local r10 r20
-    gstat vT eth0.10 rx_packets && r10=$V; gstat vT eth0.20 rx_packets && r20=$V
+    gstat domU3 eth1.10 rx_packets && r10=$V; gstat domU3 eth1.20 rx_packets && r20=$V
     [ "${r10:-0}" -gt 0 ] && [ "${r20:-0}" -gt 0 ] &&
-        ok "the trunk guest received frames tagged 10 ($r10 on eth0.10) and tagged 20 ($r20 on eth0.20)" ||
-        bad "the trunk guest receives both VLANs tagged" "eth0.10 rx=$r10 eth0.20 rx=$r20"
+        ok "the trunk guest received frames tagged 10 ($r10 on eth1.10) and tagged 20 ($r20 on eth1.20)" ||
+        bad "the trunk guest receives both VLANs tagged" "eth1.10 rx=$r10 eth1.20 rx=$r20"
     local fdb; fdb=$(retry 3 "$XC" fdb-show xenbr0 2>&1); note "$fdb"
-    fdb_has xenbr0 vif$da.0 $ma 10 && ok "fdb: vA's MAC in VLAN 10 on vif$da.0" || bad "fdb: vA's MAC in VLAN 10" "$fdb"
-    fdb_has xenbr0 vif$db.0 $mb 20 && ok "fdb: vB's MAC in VLAN 20 on vif$db.0" || bad "fdb: vB's MAC in VLAN 20" "$fdb"
-    fdb_has xenbr0 vif$dt.0 $mt 10 && fdb_has xenbr0 vif$dt.0 $mt 20 &&
-        ok "fdb: the trunk guest's MAC in VLAN 10 and 20 on vif$dt.0" || bad "fdb: vT's MAC in VLANs 10 and 20" "$fdb"
+    fdb_has xenbr0 vif$da $ma 10 && ok "fdb: vA's MAC in VLAN 10 on vif$da" || bad "fdb: vA's MAC in VLAN 10 on vif$da" "$fdb"
+    fdb_has xenbr0 vif$db $mb 20 && ok "fdb: vB's MAC in VLAN 20 on vif$db" || bad "fdb: vB's MAC in VLAN 20 on vif$db" "$fdb"
+    fdb_has xenbr0 vif$dt $mt 10 && fdb_has xenbr0 vif$dt $mt 20 &&
+        ok "fdb: the trunk guest's MAC in VLAN 10 and 20 on vif$dt" || bad "fdb: vT's MAC in VLANs 10 and 20 on vif$dt" "$fdb"
     note "$("$XC" show 2>&1)"
-    local g; for g in vA vB vT; do guest_destroy $g || bad "xl destroy $g" "$(tail -3 "$SC_LOG")"; unset "DOMID[$g]"; done
+    local g
+    for g in domU1 domU2 domU3; do
+        out=$(timeout -k 5 60 xl network-detach $g ${VIFDEV[$g]} 2>&1) && note "$out" ||
+            bad "xl network-detach $g ${VIFDEV[$g]}" "$out"
+    done
+    for g in domU1 domU2 domU3; do
+        check "backend dir of vif ${DOMID[$g]}/${VIFDEV[$g]} removed" xs_gone "$(bepath $g ${VIFDEV[$g]})" 20
+    done
 }
 
 # ================================================================ promisc
@@ -307,19 +447,23 @@ sc_spoof() {
     gstat domU2 eth0 rx_packets && b=$V
     [ $((b - a)) -ge $N ] && ok "forged-transmits=accept: domU2 got $((b - a)) of $N forged frames" ||
         bad "forged-transmits=accept delivers them" "domU2 rx +$((b - a)) of $N"
-    gx domU1 10 "ip link set eth0 address $MAC1"     # forget the forged address's
+    # netfront has no live MAC change (EBUSY while up): down, address, up
+    setmac() { gxr domU1 20 "ip link set eth0 down; ip link set eth0 address $1 && ip link set eth0 up && read a < /sys/class/net/eth0/address && echo \$a"; }
+    setmac $MAC1
     # mac-changes=reject: the guest changes its MAC; its frames are refused
     set_key domU1 mac-changes reject
     spoof_drops xenbr0 vif$d1.0 && s0=$V
-    gx domU1 30 "ip link set eth0 address 02:00:00:00:00:98 && ping -n -c 3 -W 1 $NET.1"
-    local out=$GX_OUT
+    local out
+    setmac 02:00:00:00:00:98 && [ "$GX_OUT" = 02:00:00:00:00:98 ] && ok "domU1 changed its MAC to 02:00:00:00:00:98" ||
+        bad "domU1 changes its MAC (down, address, up)" "$GX_OUT"
+    gx domU1 30 "ping -n -c 3 -W 1 $NET.1"; out=$GX_OUT
     spoof_drops xenbr0 vif$d1.0 && s1=$V
     [[ $out == *" 0 received"* ]] && [ $((s1 - s0)) -gt 0 ] &&
         ok "mac-changes=reject: with a changed MAC domU1 is cut off ($((s1 - s0)) spoof drops)" ||
         bad "mac-changes=reject refuses a changed MAC" "$out" "spoof drops $s0 -> $s1"
     set_key domU1 mac-changes accept
     gping domU1 $NET.1 && ok "mac-changes=accept: the changed MAC works" || bad "mac-changes=accept lets the changed MAC through" "$GX_OUT"
-    gxr domU1 10 "ip link set eth0 address $MAC1"
+    setmac $MAC1 && [ "$GX_OUT" = $MAC1 ] || bad "domU1 gets its own MAC back" "$GX_OUT"
     gping domU1 $NET.3 && ok "domU1 back on its own MAC pings domU2" || bad "domU1 recovers its MAC" "$GX_OUT"
 }
 
@@ -446,6 +590,40 @@ sc_destroy() {
     fi
 }
 
+# ================================================================ demo
+# scripts/demo-xen.sh: two guests talking through xvsd, shown on the
+# console as "XVSLAB: DEMO" lines (the script prints them as they come).
+show() {   # show TITLE OUTPUT
+    local l
+    echo "XVSLAB: DEMO"; echo "XVSLAB: DEMO # $1"
+    while IFS= read -r l; do echo "XVSLAB: DEMO $l"; done <<< "$2"
+    note "# $1"$'\n'"$2"
+}
+sc_demo() {
+    stack_ok || return
+    local out
+    show "xen: $(xl info 2>/dev/null | sed -n 's/^xen_version *: //p'), dom0 $(uname -r), stack: $STACK" ""
+    if is_xvs; then show "xvsctl show   (xvsd serves the vifs; xen-netback is not loaded)" "$(retry 3 "$XC" show 2>&1)"; fi
+    show "xl create domU1 and domU2 with vif=['bridge=xenbr0,mac=...'] (stock netfront guests)" ""
+    create_guest domU1 $NET.2/24 "'bridge=xenbr0,mac=$MAC1'" $NET.2 || return
+    create_guest domU2 $NET.3/24 "'bridge=xenbr0,mac=$MAC2'" $NET.3 || return
+    show "xl list" "$(xl list 2>&1)"
+    if gping domU1 $NET.3; then ok "domU1 pings domU2"; else bad "domU1 pings domU2" "$GX_OUT"; fi
+    show "domU1: ping -c 3 $NET.3   (domU2)" "$GX_OUT"
+    if gping domU2 $NET.1; then ok "domU2 pings dom0"; else bad "domU2 pings dom0" "$GX_OUT"; fi
+    show "domU2: ping -c 3 $NET.1   (dom0 on xvsd's host port xenbr0)" "$GX_OUT"
+    if is_xvs; then
+        out=$(retry 3 "$XC" show 2>&1); show "xvsctl show" "$out"
+        out=$(retry 3 "$XC" fdb-show xenbr0 2>&1); show "xvsctl fdb-show xenbr0" "$out"
+        fdb_has xenbr0 vif${DOMID[domU1]}.0 $MAC1 && fdb_has xenbr0 vif${DOMID[domU2]}.0 $MAC2 &&
+            ok "fdb-show lists both guests on their vifs" || bad "fdb-show lists both guests" "$out"
+    fi
+    gx domU1 40 "timeout -k 5 30 iperf3 -c $NET.3 -t 5 -f m"
+    show "domU1: iperf3 -c $NET.3 -t 5   (TCP domU1 -> domU2)" "$GX_OUT"
+    iperf_mbps "$GX_OUT" && ok "iperf3 TCP domU1 -> domU2: $MBPS Mbit/s" || bad "iperf3 TCP domU1 -> domU2" "$GX_OUT"
+    if is_xvs; then show "xvsctl port-stats xenbr0" "$(retry 3 "$XC" port-stats xenbr0 2>&1)"; fi
+}
+
 # ================================================================ debug
 # run.sh -D FILE puts FILE into the output share: a development hook
 sc_debug() {
@@ -457,11 +635,15 @@ sc_debug() {
 : > "$RES"
 say "tests ($STACK): $TESTS"
 for sc in ${TESTS//,/ }; do
-    if ! declare -F "sc_$sc" >/dev/null; then
-        begin "$sc"; bad "scenario $sc exists" "known: $(declare -F | sed -n 's/^declare -f sc_//p' | tr '\n' ' ')"; end; continue
+    # STACK:NAME runs NAME on that stack only (run.sh -T basic,xvs:vlan)
+    if [[ $sc == *:* ]]; then [ "${sc%%:*}" = "$STACK" ] || continue; sc=${sc#*:}; fi
+    fn=sc_$sc
+    declare -F "$fn" >/dev/null || fn=scenario_$sc
+    if ! declare -F "$fn" >/dev/null; then
+        begin "$sc"; bad "scenario $sc exists" "known: $(declare -F | sed -n 's/^declare -f \(sc\|scenario\)_//p' | tr '\n' ' ')"; end; continue
     fi
     begin "$sc"
-    "sc_$sc"
+    "$fn"
     end
 done
 
