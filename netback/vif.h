@@ -129,6 +129,12 @@ struct vif_stats {
     uint64_t events;                     /* event channel notifications */
     uint64_t spurious_events;            /* events that brought no new request */
     uint64_t storm_holds;                /* unmasks held back (event storm) */
+    /* Batching, for performance work: frames per burst and notifications
+     * per frame are what an event-driven backend tunes. */
+    uint64_t tx_bursts;                  /* TX bursts (one head grant copy each) */
+    uint64_t tx_notifies;                /* TX completion notifications sent */
+    uint64_t rx_batches;                 /* RX grant copy batches (one ioctl each) */
+    uint64_t rx_notifies;                /* RX notifications sent */
 };
 const struct vif_stats *vif_get_stats(const struct vif *);
 

@@ -205,6 +205,7 @@ static void batch_flush(struct vif_queue *q)
     struct vif *v = q->vif;
     if (!b->n)
         return;
+    v->stats.rx_batches++;
     int e = xenif_copy(netback_xenif(v->nb), b->segs, b->nsegs);
     int16_t bad = GNTST_okay;
     for (unsigned k = 0; k < b->nsegs; k++)
@@ -243,8 +244,10 @@ static void batch_flush(struct vif_queue *q)
                    xenif_gntst_name(bad));
     b->n = b->nsegs = 0;
     b->bounce_used = 0;
-    if (netif_rx_push(&q->rx))
+    if (netif_rx_push(&q->rx)) {
+        v->stats.rx_notifies++;
         xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_rx);
+    }
 }
 
 /* ---- carrier / stall ---- */

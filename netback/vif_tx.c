@@ -232,6 +232,7 @@ static void tx_burst(struct vif_queue *q)
     struct frame *out[NETIF_TX_BATCH_FRAMES];
     unsigned n_out = 0;
 
+    v->stats.tx_bursts++;
     copy_heads(q);
     for (unsigned i = 0; i < q->n_tx; i++) {
         if (q->kinds[i] == NETIF_TX_CONTROL) {
@@ -252,8 +253,10 @@ static void tx_burst(struct vif_queue *q)
     for (unsigned i = 0; i < q->n_tx; i++)
         netif_tx_respond(&q->tx, &q->pkts[i], q->status[i]);
     q->n_tx = 0;
-    if (netif_tx_push(&q->tx))
+    if (netif_tx_push(&q->tx)) {
+        v->stats.tx_notifies++;
         xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_tx);
+    }
 }
 
 static void count_drop(struct vif *v, const struct netif_tx_pkt *pkt)

@@ -18,7 +18,8 @@
 # Per run, in OUTDIR (default $CACHE/overlay):
 #   common.cpio     tests/xen/rootfs/dom0 + the guest initramfs
 #                   (/xvs/guest/domU.cpio.gz: domU-base + tests/xen/rootfs/domU
-#                   + xvs-pktgen built from tests/xen/xvs-pktgen.c)
+#                   + xvs-pktgen built from tests/xen/xvs-pktgen.c + every
+#                   tests/xen/guest-*.c built statically, see below)
 #   xvs.cpio        the project as `make install` lays it out, plus every
 #                   library xvsd/xvsctl need, plus /xvs/project.env naming
 #                   the installed xvsd, xvsctl, vif-xvs and xl.conf snippet.
@@ -62,6 +63,11 @@ flock "$LOCKFD"
 # ------------------------------------------------------------- packages
 # The kernel flavour package is resolved through the metapackage, so the
 # current bookworm 6.1 kernel is taken (dom0 and domU run the same one).
+# A fresh CI machine (or container) may have no package lists yet.
+if ! apt-cache policy xen-hypervisor-4.17-amd64 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "no package lists for the Xen packages: apt-get update"
+    apt-get update -q >&2 || die "apt-get update failed"
+fi
 KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
 [ -n "$KPKG" ] || die "cannot resolve linux-image-amd64 (run apt-get update)"
 PKGS="$KPKG xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils
@@ -307,6 +313,20 @@ rm -rf "$G"; mkdir -p "$G/usr/bin"
 cp -a "$HERE/rootfs/domU/." "$G/"
 gcc -O2 -Wall -Wextra -Werror -o "$G/usr/bin/xvs-pktgen" "$HERE/xvs-pktgen.c" ||
     die "cannot build xvs-pktgen"
+# Guest programs added by dropping a file: every tests/xen/guest-NAME.c
+# becomes /usr/bin/guest-NAME in the guest, linked statically (the guest
+# image has no libxen*.so).  Libraries it needs are named in its first 10
+# lines as "// xvs-guest-libs: -lxenstore -lxengnttab ..." and taken from
+# Debian's static archives (libxen-dev: /usr/lib/x86_64-linux-gnu/*.a).
+for src in "$HERE"/guest-*.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
+    # shellcheck disable=SC2086
+    gcc -O2 -Wall -Wextra -Werror -static -o "$G/usr/bin/$name" "$src" $libs ||
+        die "cannot build $name from $src (libs: ${libs:-none}; static libxen*.a come from libxen-dev)"
+    log "guest program $name (libs:${libs:- none})"
+done
 mkcpio "$BASE/domU-base" "$OUT/domU-base.cpio"
 mkcpio "$G" "$OUT/domU-tests.cpio"
 cat "$OUT/domU-base.cpio" "$OUT/domU-tests.cpio" | gzip -1 > "$CO/xvs/guest/domU.cpio.gz"

@@ -17,3 +17,15 @@ EXTRA_DIST += \
 	tests/xen/rootfs/domU/xvs-guest/rc \
 	tests/xen/rootfs/domU/xvs-guest/agent \
 	tests/xen/rootfs/domU/xvs-guest/ncshell
+
+# make check-xen: both stacks once, one boot each, within a time budget
+# (scripts/test-all.sh runs it; the whole CI run must stay under 60 min).
+# Images are built from Debian packages by build-images.sh and cached in
+# $(XVS_XEN_CACHE) (default /var/cache/xvs-xen); the results, the
+# comparison table and the evidence of failures go to tests/xen/out/ of
+# the build tree.  Last line: "xen: N passed, M failed"; non-zero on failure.
+XEN_CHECK_BUDGET = 1800
+check-xen: all
+	$(SHELL) $(top_srcdir)/tests/xen/run.sh -B $(XEN_CHECK_BUDGET) \
+	    -o $(abs_top_builddir)/tests/xen/out $(abs_top_builddir)
+.PHONY: check-xen

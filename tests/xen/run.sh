@@ -17,6 +17,10 @@
 #   -T LIST    scenarios (comma list, see rootfs/dom0/xvs/tests.sh) instead
 #              of each stack's default set
 #   -t SECS    limit per boot (default 1500)
+#   -B SECS    time budget of the whole run (images included): a boot gets
+#              at most what is left minus 300 s for each boot after it; a
+#              boot stopped by it fails with "time budget", one that has
+#              less than 120 s left is not started (make check-xen: 1800)
 #   -D FILE    development: dom0 sources FILE in scenario "debug" (-T debug)
 #   -c N       CPUs of the QEMU machine (default 2)
 #   -P MODE    CPU placement: "pin" (default) gives dom0 1 vCPU pinned to
@@ -40,11 +44,11 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${XVS_XEN_CACHE:-/var/cache/xvs-xen}
-OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin
-while getopts "o:s:r:T:t:D:c:P:h" o; do
+OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin BUDGET=""
+while getopts "o:s:r:T:t:D:c:P:B:h" o; do
     case $o in
         o) OUT=$OPTARG;; s) STACKS=$OPTARG;; r) ROUNDS=$OPTARG;; T) TESTS=$OPTARG;;
-        t) LIMIT=$OPTARG;; D) DEBUG=$OPTARG;; c) NCPU=$OPTARG;; P) PLACE=$OPTARG;;
+        t) LIMIT=$OPTARG;; B) BUDGET=$OPTARG;; D) DEBUG=$OPTARG;; c) NCPU=$OPTARG;; P) PLACE=$OPTARG;;
         *) sed -n '2,/^set -uo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 2;;
     esac
 done
@@ -74,7 +78,7 @@ BASE=$CACHE/base
 # boot STACK DIR: boot Xen + dom0 with STACK, run the scenarios; the serial
 # console goes to DIR/serial.log, dom0 writes its evidence to DIR/share.
 boot() {
-    local stack=$1 d=$2 xen_cmd d0_cmd mods qpid rc="" t0 tests
+    local stack=$1 d=$2 limit=$3 xen_cmd d0_cmd mods qpid rc="" t0 tests
     mkdir -p "$d/share"
     [ -n "$DEBUG" ] && cp "$DEBUG" "$d/share/debug.sh"
     if [ "$stack" = xvs ]; then
@@ -106,8 +110,9 @@ boot() {
     "${q[@]}" < /dev/null > "$d/qemu.out" 2>&1 &
     qpid=$!
     while kill -0 $qpid 2>/dev/null; do
-        if [ $(( $(date +%s) - t0 )) -ge "$LIMIT" ]; then
-            log "boot $stack: no end after ${LIMIT}s: stopping QEMU"; kill $qpid; rc=timeout; break
+        if [ $(( $(date +%s) - t0 )) -ge "$limit" ]; then
+            log "boot $stack: no end after ${limit}s: stopping QEMU"; kill $qpid
+            rc=timeout; [ "$limit" -lt "$LIMIT" ] && rc="time-budget"; break
         fi
         sleep 2
         grep -a -q '^XVSLAB: DONE' "$d/serial.log" 2>/dev/null && { sleep 5; kill $qpid 2>/dev/null; break; }
@@ -122,6 +127,7 @@ boot() {
 }
 
 # ------------------------------------------------------------- the boots
+NBOOTS=0; for ((r = 1; r <= ROUNDS; r++)); do for s in $STACKS; do NBOOTS=$((NBOOTS + 1)); done; done
 for ((r = 1; r <= ROUNDS; r++)); do
     for s in $STACKS; do
         d=$OUT/$s-$r
@@ -133,7 +139,18 @@ for ((r = 1; r <= ROUNDS; r++)); do
             echo "setup" > "$d/end"
             continue
         fi
-        boot "$s" "$d"
+        lim=$LIMIT
+        if [ -n "$BUDGET" ]; then
+            left=$((BUDGET - ($(date +%s) - T_START) - 300 * (NBOOTS - 1)))
+            [ $left -lt $lim ] && lim=$left
+            if [ $lim -lt 120 ]; then
+                log "$s: not booted: the time budget of ${BUDGET}s is used up"
+                echo "time-budget" > "$d/end"; echo 0 > "$d/walltime"; : > "$d/serial.txt"
+                NBOOTS=$((NBOOTS - 1)); continue
+            fi
+        fi
+        NBOOTS=$((NBOOTS - 1))
+        boot "$s" "$d" "$lim"
     done
 done
 

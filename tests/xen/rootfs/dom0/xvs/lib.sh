@@ -185,7 +185,12 @@ gx() {
                 *) [ $began = 1 ] && GX_OUT+=${GX_OUT:+$'\n'}$L;;
             esac
         done
-        expired && { note "  (no answer in $2 s; began=$began kicks=$kicks)"; GX_OUT+=${GX_OUT:+$'\n'}"(no answer from $n in $2 s)"; return 124; }
+        if expired; then
+            # cancel it, so that the agent is free for the next command
+            printf '@C %s\n' "$id" >&"${GTTY[$n]}" 2>/dev/null
+            note "  (no answer in $2 s; began=$began kicks=$kicks; cancelled)"
+            GX_OUT+=${GX_OUT:+$'\n'}"(no answer from $n in $2 s)"; return 124
+        fi
         # The command was not acknowledged ("@B") after 8 s of silence: the
         # line may not have got through (a lost console notification, or
         # the agent being respawned), so poke the guest (it answers "@A").

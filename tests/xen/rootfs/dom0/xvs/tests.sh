@@ -11,6 +11,18 @@ NET=169.254.77 NET1=169.254.78
 MAC1=00:16:3e:00:00:01 MAC2=00:16:3e:00:00:02 MAC3=00:16:3e:00:00:03
 DEFAULT_TESTS_xvs=basic,perf,attach,vlan,promisc,spoof,reboot,badkey,destroy
 DEFAULT_TESTS_kernel=basic,perf,attach,destroy
+# Scenarios added by dropping a file: every /xvs/sc-*.sh (from
+# tests/xen/rootfs/dom0/xvs/sc-*.sh) defines scenario_NAME and appends NAME
+# to XEN_SCENARIOS (xvs stack) and/or XEN_SCENARIOS_KERNEL (kernel stack);
+# they run after the built-in ones, before destroy.  See tests/xen/README.
+XEN_SCENARIOS="" XEN_SCENARIOS_KERNEL=""
+for f in /xvs/sc-*.sh; do [ -r "$f" ] && . "$f"; done
+add_before_destroy() {   # add_before_destroy VAR NAMES: NAMES go before destroy in list VAR
+    local n
+    for n in $2; do printf -v "$1" '%s' "${!1/,destroy/,$n,destroy}"; done
+}
+add_before_destroy DEFAULT_TESTS_xvs "$XEN_SCENARIOS"
+add_before_destroy DEFAULT_TESTS_kernel "$XEN_SCENARIOS_KERNEL"
 TESTS=${1:-}
 [ -n "$TESTS" ] || eval "TESTS=\$DEFAULT_TESTS_$STACK"
 
@@ -457,11 +469,13 @@ sc_debug() {
 : > "$RES"
 say "tests ($STACK): $TESTS"
 for sc in ${TESTS//,/ }; do
-    if ! declare -F "sc_$sc" >/dev/null; then
-        begin "$sc"; bad "scenario $sc exists" "known: $(declare -F | sed -n 's/^declare -f sc_//p' | tr '\n' ' ')"; end; continue
+    fn=sc_$sc
+    declare -F "$fn" >/dev/null || fn=scenario_$sc
+    if ! declare -F "$fn" >/dev/null; then
+        begin "$sc"; bad "scenario $sc exists" "known: $(declare -F | sed -n 's/^declare -f \(sc\|scenario\)_//p' | tr '\n' ' ')"; end; continue
     fi
     begin "$sc"
-    "sc_$sc"
+    "$fn"
     end
 done
 
