@@ -24,7 +24,7 @@
 # The issue's target is < 1 s; printed, not asserted (no timed assertions).
 
 RESTART_PING_N=400      # 20 s at 50 ms
-SCENARIOS+=" restart"
+XEN_SCENARIOS+=" restart"
 
 # restart_fe_keys NAME: the frontend's connection keys (ring refs, event
 # channels, state), one "path = value" line each
@@ -34,7 +34,9 @@ restart_fe_keys() {
     grep -E '(ring-ref|event-channel[a-z-]*|/state) = ' <<< "$out"
 }
 # restart_cc NAME: V = how often NAME's eth0 lost or regained its carrier
-restart_cc() { gxr "$1" 20 'read v < /sys/class/net/eth0/carrier_changes; echo $v' && V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]; }
+restart_cc() {
+    gxr "$1" 20 'read v < /sys/class/net/eth0/carrier_changes; echo cc=$v' && [[ $GX_OUT =~ cc=([0-9]+) ]] && V=${BASH_REMATCH[1]}
+}
 # restart_xvsd: start xvsd as dom0's init does (rootfs/dom0/init start_xvs)
 restart_xvsd() {
     "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
@@ -44,7 +46,7 @@ restart_ports_back() {   # both vif ports listed on xenbr0
     port_listed xenbr0 "vif${DOMID[domU1]}.0" && port_listed xenbr0 "vif${DOMID[domU2]}.0"
 }
 
-sc_restart() {
+scenario_restart() {
     stack_ok || return
     is_xvs || { bad "restart scenario runs on xvs" "stack $STACK"; return; }
     [ -n "${DOMID[domU1]:-}" ] || create_guest domU1 $NET.2/24 "'bridge=xenbr0,mac=$MAC1'" $NET.2 || return
