@@ -74,10 +74,12 @@ hostile_setup() {
     if [ -z "${DOMID[evil]:-}" ]; then
         create_guest evil none "'bridge=xenbr0,mac=${EVIL_MAC0%:*}:ff'" || return 1
     fi
-    # no kernel netfront in evil: its vifs are guest-evilfront's
-    gxr evil 60 'rmmod xen_netfront 2>&1; for m in xen-gntalloc xen-evtchn; do [ -d /sys/module/${m//-/_} ] || insmod /usr/lib/xvs-guest/$m.ko; done; [ ! -d /sys/module/xen_netfront ] && [ -c /dev/xen/gntalloc ] && [ -c /dev/xen/evtchn ] && [ -x /usr/bin/guest-evilfront ] && echo evil-ready'
-    [[ $GX_OUT == *evil-ready* ]] && ok "guest evil: xen-netfront unloaded, gntalloc + evtchn loaded, guest-evilfront installed" ||
-        { bad "prepare guest evil (no netfront, gntalloc, evtchn, guest-evilfront)" "$GX_OUT"; return 1; }
+    # no kernel netfront for evil's new vifs: the xen bus stops binding
+    # drivers to new devices, and netfront is unloaded if nothing holds it
+    # (busybox rmmod does not wait); guest-evilfront needs gntalloc + evtchn
+    gxr evil 60 'echo 0 > /sys/bus/xen/drivers_autoprobe; ip link set eth0 down 2>/dev/null; rmmod xen_netfront 2>/dev/null; [ -d /sys/module/xen_netfront ] && echo netfront-loaded || echo netfront-unloaded; for m in xen-gntalloc xen-evtchn; do [ -d /sys/module/${m//-/_} ] || insmod /usr/lib/xvs-guest/$m.ko; done; read a < /sys/bus/xen/drivers_autoprobe; [ "$a" = 0 ] && [ -c /dev/xen/gntalloc ] && [ -c /dev/xen/evtchn ] && [ -x /usr/bin/guest-evilfront ] && echo evil-ready'
+    [[ $GX_OUT == *evil-ready* ]] && ok "guest evil: no driver binding for new xen devices (drivers_autoprobe 0, ${GX_OUT//$'\n'/, }), gntalloc + evtchn loaded, guest-evilfront installed" ||
+        { bad "prepare guest evil (no netfront binding, gntalloc, evtchn, guest-evilfront)" "$GX_OUT"; return 1; }
     gping domU1 $NET.3 >/dev/null || { bad "victims ping each other" "$GX_OUT"; return 1; }
 }
 
@@ -105,6 +107,9 @@ hostile_attack() {
     local dom=${DOMID[evil]}
     say "attack ($i) $mode"
     hostile_attach "$i" || return
+    hv_egx "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none"
+    [[ $GX_OUT == *driver-none* ]] && ok "($i) evil's vif-$EV_DEV has no kernel driver (guest-evilfront is its frontend)" ||
+        { bad "($i) no kernel driver on evil's vif-$EV_DEV" "$GX_OUT"; hostile_detach; return; }
     hv_egx "guest-evilfront -n $EV_DEV -m $mode -d $MAC2 -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & i=0; while ! grep -q -E 'connected|backend state|cannot|no backend' /tmp/ef-$EV_DEV.log && [ \$i -lt 400 ]; do nap 0.1; i=\$((i+1)); done; cat /tmp/ef-$EV_DEV.log"
     if [[ $GX_OUT != *"evilfront: connected"* ]]; then
         bad "($i) guest-evilfront connects vif $dom.$EV_DEV" "$GX_OUT" "$(tail -20 /var/log/xvsd.log)"; hostile_detach; return
