@@ -68,7 +68,7 @@ hv_fps() {
             nap 0.5
             hv_vif "$v2" || continue
             r1=$(hv_q .stats.rx_frames)
-            HV=$(awk -v d=$((r1 - r0)) -v e="$el" 'BEGIN{ printf "%.0f", e > 0 ? d / e : 0 }')
+            HV=$(awk -v d=$((r1 - r0)) -v e="$el" 'BEGIN{ printf "%.0f", (e > 0 ? d / e : 0) }')
             note "victims: $GX_OUT; $v2 rx_frames +$((r1 - r0)) -> $HV frames/s"
             return 0
         fi
@@ -150,7 +150,7 @@ hostile_attack() {
     note "($i) attacker: $off"
     hv_fps "$HV_PACE"; b2=$HV
     hv_cpu "$XVSD_PID"; c3=$HV_CPU
-    ratio=$(awk -v a="$a" -v b="$b1" -v c="$b2" 'BEGIN{ m = (b + c) / 2; printf "%.2f", m > 0 ? a / m : 0 }')
+    ratio=$(awk -v a="$a" -v b="$b1" -v c="$b2" 'BEGIN{ m = (b + c) / 2; printf "%.2f", (m > 0 ? a / m : 0) }')
     held=$(awk -v b="$b1" -v c="$b2" -v p="$HV_PACE" -v h=$HOSTILE_PACE_HELD 'BEGIN{ print (b >= p * h / 100 && c >= p * h / 100) ? 1 : 0 }')
     metric "hostile_ratio.$mode" "$ratio" x
     note "($i) $mode: victims $b1 / $a / $b2 frames/s (before / attack / after, pace $HV_PACE); xvsd CPU ticks per window $((c1 - c0)) / $((c2 - c1)) / $((c3 - c2))"
