@@ -191,23 +191,24 @@ hostile_attack() {
         [[ $log =~ $EV_VIF[^$'\n']*notifications\ in\ a\ row[^$'\n']* ]] && ok "($i) logged: ${BASH_REMATCH[0]}" ||
             bad "($i) storm: a log line names the storm" "$log";;
     rxstall)
-        local qb dr
-        qb=$(hv_q '[.queues[]?.rx_queue.bytes // 0] | add // 0')
-        dr=$(retry 3 "$XC" -j port-stats xenbr0 "$EV_VIF" | jq '[.[0].drops // {} | to_entries[] | .value] | add // 0')
-        note "($i) port-stats drops: $("$XC" port-stats xenbr0 "$EV_VIF" 2>&1)"
-        [ "$(hv_q .state)" = connected ] && [ "${qb:-0}" -le 1048576 ] && [ "${dr:-0}" -gt 0 ] &&
-            ok "($i) no-rx: $EV_VIF connected, RX backlog $qb bytes (<= rx-queue-bytes 1 MiB), $dr frames to it dropped and counted" ||
-            bad "($i) no-rx: backlog bounded, drops counted" "backlog $qb, drops $dr" "$HV_JSON"
-        # the stall timeout: carrier off (the attacker stopped posting at
-        # "attack on"; USR2 made it post again, so attack again and wait)
+        # attack again (USR2 made it post buffers) and wait for the stall
+        # timeout: carrier off; meanwhile the backlog stays bounded and what
+        # does not fit (or waits too long) is dropped and counted
         hv_egx "kill -USR1 \$(cat /tmp/ef.pid)"
-        local DL; deadline $HOSTILE_STALL_WAIT
+        local DL qb dr; deadline $HOSTILE_STALL_WAIT
         while :; do
             hv_vif "$EV_VIF" && [ "$(hv_q .stats.rx_stalls)" -ge 1 ] 2>/dev/null && break
             expired && break
             nap 3
         done
+        qb=$(hv_q '[.queues[]?.rx_queue.bytes // 0] | add // 0')
+        dr=$(retry 3 "$XC" -j port-stats xenbr0 "$EV_VIF" | jq '[.[0].drops // {} | to_entries[] | .value] | add // 0')
+        note "($i) vif-show $EV_VIF after the stall: $HV_JSON"
+        note "($i) port-stats: $("$XC" port-stats xenbr0 "$EV_VIF" 2>&1)"
         log=$(tail -n +$((nlog + 1)) /var/log/xvsd.log)
+        [ "$(hv_q .state)" = connected ] && [ "${qb:-0}" -le 1048576 ] && [ "${dr:-0}" -gt 0 ] &&
+            ok "($i) no-rx: $EV_VIF connected, RX backlog $qb bytes (<= rx-queue-bytes 1 MiB), $dr frames to it dropped and counted" ||
+            bad "($i) no-rx: backlog bounded, drops counted" "backlog $qb, drops $dr" "$HV_JSON"
         [ "$(hv_q .stats.rx_stalls)" = 1 ] && [ "$(hv_q .carrier_stalled)" = true ] && [ "$(hv_q .link_up)" = false ] &&
             ok "($i) no-rx: after the stall timeout $EV_VIF's carrier is off (rx_stalls=1, carrier_stalled)" ||
             bad "($i) no-rx: carrier off after the stall timeout" "$HV_JSON"
