@@ -13,6 +13,11 @@
  *   SIGUSR1  start the attack          SIGUSR2  stop it (behave again)
  *   SIGTERM  frontend state Closed, revoke every grant, exit
  *
+ * or, without a console round trip, the key xvs-evil in its frontend
+ * directory (dom0 may write there): "on", "off", "quit" -- read with the
+ * backend's state every EF_STATE_POLL_S.  It writes what it sent so far to
+ * xvs-evil-sent when an attack stops and when it quits.
+ *
  * While behaving it answers the backend (TX responses, RX buffers kept
  * posted, frames received and thrown away) and spins (no sleep), so that
  * it takes the same CPU as while attacking: the victims' throughput with
@@ -97,6 +102,32 @@ static int xs_put(struct ef *e, const char *key, const char *val)
     char path[256];
     snprintf(path, sizeof path, "%s/%s", e->fe, key);
     return xs_write(e->xs, XBT_NULL, path, val, (unsigned)strlen(val)) ? 0 : -errno;
+}
+
+static void put_sent(struct ef *e)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%llu", (unsigned long long)e->sent);
+    xs_put(e, "xvs-evil-sent", v);
+}
+
+/* dom0's orders in the frontend directory (xvs-evil: on, off, quit) */
+static void read_orders(struct ef *e)
+{
+    static char last[8];
+    char *c = xs_get(e, e->fe, "xvs-evil");
+    if (!c)
+        return;
+    if (strcmp(c, last)) {
+        snprintf(last, sizeof last, "%s", c);
+        if (!strcmp(c, "on"))
+            attack_on = 1;
+        else if (!strcmp(c, "off"))
+            attack_on = 0;
+        else if (!strcmp(c, "quit"))
+            quit = 1;
+    }
+    free(c);
 }
 
 static int backend_state(struct ef *e)
@@ -333,10 +364,12 @@ int main(int argc, char **argv)
                 nf_set_rx_posting(e.nf, NF_RX_BUFS);
             printf("evilfront: attack off: %llu sent in %.1f s\n",
                    (unsigned long long)e.sent, now_s() - t0);
+            put_sent(&e);
         }
         double t = now_s();
         if (t >= next_state) {
             next_state = t + EF_STATE_POLL_S;
+            read_orders(&e);
             int b = backend_state(&e);
             if (b != last) {
                 printf("evilfront: backend state %d -> %d\n", last, b);
@@ -345,6 +378,7 @@ int main(int argc, char **argv)
         }
     }
     const struct nf_stats *st = nf_get_stats(e.nf);
+    put_sent(&e);
     xs_put(&e, "state", "6");
     printf("evilfront: done mode=%s sent=%llu tx_responses=%llu tx_errors=%llu "
            "rx_frames=%llu backend_state=%d\n", e.mode, (unsigned long long)e.sent,
