@@ -313,6 +313,7 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(e.be, sizeof e.be, "%s", be);
+    printf("evilfront: %s: backend %s, waiting for InitWait\n", e.fe, e.be);
     int s = wait_backend(&e, 2);
     if (s != 2) {
         printf("evilfront: backend %s in state %d, not InitWait (2)\n", e.be, s);
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
     opt.features.rx_notify = true;
     opt.features.rx.sg = true;
     opt.features.rx.csum_v4 = true;
+    printf("evilfront: granting %u pages to dom0, binding event channels\n", NF_PAGES);
     e.nf = nf_create(&opt, err, sizeof err);
     if (!e.nf) {
         printf("evilfront: %s\n", err);
@@ -335,6 +337,7 @@ int main(int argc, char **argv)
         nf_destroy(e.nf);
         return 1;
     }
+    printf("evilfront: keys published, Connected; waiting for the backend\n");
     s = wait_backend(&e, 4);
     if (s != 4) {
         printf("evilfront: backend %s in state %d, not Connected (4)\n", e.be, s);
