@@ -574,6 +574,12 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     if (!v->fe_watch) {
         snprintf(err, sizeof err, "cannot watch %.200s: %s", path, strerror(errno));
         set_down(v, err);
+    } else if (v->resume) {
+        /* Adopted while Connected (xvsd restarted): take the rings back
+         * now, not when the watch first fires -- each round trip through
+         * xenstored is part of the pause the guests see.  The first firing
+         * then finds nothing to do. */
+        on_frontend(v, path);
     }
     return v;
 }
