@@ -67,6 +67,9 @@ baselines held the pace (>= PACE_HELD of it): the attack fails.  If they
 did not, the machine was too busy for the numbers to mean anything, and
 they are measured again (fresh windows, the attacker still at it), up to
 RETRIES times; if no baseline pair ever held, the test fails saying so.
+An attack whose ratio alone failed is run again from scratch, up to
+ATTACK_TRIES times (Suite.attack): a stall of the machine does not repeat,
+damage does.
 To keep other jobs on the machine from deciding the numbers, the test
 runs its processes at nice NICE relative to its own (as root).
 Memory: VmRSS after the victims attached (the base), at the end of every
@@ -112,6 +115,7 @@ RATIOS_ASSERTED = os.environ.get("HOSTILE_RATIOS", "assert") != "report"
 PACE_HELD = 0.95                            # baselines this close to the pace: valid
 NICE = -5                                   # the test's processes vs. other jobs
 RETRIES = 3
+ATTACK_TRIES = 3                            # whole runs of an attack (Suite.attack)
 MEM_PEAK_MB = 8
 MEM_LEAK_MB = 4
 ASAN_QUARANTINE_MB = 16
@@ -124,6 +128,10 @@ VICTIMS = ("vif2.0", "vif3.0")
 
 def mac_of(domid):
     return "00:16:3e:5c:%02x:%02x" % (domid >> 8, domid & 255)
+
+
+class RatioFail(Exception):
+    """The victims' throughput ratio alone was under the bound."""
 
 
 class Fail(Exception):
@@ -429,7 +437,24 @@ class Suite:
                   "%s: bystander %s has errors: %s" % (what, name, s))
 
     # ---- one attack ----
-    def attack(self, label, start, verify, until=None, attach_opts=(), static_mac=False):
+    def attack(self, label, *args, **kw):
+        """One attack (attack_once), run again from scratch -- a fresh
+        attacker domain, fresh windows -- when only its throughput ratio
+        failed, up to ATTACK_TRIES times.  Damage the attack does to the
+        victims is there in every run; a stall of this shared machine that
+        fell on one attack window is not (seen at load 10-17: a different
+        attack each time, ratios 0.6-0.9, every one passing when rerun)."""
+        for attempt in range(1, ATTACK_TRIES + 1):
+            try:
+                return self.attack_once(label, *args, **kw)
+            except RatioFail as e:
+                if attempt == ATTACK_TRIES:
+                    raise Fail("%s (in each of %d runs of the attack)" % (e, ATTACK_TRIES))
+                print("    %s; the attack again (%d of %d)" % (e, attempt + 1, ATTACK_TRIES),
+                      flush=True)
+
+    def attack_once(self, label, start, verify, until=None, attach_opts=(),
+                    static_mac=False):
         """start(dom) -> list of guests; verify(dom, info) checks the outcome."""
         x = self.xvsd
         if ONLY and ONLY not in label:
@@ -509,9 +534,9 @@ class Suite:
                     mem["VmRSS"], after["VmRSS"]))
         self.results.append((label, ratio, len(tries)))
         if RATIOS_ASSERTED or ratio >= 1 - THROUGHPUT_TOLERANCE:
-            check(ratio >= 1 - THROUGHPUT_TOLERANCE,
-                  "%s: victims lost more than %d%% of their throughput: %s"
-                  % (label, 100 * THROUGHPUT_TOLERANCE, line))
+            if ratio < 1 - THROUGHPUT_TOLERANCE:
+                raise RatioFail("%s: victims lost more than %d%% of their throughput: %s"
+                                % (label, 100 * THROUGHPUT_TOLERANCE, line))
             print("ok - " + line, flush=True)
         else:
             print("info - ratio not asserted (HOSTILE_RATIOS=report): " + line, flush=True)
