@@ -147,6 +147,7 @@ const struct nf_stats *nf_get_stats(const struct nf *nf) { return &nf->stats; }
 
 /* ---- info file (what netfront would write in xenstore) ---- */
 
+#ifndef SIMFRONT_NO_INFO_READER     /* it reads the file back: nf_read_info() */
 int nf_publish(struct nf *nf, struct vif_frontend *fe)
 {
     char path[512];
@@ -161,6 +162,7 @@ int nf_publish(struct nf *nf, struct vif_frontend *fe)
     e = nf_write_info(nf, path);
     return e ? e : nf_read_info(path, &d, &devid, fe, mac);
 }
+#endif
 
 int nf_write_info(struct nf *nf, const char *path)
 {

@@ -37,3 +37,7 @@ EXTRA_DIST += \
 	tests/xen/rootfs/dom0/xvs/sc-hostile.sh \
 	tests/xen/guest-evilfront.c \
 	tests/xen/xenfront-xen.c
+
+# The guest programs of the image build here too (no QEMU): make check.
+TESTS += tests/xen/test-guest-build.sh
+EXTRA_DIST += tests/xen/test-guest-build.sh
