@@ -131,11 +131,27 @@ sc_basic() {
 # TCP with iperf3 (10 s each) and 64-byte frames/s with xvs-pktgen, which
 # sends from an AF_PACKET socket straight into netfront; the rate is what
 # domU2's eth0 received (rx_packets), i.e. what the backend delivered.
+# txirq NAME: V = NAME's eth0 TX completion interrupts (vif0-q0-tx)
+txirq() {
+    gxr "$1" 20 'n=0; while read -r l; do case $l in *vif0-q0-tx*) set -- ${l#*:}; while [ $# -gt 0 ] && [ "$1" -eq "$1" ] 2>/dev/null; do n=$((n + $1)); shift; done;; esac; done < /proc/interrupts; echo $n' &&
+        V=$GX_OUT && [[ $V =~ ^[0-9]+$ ]]
+}
+# vifstat NAME KEY: V = xvsd's counter KEY of NAME's vif 0
+vifstat() { V=$(retry 3 "$XC" -j vif-show "vif${DOMID[$1]}.0" 2>/dev/null | jq ".[0].stats.$2" 2>/dev/null) && [[ $V =~ ^[0-9]+$ ]]; }
 tcp() {   # tcp NAME WHERE CMD
-    local out rc
+    local out rc i0="" i1="" n0="" n1="" b0="" b1=""
+    # TX completions of domU1 during the test: xvsd's notifications
+    # against the guest's interrupts (see tests/xen/README, Comparison)
+    txirq domU1 && i0=$V
+    if is_xvs; then vifstat domU1 tx_notifies && n0=$V; vifstat domU1 tx_bursts && b0=$V; fi
     if [ "$2" = dom0 ]; then out=$(timeout -k 5 40 $3 2>&1); rc=$?
     else gxr "$2" 50 "timeout -k 5 40 $3"; rc=$?; out=$GX_OUT; fi
     note "$out"
+    txirq domU1 && i1=$V
+    if is_xvs; then vifstat domU1 tx_notifies && n1=$V; vifstat domU1 tx_bursts && b1=$V; fi
+    note "domU1 TX completions during $1: guest vif0-q0-tx interrupts +$((${i1:-0} - ${i0:-0}))${n0:+, xvsd TX bursts +$((${b1:-0} - ${b0:-0})), TX notifications +$((${n1:-0} - ${n0:-0}))}"
+    [ -n "$i0" ] && [ -n "$i1" ] && metric "tcp_${1}_domU1_tx_irqs" $((i1 - i0)) irqs
+    [ -n "$n0" ] && [ -n "$n1" ] && metric "tcp_${1}_domU1_tx_notifies" $((n1 - n0)) notifies
     if [ $rc = 0 ] && iperf_mbps "$out"; then
         ok "iperf3 TCP $1: $MBPS Mbit/s"; metric "tcp_$1" "$MBPS" Mbit/s
     else bad "iperf3 TCP $1" "rc=$rc" "$out"; fi
