@@ -48,7 +48,7 @@
 
 XEN_SCENARIOS+=" hostile"
 HOSTILE_WIN=8                   # seconds per measurement window
-HOSTILE_SHARE=20                # % of the capacity the victims are offered
+HOSTILE_SHARE=10                # % of the capacity the victims are offered
 HOSTILE_TOL=90                  # % of the baselines the attack window must keep
 HOSTILE_PACE_HELD=95            # % of the pace a valid baseline delivers
 HOSTILE_PEAK_KB=8192
