@@ -26,6 +26,8 @@
 # connected without a fatal error, and their throughput during the attack
 # is within 10 % of what it is without:
 #     ratio = fps(attack) / mean(fps(before), fps(after)) >= 0.90
+# (each window counted at most at the pace: a sender that fell behind
+# catches up in the next window, which is no extra throughput)
 # where fps = frames xvsd delivered into domU2's ring (vif-show rx_frames)
 # per second of domU1's sender (xvs-pktgen -r).  Fair under TCG: the
 # victims run at a fixed pace (HOSTILE_SHARE of the capacity measured at
@@ -46,7 +48,7 @@
 
 XEN_SCENARIOS+=" hostile"
 HOSTILE_WIN=8                   # seconds per measurement window
-HOSTILE_SHARE=20                # % of the capacity the victims are offered
+HOSTILE_SHARE=10                # % of the capacity the victims are offered
 HOSTILE_TOL=90                  # % of the baselines the attack window must keep
 HOSTILE_PACE_HELD=95            # % of the pace a valid baseline delivers
 HOSTILE_PEAK_KB=8192
@@ -159,7 +161,10 @@ hostile_attack() {
     note "($i) attacker sent $off"
     hv_window; b2=$HV
     hv_cpu "$XVSD_PID"; c3=$HV_CPU
-    ratio=$(awk -v a="$a" -v b="$b1" -v c="$b2" 'BEGIN{ m = (b + c) / 2; printf "%.2f", (m > 0 ? a / m : 0) }')
+    # each window counts at most the pace: a sender that fell behind
+    # catches up in the next window, which is no extra throughput
+    ratio=$(awk -v a="$a" -v b="$b1" -v c="$b2" -v p="$HV_PACE" 'function cap(x) { return x < p ? x : p }
+        BEGIN{ m = (cap(b) + cap(c)) / 2; printf "%.2f", (m > 0 ? cap(a) / m : 0) }')
     held=$(awk -v b="$b1" -v c="$b2" -v p="$HV_PACE" -v h=$HOSTILE_PACE_HELD 'BEGIN{ print (b >= p * h / 100 && c >= p * h / 100) ? 1 : 0 }')
     metric "hostile_ratio.$mode" "$ratio" x
     note "($i) $mode: victims $b1 / $a / $b2 frames/s (before / attack / after, pace $HV_PACE); xvsd CPU ticks per window $((c1 - c0)) / $((c2 - c1)) / $((c3 - c2))"

@@ -117,7 +117,7 @@ scenario_restart() {
     done
     # wait for the stream's end (20 s from its start, ~6 s before the kill)
     nap 14
-    gxr domU1 40 'i=0; while ! grep -q iperf-rc /tmp/rs-iperf.log && [ $i -lt 300 ]; do nap 0.1; i=$((i+1)); done; cat /tmp/rs-iperf.log'
+    gxr domU1 40 'i=0; c=; while [ $i -lt 300 ]; do IFS= read -r -d "" c < /tmp/rs-iperf.log; [[ $c == *iperf-rc* ]] && break; nap 0.1; i=$((i+1)); done; echo "$c"'
     local ip=$GX_OUT
     note "iperf3 across the restart:"$'\n'"$ip"
     if [[ $ip == *iperf-rc=0* ]] && iperf_mbps "$ip"; then
@@ -140,7 +140,7 @@ scenario_restart() {
     [ $n -ge 6 ] && [ $kb_a -gt 0 ] && [ $((2 * z)) -lt $n ] &&
         ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; ${kb_b} KB in the $nb before the kill)" ||
         bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB"
-    gxr domU1 30 'i=0; while ! grep -q -E "packets transmitted" /tmp/rs-ping.log && [ $i -lt 200 ]; do nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t; n++ } /DUP!/ { d++ } /transmitted/ { s = $0 } END { printf "replies=%d maxgap_ms=%.0f dups=%d | %s\n", n, m * 1000, d, s }'\'' /tmp/rs-ping.log'
+    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t; n++ } /DUP!/ { d++ } /transmitted/ { s = $0 } END { printf "replies=%d maxgap_ms=%.0f dups=%d | %s\n", n, m * 1000, d, s }'\'' /tmp/rs-ping.log'
     note "pings across the restart: $GX_OUT"
     if [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt $((RESTART_PING_N / 2)) ]; then
         local dups=0; [[ $GX_OUT =~ dups=([0-9]+) ]] && dups=${BASH_REMATCH[1]}
