@@ -186,101 +186,112 @@ check_opts(int argc, char *argv[], int first, const struct opt_spec *specs,
 
 /* ---- Per-command checks ---- */
 
-static int
-check_br(int argc, char *argv[], char *err, size_t errlen)
-{
-    return argc > 0 ? check_name(argv[0], "bridge", err, errlen) : 0;
-}
+/* What a command's arguments must be: the positional ones first (checked
+ * as far as they are given; the counts are checked before), then key=value
+ * options, then a rule across options (found[i]: opts[i] was given). */
+enum pos_kind { POS_END, POS_BRIDGE, POS_PORT, POS_MAC, POS_AGEING };
+#define POS_MAX 3                       /* positional arguments checked */
+#define OPTS_MAX 8                      /* key=value options of one command */
+struct ctl_arg_spec {
+    enum pos_kind pos[POS_MAX];
+    const struct opt_spec *opts;
+    size_t n_opts;
+    int (*rule)(const bool found[], char *err, size_t errlen);
+};
 
 static int
-check_br_port(int argc, char *argv[], char *err, size_t errlen)
+check_pos(enum pos_kind kind, const char *s, char *err, size_t errlen)
 {
-    return check_br(argc, argv, err, errlen)
-        || (argc > 1 && check_name(argv[1], "port", err, errlen)) ? -1 : 0;
-}
-
-static int
-check_add_br(int argc, char *argv[], char *err, size_t errlen)
-{
-    static const struct opt_spec specs[] = {
-        { "uplink", OPT_NAME, 0, 0 },
-        { "host-port", OPT_BOOL, 0, 0 },
-        { "take-over-addresses", OPT_BOOL, 0, 0 },
-        { "ageing", OPT_UINT, 0, UINT32_MAX },
-        { "fdb-max", OPT_UINT, 1, FDB_MAX_ENTRIES_LIMIT },
-        { "mtu", OPT_UINT, CTL_MTU_MIN, CTL_MTU_MAX },
-    };
-    bool found[ARRAY_SIZE(specs)] = { false };
-    return check_br(argc, argv, err, errlen)
-        || check_opts(argc, argv, 1, specs, ARRAY_SIZE(specs), found, err, errlen)
-        ? -1 : 0;
-}
-
-static int
-check_add_port(int argc, char *argv[], char *err, size_t errlen)
-{
-    static const struct opt_spec specs[] = {
-        { "vlan", OPT_VLAN, 0, 0 },
-        { "trunk", OPT_VLAN_LIST, 0, 0 },
-        { "native", OPT_VLAN, 0, 0 },
-        { "promiscuous", OPT_BOOL, 0, 0 },
-        { "learning", OPT_BOOL, 0, 0 },
-    };
-    bool found[ARRAY_SIZE(specs)] = { false };
-    if (check_br_port(argc, argv, err, errlen)
-        || check_opts(argc, argv, 2, specs, ARRAY_SIZE(specs), found, err, errlen)) {
-        return -1;
-    }
-    if (found[0] && (found[1] || found[2])) {
-        return fail(err, errlen, "vlan= (access port) cannot be combined with "
-                    "trunk= or native=");
-    }
-    if (found[2] && !found[1]) {
-        return fail(err, errlen, "native= needs trunk=");
+    switch (kind) {
+    case POS_BRIDGE:
+        return check_name(s, "bridge", err, errlen);
+    case POS_PORT:
+        return check_name(s, "port", err, errlen);
+    case POS_MAC:
+        return check_mac(s, err, errlen);
+    case POS_AGEING:
+        return check_uint(s, 0, UINT32_MAX, "ageing time", err, errlen);
+    case POS_END:
+        break;
     }
     return 0;
 }
 
 static int
-check_fdb_flush(int argc, char *argv[], char *err, size_t errlen)
+check_args(const struct ctl_arg_spec *spec, int argc, char *argv[], char *err, size_t errlen)
 {
-    static const struct opt_spec specs[] = {
-        { "port", OPT_NAME, 0, 0 },
-        { "vlan", OPT_VLAN, 0, 0 },
-        { "static", OPT_BOOL, 0, 0 },
-    };
-    bool found[ARRAY_SIZE(specs)] = { false };
-    return check_br(argc, argv, err, errlen)
-        || check_opts(argc, argv, 1, specs, ARRAY_SIZE(specs), found, err, errlen)
-        ? -1 : 0;
+    bool found[OPTS_MAX] = { false };
+    int n_pos = 0;
+
+    for (; n_pos < POS_MAX && spec->pos[n_pos] != POS_END; n_pos++) {
+        if (n_pos < argc && check_pos(spec->pos[n_pos], argv[n_pos], err, errlen)) {
+            return -1;
+        }
+    }
+    if (check_opts(argc, argv, n_pos, spec->opts, spec->n_opts, found, err, errlen)) {
+        return -1;
+    }
+    return spec->rule ? spec->rule(found, err, errlen) : 0;
 }
+
+static const struct ctl_arg_spec args_br = { .pos = { POS_BRIDGE } };
+static const struct ctl_arg_spec args_br_port = { .pos = { POS_BRIDGE, POS_PORT } };
+static const struct ctl_arg_spec args_set_ageing = { .pos = { POS_BRIDGE, POS_AGEING } };
+
+static const struct opt_spec add_br_opts[] = {
+    { "uplink", OPT_NAME, 0, 0 },
+    { "host-port", OPT_BOOL, 0, 0 },
+    { "take-over-addresses", OPT_BOOL, 0, 0 },
+    { "ageing", OPT_UINT, 0, UINT32_MAX },
+    { "fdb-max", OPT_UINT, 1, FDB_MAX_ENTRIES_LIMIT },
+    { "mtu", OPT_UINT, CTL_MTU_MIN, CTL_MTU_MAX },
+};
+static const struct ctl_arg_spec args_add_br = {
+    .pos = { POS_BRIDGE }, .opts = add_br_opts, .n_opts = ARRAY_SIZE(add_br_opts),
+};
+
+enum { ADD_PORT_VLAN, ADD_PORT_TRUNK, ADD_PORT_NATIVE };
+static const struct opt_spec add_port_opts[] = {
+    [ADD_PORT_VLAN] = { "vlan", OPT_VLAN, 0, 0 },
+    [ADD_PORT_TRUNK] = { "trunk", OPT_VLAN_LIST, 0, 0 },
+    [ADD_PORT_NATIVE] = { "native", OPT_VLAN, 0, 0 },
+    { "promiscuous", OPT_BOOL, 0, 0 },
+    { "learning", OPT_BOOL, 0, 0 },
+};
+
+static int
+add_port_rule(const bool found[], char *err, size_t errlen)
+{
+    if (found[ADD_PORT_VLAN] && (found[ADD_PORT_TRUNK] || found[ADD_PORT_NATIVE])) {
+        return fail(err, errlen, "vlan= (access port) cannot be combined with "
+                    "trunk= or native=");
+    }
+    if (found[ADD_PORT_NATIVE] && !found[ADD_PORT_TRUNK]) {
+        return fail(err, errlen, "native= needs trunk=");
+    }
+    return 0;
+}
+static const struct ctl_arg_spec args_add_port = {
+    .pos = { POS_BRIDGE, POS_PORT }, .opts = add_port_opts,
+    .n_opts = ARRAY_SIZE(add_port_opts), .rule = add_port_rule,
+};
+
+static const struct opt_spec fdb_flush_opts[] = {
+    { "port", OPT_NAME, 0, 0 },
+    { "vlan", OPT_VLAN, 0, 0 },
+    { "static", OPT_BOOL, 0, 0 },
+};
+static const struct ctl_arg_spec args_fdb_flush = {
+    .pos = { POS_BRIDGE }, .opts = fdb_flush_opts, .n_opts = ARRAY_SIZE(fdb_flush_opts),
+};
 
 static const struct opt_spec vlan_opt[] = { { "vlan", OPT_VLAN, 0, 0 } };
-
-static int
-check_fdb_add(int argc, char *argv[], char *err, size_t errlen)
-{
-    bool found[1] = { false };
-    return check_br_port(argc, argv, err, errlen)
-        || check_mac(argv[2], err, errlen)
-        || check_opts(argc, argv, 3, vlan_opt, 1, found, err, errlen) ? -1 : 0;
-}
-
-static int
-check_fdb_del(int argc, char *argv[], char *err, size_t errlen)
-{
-    bool found[1] = { false };
-    return check_br(argc, argv, err, errlen)
-        || check_mac(argv[1], err, errlen)
-        || check_opts(argc, argv, 2, vlan_opt, 1, found, err, errlen) ? -1 : 0;
-}
-
-static int
-check_set_ageing(int argc, char *argv[], char *err, size_t errlen)
-{
-    return check_br(argc, argv, err, errlen)
-        || check_uint(argv[1], 0, UINT32_MAX, "ageing time", err, errlen) ? -1 : 0;
-}
+static const struct ctl_arg_spec args_fdb_add = {
+    .pos = { POS_BRIDGE, POS_PORT, POS_MAC }, .opts = vlan_opt, .n_opts = 1,
+};
+static const struct ctl_arg_spec args_fdb_del = {
+    .pos = { POS_BRIDGE, POS_MAC }, .opts = vlan_opt, .n_opts = 1,
+};
 
 static const struct ctl_command commands[] = {
     { "show", "", "show bridges, their ports and settings",
@@ -288,35 +299,35 @@ static const struct ctl_command commands[] = {
     { "list-br", "", "list bridge names",
       0, 0, NULL, ctl_render_names },
     { "list-ports", "BR", "list the ports of bridge BR",
-      1, 1, check_br, ctl_render_names },
+      1, 1, &args_br, ctl_render_names },
     { "br-to-vlan", "BR", "print the VLAN of a VLAN bridge such as xenbr0.10 (0: none)",
-      1, 1, check_br, ctl_render_br_to_vlan },
+      1, 1, &args_br, ctl_render_br_to_vlan },
     { "add-br", "BR [uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
       "[ageing=S] [fdb-max=N] [mtu=N]",
-      "create bridge BR", 1, 7, check_add_br, ctl_render_generic },
+      "create bridge BR", 1, 7, &args_add_br, ctl_render_generic },
     { "del-br", "BR", "delete bridge BR and all its ports",
-      1, 1, check_br, ctl_render_generic },
+      1, 1, &args_br, ctl_render_generic },
     { "add-port", "BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
       "[learning=yes|no]",
       "attach network device IF to BR (access VLAN N or a trunk)",
-      2, 7, check_add_port, ctl_render_generic },
+      2, 7, &args_add_port, ctl_render_generic },
     { "del-port", "BR PORT", "detach PORT from BR",
-      2, 2, check_br_port, ctl_render_generic },
+      2, 2, &args_br_port, ctl_render_generic },
     { "fdb-show", "BR", "list learned and static MAC addresses of BR",
-      1, 1, check_br, ctl_render_fdb_show },
+      1, 1, &args_br, ctl_render_fdb_show },
     { "fdb-flush", "BR [port=P] [vlan=V] [static=yes|no]",
       "forget learned (and with static=yes static) MAC addresses",
-      1, 4, check_fdb_flush, ctl_render_fdb_flush },
+      1, 4, &args_fdb_flush, ctl_render_fdb_flush },
     { "fdb-add", "BR PORT MAC [vlan=V]", "add a static MAC address on PORT",
-      3, 4, check_fdb_add, ctl_render_generic },
+      3, 4, &args_fdb_add, ctl_render_generic },
     { "fdb-del", "BR MAC [vlan=V]", "delete a MAC address entry",
-      2, 3, check_fdb_del, ctl_render_generic },
+      2, 3, &args_fdb_del, ctl_render_generic },
     { "fdb-stats", "BR", "show learning table counters of BR",
-      1, 1, check_br, ctl_render_fdb_stats },
+      1, 1, &args_br, ctl_render_fdb_stats },
     { "set-ageing", "BR SECONDS", "set the ageing time (0: no learning, BR is a hub)",
-      2, 2, check_set_ageing, ctl_render_generic },
+      2, 2, &args_set_ageing, ctl_render_generic },
     { "port-stats", "[BR [PORT]]", "show per-port packet, byte and drop counters",
-      0, 2, check_br_port, ctl_render_port_stats },
+      0, 2, &args_br_port, ctl_render_port_stats },
     { "log-level", "[SPEC | MODULE|all LEVEL]",
       "show or set log levels (err, warn, info, debug; SPEC: info,fdb=debug)",
       0, 2, NULL, ctl_render_log_level },
@@ -350,7 +361,7 @@ ctl_command_check(const struct ctl_command *c, int argc, char *argv[],
                     argc < (int) c->min_args ? "missing" : "too many",
                     c->name, *c->args ? " " : "", c->args);
     }
-    if (c->check && c->check(argc, argv, err, errlen)) {
+    if (c->check && check_args(c->check, argc, argv, err, errlen)) {
         char tmp[256];
         snprintf(tmp, sizeof tmp, "%s", err);
         snprintf(err, errlen, "%s: %s", c->name, tmp);

@@ -87,12 +87,13 @@ print_port(FILE *out, const json_t *p)
 {
     static const char *const known[] = {
         "name", "kind", "ofport", "link_up", "vlan_mode", "pvid", "trunks",
-        "promiscuous", "mac_locked", "mac", "learning", "origin", NULL
+        "promiscuous", "mac_locked", "mac", "learning", "origin", "vif", NULL
     };
     const char *origin = str_or(p, "origin", NULL);
+    const char *vif = str_or(p, "vif", NULL);       /* a tap: its vif */
     fprintf(out, "    Port %s\n", str_or(p, "name", "?"));
-    fprintf(out, "        kind: %s, ofport: %lld, link: %s%s%s\n", str_or(p, "kind", "?"),
-            int_or(p, "ofport", -1),
+    fprintf(out, "        kind: %s%s%s, ofport: %lld, link: %s%s%s\n", str_or(p, "kind", "?"),
+            vif ? " of vif " : "", vif ? vif : "", int_or(p, "ofport", -1),
             json_is_true(json_object_get(p, "link_up")) ? "up" : "down",
             origin ? ", origin: " : "", origin ? origin : "");
 

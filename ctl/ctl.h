@@ -69,14 +69,13 @@ void ctl_print_json(FILE *out, const json_t *, bool pretty);
 
 /* ---- ctl-commands.c ---- */
 
+struct ctl_arg_spec;           /* what the arguments must be (ctl-commands.c) */
 struct ctl_command {
     const char *name;
     const char *args;          /* usage synopsis of the arguments */
     const char *summary;       /* one line */
     unsigned min_args, max_args;
-    /* Checks the arguments; on error writes a message to err (without the
-     * "xvsctl: " prefix) and returns -1. */
-    int (*check)(int argc, char *argv[], char *err, size_t errlen);
+    const struct ctl_arg_spec *check;   /* NULL: only the counts are checked */
     ctl_render_fn *render;
 };
 

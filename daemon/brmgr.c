@@ -75,6 +75,18 @@ void brmgr_port_settings(struct port *p, const struct conf_port *q)
         fdb_flush(bridge_fdb(p->bridge), p, 0, false);
 }
 
+int brmgr_make_tap(const char *ifname, const char *owner, const uint8_t mac[6],
+                   void (*gone)(void *arg, struct port *), void *arg,
+                   struct port **out, char *err, size_t errlen)
+{
+    if (!factory.tap_create) {
+        snprintf(err, errlen, "tap %s: emulated NICs are not supported by this xvsd",
+                 ifname);
+        return -EOPNOTSUPP;
+    }
+    return factory.tap_create(loop, ifname, owner, mac, gone, arg, out, err, errlen);
+}
+
 /* Attaches a port just made (err_in: how making it went; the maker's
  * message, which names the device, is in err).  On failure nothing is left
  * and err says what failed. */

@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daemon/conf.h"
 
@@ -41,6 +42,12 @@ struct brmgr_factory {
     /* takeover_from: uplink ifname or NULL; mtu 0 = default. */
     int (*host_create)(struct evloop *, const char *name, const char *takeover_from,
                        unsigned mtu, struct port **, char *err, size_t errlen);
+    /* Optional (NULL: HVM emulated NICs refused): a port on QEMU tap
+     * `ifname` of vif `owner` with port MAC `mac`; gone(arg, port) once
+     * when the device disappears (ports/tapport.h). */
+    int (*tap_create)(struct evloop *, const char *ifname, const char *owner,
+                      const uint8_t mac[6], void (*gone)(void *arg, struct port *),
+                      void *arg, struct port **, char *err, size_t errlen);
 };
 
 struct brmgr_port {                     /* an extra port brmgr made */
@@ -82,6 +89,12 @@ int brmgr_add_port(const struct conf_port *q, enum brmgr_origin,
  * Host ports (-EPERM: delete the bridge) and ports brmgr did not make
  * (-EPERM) are refused. */
 int brmgr_del_port(const char *bridge, const char *port, char *err, size_t errlen);
+
+/* The factory's tap_create() on xvsd's loop (see struct brmgr_factory);
+ * the port is the caller's (brmgr does not record it). */
+int brmgr_make_tap(const char *ifname, const char *owner, const uint8_t mac[6],
+                   void (*gone)(void *arg, struct port *), void *arg,
+                   struct port **out, char *err, size_t errlen);
 
 /* Applies VLAN mode, promiscuous and learning; flushes the port's learned
  * entries if its VLANs changed. */

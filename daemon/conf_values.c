@@ -146,22 +146,25 @@ static int num(const char *v, unsigned long long lo, unsigned long long hi,
     return 0;
 }
 
-int conf_parse_ageing(const char *v, uint32_t *out, char *why, size_t n)
+/* num() into a uint32_t (hi must fit). */
+static int num_u32(const char *v, unsigned long long lo, unsigned long long hi,
+                   const char *what, uint32_t *out, char *why, size_t n)
 {
     unsigned long long x;
-    int err = num(v, 0, CONF_AGEING_MAX, "a number of seconds", &x, why, n);
+    int err = num(v, lo, hi, what, &x, why, n);
     if (!err)
         *out = (uint32_t)x;
     return err;
 }
 
+int conf_parse_ageing(const char *v, uint32_t *out, char *why, size_t n)
+{
+    return num_u32(v, 0, CONF_AGEING_MAX, "a number of seconds", out, why, n);
+}
+
 int conf_parse_fdb_max(const char *v, uint32_t *out, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 1, FDB_MAX_ENTRIES_LIMIT, "a number of entries", &x, why, n);
-    if (!err)
-        *out = (uint32_t)x;
-    return err;
+    return num_u32(v, 1, FDB_MAX_ENTRIES_LIMIT, "a number of entries", out, why, n);
 }
 
 int conf_parse_mtu(const char *v, unsigned *out, char *why, size_t n)
@@ -212,9 +215,10 @@ void conf_port_init(struct conf_port *q, const char *bridge, const char *name,
     q->learning = true;
     q->pvid = 1;
     if (role == CONF_PORT_UPLINK) {
-        q->vlan_mode = PORT_VLAN_TRUNK;
-        for (unsigned v = VLAN_ID_MIN; v <= VLAN_ID_MAX; v++)
-            q->trunk[v / 64] |= 1ull << (v % 64);
+        q->vlan_mode = PORT_VLAN_TRUNK;    /* VLANs 1..4094: all but 0 and 4095 */
+        memset(q->trunk, 0xff, sizeof q->trunk);
+        q->trunk[0] &= ~1ull;
+        q->trunk[VLAN_BITMAP_WORDS - 1] &= ~(1ull << 63);
     } else {
         q->vlan_mode = PORT_VLAN_ACCESS;
     }
@@ -280,28 +284,15 @@ const char *conf_xenif_format(const struct conf_xen *x, char *buf, size_t n)
 
 int conf_parse_rxq_bytes(const char *v, uint32_t *out, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, CONF_RXQ_BYTES_MIN, CONF_RXQ_BYTES_MAX, "a number of bytes", &x,
-                  why, n);
-    if (!err)
-        *out = (uint32_t)x;
-    return err;
+    return num_u32(v, CONF_RXQ_BYTES_MIN, CONF_RXQ_BYTES_MAX, "a number of bytes", out, why, n);
 }
 
 int conf_parse_tx_budget(const char *v, uint32_t *out, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 1, CONF_TX_BUDGET_MAX, "a number of frames", &x, why, n);
-    if (!err)
-        *out = (uint32_t)x;
-    return err;
+    return num_u32(v, 1, CONF_TX_BUDGET_MAX, "a number of frames", out, why, n);
 }
 
 int conf_parse_timeout(const char *v, uint32_t *out, char *why, size_t n)
 {
-    unsigned long long x;
-    int err = num(v, 1, CONF_TIMEOUT_S_MAX, "a number of seconds", &x, why, n);
-    if (!err)
-        *out = (uint32_t)x;
-    return err;
+    return num_u32(v, 1, CONF_TIMEOUT_S_MAX, "a number of seconds", out, why, n);
 }

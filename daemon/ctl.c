@@ -118,6 +118,8 @@ static const char *check_request(json_t *req, const char **cmd, json_t **args)
     if (!json_is_string(v))
         return "\"command\" must be a string";
     *cmd = json_string_value(v);
+    if (!**cmd || strlen(*cmd) != json_string_length(v))
+        return "\"command\" must be a non-empty string without NUL characters";
     *args = json_object_get(req, "args");
     if (*args && !json_is_array(*args))
         return "\"args\" must be an array of strings";

@@ -26,6 +26,12 @@
 
 static struct vif *attached[CTL_VIF_ATTACHED_MAX];
 static size_t n_attached;
+static ctl_vif_show_fn *show_hook;
+
+void ctl_vif_set_show_hook(ctl_vif_show_fn *fn)
+{
+    show_hook = fn;
+}
 
 static int attached_index(const struct vif *v)
 {
@@ -103,13 +109,14 @@ static json_t *stats_json(const struct vif_stats *s)
     return o;
 }
 
-static json_t *ips_json(const struct port *p)
+/* n addresses of family af, each `size` bytes, as an array of strings. */
+static json_t *ips_json(int af, const void *addrs, size_t size, unsigned n)
 {
     json_t *list = json_array();
-    char a[INET_ADDRSTRLEN];
+    char a[INET6_ADDRSTRLEN];
 
-    for (unsigned i = 0; list && i < p->n_ips && i < PORT_IPS_MAX; i++)
-        if (inet_ntop(AF_INET, &p->ips[i], a, sizeof a))
+    for (unsigned i = 0; list && i < n; i++)
+        if (inet_ntop(af, (const uint8_t *)addrs + i * size, a, sizeof a))
             json_array_append_new(list, json_string(a));
     return list;
 }
@@ -136,14 +143,20 @@ static json_t *vif_json(const struct bridge *br, struct vif *v)
         json_object_set_new(o, "fatal_reason", json_string(vif_fatal_reason(v)));
     json_object_set_new(o, "mac", eth_addr_is_zero(p->mac) ? json_null() : json_string(mac));
     json_object_set_new(o, "mac_locked", json_boolean(p->mac_locked));
-    json_object_set_new(o, "ips", ips_json(p));
+    json_object_set_new(o, "ips", ips_json(AF_INET, p->ips, sizeof p->ips[0],
+                                           MIN(p->n_ips, PORT_IPS_MAX)));
+    json_object_set_new(o, "ip6s", ips_json(AF_INET6, p->ip6s, sizeof p->ip6s[0],
+                                            MIN(p->n_ip6s, PORT_IP6S_MAX)));
     json_object_set_new(o, "features", features_json(vif_get_frontend(v)));
     json_object_set_new(o, "rate", rate_bytes
                         ? json_pack("{s:I, s:I}", "bytes", (json_int_t)rate_bytes,
                                     "usecs", (json_int_t)rate_usecs)
                         : json_null());
+    json_object_set_new(o, "mtu", vif_mtu(v) ? json_integer(vif_mtu(v)) : json_null());
     json_object_set_new(o, "queues", queues_json(v));
     json_object_set_new(o, "stats", stats_json(vif_get_stats(v)));
+    if (show_hook)
+        show_hook(v, o);
     return o;
 }
 
@@ -220,42 +233,57 @@ static int apply_features(const struct ctl_opt *o, struct vif_frontend *fe, char
     return 0;
 }
 
-/* ips=A.B.C.D[,A.B.C.D...]: the IPv4 sources the port may use. */
-static int parse_ips(const char *s, uint32_t ips[PORT_IPS_MAX], unsigned *n, char **err)
+/* The port's allowed source addresses, per family (port_set_ips()). */
+struct ctl_ips {
+    uint32_t v4[PORT_IPS_MAX];
+    unsigned n4;
+    uint8_t v6[PORT_IP6S_MAX][16];
+    unsigned n6;
+};
+
+/* ips=ADDR[,ADDR...]: IPv4 and IPv6 addresses, mixed. */
+static int parse_ips(const char *s, struct ctl_ips *ips, char **err)
 {
     const char *p = s;
 
-    for (*n = 0;; (*n)++) {
+    for (;;) {
         size_t len = strcspn(p, ",");
-        char a[INET_ADDRSTRLEN];
+        char a[INET6_ADDRSTRLEN];
+        uint8_t buf[16];
 
-        if (*n == PORT_IPS_MAX) {
-            ctl_errf(err, "ips: more than %d addresses", PORT_IPS_MAX);
-            return -1;
-        }
         if (len < sizeof a) {
             memcpy(a, p, len);
             a[len] = 0;
         }
-        if (len >= sizeof a || inet_pton(AF_INET, a, &ips[*n]) != 1) {
-            ctl_errf(err, "ips: '%.*s' is not an IPv4 address", (int)MIN(len, (size_t)40), p);
+        if (len < sizeof a && inet_pton(AF_INET, a, buf) == 1) {
+            if (ips->n4 == PORT_IPS_MAX) {
+                ctl_errf(err, "ips: more than %d IPv4 addresses", PORT_IPS_MAX);
+                return -1;
+            }
+            memcpy(&ips->v4[ips->n4++], buf, 4);
+        } else if (len < sizeof a && inet_pton(AF_INET6, a, buf) == 1) {
+            if (ips->n6 == PORT_IP6S_MAX) {
+                ctl_errf(err, "ips: more than %d IPv6 addresses", PORT_IP6S_MAX);
+                return -1;
+            }
+            memcpy(ips->v6[ips->n6++], buf, 16);
+        } else {
+            ctl_errf(err, "ips: '%.*s' is not an IPv4 or IPv6 address",
+                     (int)MIN(len, (size_t)48), p);
             return -1;
         }
         p += len;
-        if (!*p++) {
-            (*n)++;
+        if (!*p++)
             return 0;
-        }
     }
 }
 
 /* The policy options: mac-locked needs the guest's MAC. */
 static int apply_policy(const struct ctl_opt *o, const uint8_t mac[ETH_ADDR_LEN],
-                        bool *locked, uint32_t ips[PORT_IPS_MAX], unsigned *n_ips,
-                        char **err)
+                        bool *locked, struct ctl_ips *ips, char **err)
 {
     *locked = false;
-    *n_ips = 0;
+    memset(ips, 0, sizeof *ips);
     if (o[O_MAC_LOCKED].value) {
         if (conf_parse_bool(o[O_MAC_LOCKED].value, locked)) {
             ctl_errf(err, "mac-locked: '%s' is not 0 or 1", o[O_MAC_LOCKED].value);
@@ -266,7 +294,7 @@ static int apply_policy(const struct ctl_opt *o, const uint8_t mac[ETH_ADDR_LEN]
             return -1;
         }
     }
-    return o[O_IPS].value ? parse_ips(o[O_IPS].value, ips, n_ips, err) : 0;
+    return o[O_IPS].value ? parse_ips(o[O_IPS].value, ips, err) : 0;
 }
 
 /* An existing vif for the same device, or a port of the same name. */
@@ -311,15 +339,14 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
     struct vif *v;
     uint16_t vlan;
     uint8_t mac[ETH_ADDR_LEN] = { 0 };
-    uint32_t ips[PORT_IPS_MAX];
-    unsigned n_ips;
+    struct ctl_ips ips;
     bool locked;
     char why[256];
     size_t first_opt = 6;
 
     if (ctl_args_count(argc, 6, 7 + O_N, "vif-attach BR DOMID DEVID TXREF RXREF EVTCHN "
                        "[EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
-                       "[mac-locked=0|1] [ips=A.B.C.D,...]", err))
+                       "[mac-locked=0|1] [ips=ADDR,...]", err))
         return NULL;
     if (!nb)
         return ctl_errf(err, "no guest backend in this xvsd (%s)",
@@ -350,7 +377,7 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
                            || eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)))
         return ctl_errf(err, "mac: '%s' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)",
                         o[O_MAC].value);
-    if (apply_policy(o, mac, &locked, ips, &n_ips, err))
+    if (apply_policy(o, mac, &locked, &ips, err))
         return NULL;
     if (check_unique((uint16_t)domid, (uint32_t)devid, o[O_NAME].value, err))
         return NULL;
@@ -371,8 +398,7 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
     }
     memcpy(p->mac, mac, ETH_ADDR_LEN);
     p->mac_locked = locked;
-    memcpy(p->ips, ips, n_ips * sizeof ips[0]);
-    p->n_ips = n_ips;
+    port_set_ips(p, ips.v4, ips.n4, (const uint8_t (*)[16])ips.v6, ips.n6);
     if (vlan)
         port_set_access(p, vlan);
     int e = bridge_add_port(br, p);
@@ -382,9 +408,10 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
                         e == -ENOSPC ? "too many ports" : strerror(-e));
     }
     attached[n_attached++] = v;
-    xlog(XLOG_MOD_CTL, XLOG_INFO, "vif %s: dom%llu device %llu attached to bridge %s%s%s%s "
+    xlog(XLOG_MOD_CTL, XLOG_INFO, "vif %s: dom%llu device %llu attached to bridge %s%s%s%s%s "
          "(vif-attach)", p->name, domid, devid, argv[0], fe.split ? ", split channels" : "",
-         locked ? ", source MAC locked" : "", n_ips ? ", IPv4 sources restricted" : "");
+         locked ? ", source MAC locked" : "", ips.n4 ? ", IPv4 sources restricted" : "",
+         ips.n6 ? ", IPv6 sources restricted" : "");
     return vif_json(br, v);
 }
 

@@ -9,10 +9,11 @@
  *       features (what the frontend negotiated), rate (null if none),
  *       queues (per queue: connected, tx/rx {req_prod, req_cons, rsp_prod},
  *       rx_queue {frames, bytes}), stats (struct vif_stats; tx_drop by
- *       reason).
+ *       reason); xenstore vifs also emulated_nic (null, or the HVM
+ *       guest's QEMU tap port: name, bridge, link_up).
  *   vif-attach BR DOMID DEVID TXREF RXREF EVTCHN [EVTCHN_RX] [name=NAME]
  *              [mac=MAC] [feature-KEY=0|1 ...] [mac-locked=0|1]
- *              [ips=A.B.C.D,...]
+ *              [ips=ADDR,...]
  *       Direct attach, without xenstore (sim tests, debugging): connects a
  *       vif to the rings and event channel(s) a frontend published and puts
  *       it on bridge BR (a VLAN bridge BR.N makes it an access port of VLAN
@@ -22,9 +23,11 @@
  *       feature-gso-tcpv4, feature-gso-tcpv6, feature-ipv6-csum-offload,
  *       feature-no-csum-offload, feature-rx-notify and
  *       request-multicast-control override them.  mac-locked=1 (needs
- *       mac=) and ips= (at most PORT_IPS_MAX) set the port's anti-spoofing
- *       policy (the xenstore keys forged-transmits and ip do that for
- *       xenstore vifs); vif-show shows them as mac_locked and ips.
+ *       mac=) and ips= (IPv4 and IPv6, at most PORT_IPS_MAX and
+ *       PORT_IP6S_MAX) set the port's anti-spoofing policy
+ *       (switch/antispoof.h; the xenstore keys forged-transmits and ip do
+ *       that for xenstore vifs); vif-show shows them as mac_locked, ips
+ *       (IPv4) and ip6s (IPv6).
  *       Returns the vif as vif-show shows it.
  *   vif-detach VIF
  *       Removes a vif made by vif-attach (its FDB entries go with it).
@@ -41,5 +44,12 @@
 int ctl_vif_register(void);
 /* The netback is going away: vif-attach's record of its vifs is cleared. */
 void ctl_vif_forget_all(void);
+
+/* Optional: adds members to a vif's vif-show object (the xenstore module
+ * adds "emulated_nic", an HVM guest's QEMU tap port).  NULL: none. */
+struct vif;
+typedef struct json_t json_t;
+typedef void ctl_vif_show_fn(const struct vif *, json_t *obj);
+void ctl_vif_set_show_hook(ctl_vif_show_fn *);
 
 #endif

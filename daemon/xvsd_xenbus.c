@@ -3,7 +3,9 @@
  * The xenbus module runs the handshake and parses the keys; this file
  * turns its calls into netback and switch operations.  Each device gets a
  * struct xx_vif (the handle xenbus holds), kept in a list so that port
- * names stay unique even for vifs that are on no bridge. */
+ * names stay unique even for vifs that are on no bridge.  An HVM vif's
+ * emulated NIC (xx_vif.tap) gets the vif's policy from set_policy() and
+ * follows the vif on and off its bridge (tap_follow()). */
 #include "daemon/xvsd_xenbus.h"
 
 #include <errno.h>
@@ -12,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/brmgr.h"
 #include "daemon/conf.h"
 #include "daemon/ctl.h"
 #include "daemon/ctl_args.h"
+#include "daemon/ctl_vif.h"
 #include "daemon/modules.h"
 #include "daemon/xvsd_netback.h"
 #include "lib/log.h"
@@ -33,9 +37,9 @@
 
 struct xx_vif {
     struct vif *vif;
+    struct port *tap;                   /* its emulated NIC (QEMU tap), or NULL */
     unsigned domid, devid;
     uint64_t rate_bytes, rate_us;       /* as given to vif_set_rate() */
-    unsigned mtu;                       /* kept, not enforced */
     struct xx_vif *prev, *next;
 };
 
@@ -63,9 +67,36 @@ static int check_name(const char *name, const struct xx_vif *self, bool from_key
                  p->name, bridge_name(br));
         return -EEXIST;
     }
-    for (const struct xx_vif *x = vifs; x; x = x->next)
+    for (const struct xx_vif *x = vifs; x; x = x->next) {
         if (x != self && !strcmp(vif_port(x->vif)->name, name)) {
             snprintf(err, n, "%s %s: already the name of vif %u.%u", what, name, x->domid,
+                     x->devid);
+            return -EEXIST;
+        }
+        if (x->tap && !strcmp(x->tap->name, name)) {
+            snprintf(err, n, "%s %s: already the emulated NIC of vif %u.%u", what, name,
+                     x->domid, x->devid);
+            return -EEXIST;
+        }
+    }
+    return 0;
+}
+
+/* A tap's name: no other port anywhere, no vif, no other vif's tap. */
+static int check_tap_name(const char *name, const struct xx_vif *self, char *err, size_t n)
+{
+    struct bridge *br;
+    struct port *p = xvsd_port_find(name, &br);
+
+    if (p && p != self->tap) {
+        snprintf(err, n, "tap %s: already port %s of bridge %s", name, p->name,
+                 bridge_name(br));
+        return -EEXIST;
+    }
+    for (const struct xx_vif *x = vifs; x; x = x->next)
+        if (!strcmp(vif_port(x->vif)->name, name)
+            || (x != self && x->tap && !strcmp(x->tap->name, name))) {
+            snprintf(err, n, "tap %s: already a port of vif %u.%u", name, x->domid,
                      x->devid);
             return -EEXIST;
         }
@@ -97,12 +128,11 @@ static int set_vlans(struct port *p, const struct keys_vif *cfg, bool *changed,
     return 0;
 }
 
-/* Everything but the bridge and the name: VLANs, MAC, policy, rate. */
-static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, size_t n)
+/* What the keys make of a port -- the vif's, or its emulated NIC's, which
+ * gets the same: VLANs, MAC, promiscuous, source MAC lock and sources. */
+static int set_policy(struct port *p, const struct keys_vif *cfg, char *err, size_t n)
 {
-    struct port *p = vif_port(x->vif);
     bool vlans_changed;
-    uint64_t rate_bytes = 0, rate_us = 0;
     int e = set_vlans(p, cfg, &vlans_changed, err, n);
 
     if (e)
@@ -110,8 +140,30 @@ static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, si
     memcpy(p->mac, cfg->mac, sizeof p->mac);
     p->promiscuous = cfg->promiscuous;
     p->mac_locked = !cfg->forged_transmits || !cfg->mac_changes;
-    p->n_ips = cfg->ip.n4 < PORT_IPS_MAX ? cfg->ip.n4 : PORT_IPS_MAX;
-    memcpy(p->ips, cfg->ip.v4, p->n_ips * sizeof p->ips[0]);
+    /* keys_parse_ip() keeps n4 + n6 <= KEYS_IP_MAX, within both limits. */
+    port_set_ips(p, cfg->ip.v4, MIN(cfg->ip.n4, PORT_IPS_MAX),
+                 (const uint8_t (*)[16])cfg->ip.v6, MIN(cfg->ip.n6, PORT_IP6S_MAX));
+    if (p->bridge) {
+        /* Entries learned on VLANs the port left would misdirect frames. */
+        if (vlans_changed)
+            fdb_flush(bridge_fdb(p->bridge), p, 0, false);
+        bridge_port_changed(p->bridge, p);
+    }
+    return 0;
+}
+
+/* Everything but the bridge and the name: policy (the emulated NIC's
+ * too), rate, mtu.  The rate and mtu are netback's, on the PV path only:
+ * the emulated NIC has neither (nor had it with Xen's vif-bridge). */
+static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, size_t n)
+{
+    uint64_t rate_bytes = 0, rate_us = 0;
+    int e = set_policy(vif_port(x->vif), cfg, err, n);
+
+    if (e)
+        return e;
+    if (x->tap && (e = set_policy(x->tap, cfg, err, n)))
+        return e;
     if (cfg->set & (1u << KEY_RATE)) {
         rate_bytes = cfg->rate.bytes;
         rate_us = cfg->rate.interval_us;
@@ -122,13 +174,7 @@ static int configure(struct xx_vif *x, const struct keys_vif *cfg, char *err, si
         x->rate_bytes = rate_bytes;
         x->rate_us = rate_us;
     }
-    x->mtu = cfg->set & (1u << KEY_MTU) ? cfg->mtu : 0;
-    if (p->bridge) {
-        /* Entries learned on VLANs the port left would misdirect frames. */
-        if (vlans_changed)
-            fdb_flush(bridge_fdb(p->bridge), p, 0, false);
-        bridge_port_changed(p->bridge, p);
-    }
+    vif_set_mtu(x->vif, cfg->set & (1u << KEY_MTU) ? cfg->mtu : 0);
     return 0;
 }
 
@@ -148,6 +194,49 @@ static const char *vlan_text(const struct port *p, char *buf, size_t n)
     return buf;
 }
 
+/* The emulated NIC is on its vif's bridge while the vif is on one, and
+ * off while the vif is off (offline, bad key).  Returns 0 or why the
+ * bridge refused it (logged; the vif is not affected). */
+static int tap_follow(struct xx_vif *x, char *err, size_t n)
+{
+    struct port *t = x->tap;
+    struct bridge *br = vif_port(x->vif)->bridge;
+    int e;
+
+    if (!t || t->bridge == br)
+        return 0;
+    if (t->bridge) {
+        xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s off bridge %s",
+             XX_ARGS(x), t->name, bridge_name(t->bridge));
+        bridge_remove_port(t->bridge, t);
+    }
+    if (!br)
+        return 0;
+    e = bridge_add_port(br, t);
+    if (e) {
+        snprintf(err, n, "bridge %s: cannot add emulated NIC %s: %s", bridge_name(br),
+                 t->name, e == -ENOSPC ? "too many ports" : strerror(-e));
+        xlog(XLOG_MOD_XENSTORE, XLOG_ERR, XX_FMT ": %s", XX_ARGS(x), err);
+        return e;
+    }
+    xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s on bridge %s", XX_ARGS(x),
+         t->name, bridge_name(br));
+    return 0;
+}
+
+/* Off its bridge and closed. */
+static void tap_free(struct xx_vif *x)
+{
+    struct port *t = x->tap;
+
+    if (!t)
+        return;
+    if (t->bridge)
+        bridge_remove_port(t->bridge, t);
+    x->tap = NULL;
+    t->ops->destroy(t);
+}
+
 static int put_on(struct xx_vif *x, struct bridge *br, char *err, size_t n)
 {
     struct port *p = vif_port(x->vif);
@@ -160,6 +249,7 @@ static int put_on(struct xx_vif *x, struct bridge *br, char *err, size_t n)
         bridge_remove_port(p->bridge, p);
     e = bridge_add_port(br, p);
     if (e) {
+        tap_follow(x, err, n);          /* off with the vif */
         if (e == -EEXIST)
             snprintf(err, n, "bridge %s: a port named %s exists already", bridge_name(br),
                      p->name);
@@ -174,6 +264,7 @@ static int put_on(struct xx_vif *x, struct bridge *br, char *err, size_t n)
     xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": on bridge %s, %s%s%s", XX_ARGS(x),
          bridge_name(br), vlan_text(p, vl, sizeof vl), p->promiscuous ? ", promiscuous" : "",
          p->mac_locked ? ", source MAC locked" : "");
+    tap_follow(x, err, n);
     return 0;
 }
 
@@ -252,6 +343,7 @@ static void op_detach(void *ctx, void *h)
              bridge_name(p->bridge));
         bridge_remove_port(p->bridge, p);
     }
+    tap_follow(x, NULL, 0);
 }
 
 static int op_connect(void *ctx, void *h, const struct xenbus_rings *r, char *err, size_t n)
@@ -335,6 +427,7 @@ static void op_destroy(void *ctx, void *h)
     struct port *p = vif_port(x->vif);
 
     (void)ctx;
+    tap_free(x);
     if (p->bridge)
         bridge_remove_port(p->bridge, p);
     if (x->prev)
@@ -347,6 +440,80 @@ static void op_destroy(void *ctx, void *h)
     free(x);
 }
 
+static bool op_feature_at(void *ctx, unsigned i, const char **key, const char **value)
+{
+    (void)ctx;
+    return vif_feature_at(i, key, value);
+}
+
+/* QEMU let go of the tap (the PV driver took over, or QEMU is gone). */
+static void tap_gone(void *arg, struct port *t)
+{
+    struct xx_vif *x = arg;
+
+    xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s removed: its tap device "
+         "is gone", XX_ARGS(x), t->name);
+    tap_free(x);
+}
+
+static int op_tap_attach(void *ctx, void *h, const char *ifname, const struct keys_vif *cfg,
+                         char *err, size_t n)
+{
+    struct xx_vif *x = h;
+    struct port *t = NULL;
+    int e;
+
+    (void)ctx;
+    if (x->tap && !strcmp(x->tap->name, ifname)) {
+        /* Again (a second add, adoption): just the keys and the bridge. */
+        if ((e = set_policy(x->tap, cfg, err, n)))
+            return e;
+        return tap_follow(x, err, n);
+    }
+    if ((e = check_tap_name(ifname, x, err, n)))
+        return e;
+    /* The owner's name is the vif port's own buffer (renames show; the tap
+     * is freed before the vif). */
+    e = brmgr_make_tap(ifname, vif_port(x->vif)->name, cfg->mac, tap_gone, x, &t, err, n);
+    if (e)
+        return e;
+    if ((e = set_policy(t, cfg, err, n))) {
+        t->ops->destroy(t);
+        return e;
+    }
+    if (x->tap) {
+        xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s replaced by %s",
+             XX_ARGS(x), x->tap->name, ifname);
+        tap_free(x);
+    }
+    x->tap = t;
+    if ((e = tap_follow(x, err, n))) {
+        tap_free(x);
+        return e;
+    }
+    if (!t->bridge)
+        xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s joins a bridge when "
+             "the vif does", XX_ARGS(x), ifname);
+    return 0;
+}
+
+static void op_tap_detach(void *ctx, void *h, const char *ifname)
+{
+    struct xx_vif *x = h;
+
+    (void)ctx;
+    if (!x->tap) {
+        xlog(XLOG_MOD_XENSTORE, XLOG_DBG, XX_FMT ": emulated NIC %s: not a port (gone "
+             "already)", XX_ARGS(x), ifname);
+        return;
+    }
+    /* A vif has one emulated NIC: whatever its name, it goes. */
+    xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": emulated NIC %s removed%s%s", XX_ARGS(x),
+         x->tap->name, strcmp(x->tap->name, ifname) ? ", asked for " : "",
+         strcmp(x->tap->name, ifname) ? ifname : "");
+    tap_free(x);
+}
+
 static const struct xenbus_ops ops = {
     .create = op_create,
     .attach = op_attach,
@@ -355,9 +522,24 @@ static const struct xenbus_ops ops = {
     .disconnect = op_disconnect,
     .update = op_update,
     .destroy = op_destroy,
-    /* tap_attach / tap_detach NULL: an HVM guest's emulated NIC is left
-     * unconnected (xenbus logs it); its PV driver takes over. */
+    .feature_at = op_feature_at,
+    .tap_attach = op_tap_attach,
+    .tap_detach = op_tap_detach,
 };
+
+/* vif-show's "emulated_nic" for the vifs of this module. */
+static void show_tap(const struct vif *v, json_t *o)
+{
+    for (const struct xx_vif *x = vifs; x; x = x->next)
+        if (x->vif == v) {
+            const struct port *t = x->tap;
+            json_object_set_new(o, "emulated_nic", !t ? json_null()
+                                : json_pack("{s:s, s:s, s:b}", "name", t->name,
+                                            "bridge", t->bridge ? bridge_name(t->bridge) : "",
+                                            "link_up", t->link_up));
+            return;
+        }
+}
 
 const struct xenbus_ops *xvsd_xenbus_ops(void) { return &ops; }
 
@@ -481,6 +663,7 @@ int xvsd_xenbus_start(struct evloop *loop, char *err, size_t errlen)
             return e;
         }
         commands_registered = true;
+        ctl_vif_set_show_hook(show_tap);
     }
     if (!xvsd_netback()) {
         snprintf(off_reason, sizeof off_reason, "no guest backend: %s",

@@ -20,8 +20,8 @@
  *   vlan                       access (one VLAN) or trunk (pvid = native)
  *   promiscuous                port promiscuous (every frame of its VLANs)
  *   forged-transmits, mac-changes   either "reject": mac_locked
- *   ip                         IPv4 addresses: allowed sources (IPv6 ones
- *                              are accepted but the switch checks IPv4 only)
+ *   ip                         port_set_ips(): allowed IPv4 and IPv6
+ *                              sources (switch/antispoof.h)
  *   rate                       vif_set_rate()
  *   mtu                        validated, kept, not enforced (no per-port
  *                              MTU in the switch; netfront reads its own)
@@ -33,6 +33,9 @@
  * bridge_remove_port(), which does not free it (bridge_del_port() would,
  * behind xenbus's back); only ops->destroy frees it.  brmgr refuses to
  * delete a bridge that has vifs, so a bridge never frees one either.
+ * Likewise a vif's emulated NIC (struct xx_vif.tap): made through
+ * brmgr_make_tap() (the factory's tapport_create, so this library does not
+ * link ports/), freed only by this module.
  *
  * Control commands (xvsctl COMMAND ARGS):
  *   vif-online BACKEND_PATH [tap=IFNAME]
@@ -41,12 +44,19 @@
  *       policy and hotplug-status=connected is written; on failure the
  *       reason ("bridge xenbr9: no such bridge") is the command's error and
  *       is written to hotplug-error with hotplug-status=error.  tap=IFNAME
- *       (or IFNAME alone): type_if=tap, the emulated NIC of an HVM guest,
- *       which xvs leaves unconnected (logged).  Returns the device as
+ *       (or IFNAME alone): type_if=tap, the emulated NIC of an HVM guest
+ *       (QEMU's tap) becomes a port of kind "tap" (ports/tapport.h) on the
+ *       vif's bridge, with the vif's policy (VLANs, MAC lock, promiscuous,
+ *       IPv4 sources; not rate or mtu, which are netback's), following the
+ *       vif on and off its bridge and its keys live.  It goes with
+ *       vif-offline tap=, the vif's removal, the module's stop, or its
+ *       device (QEMU unplugging the NIC or exiting).  Returns the device as
  *       vif-list shows it.
  *   vif-offline BACKEND_PATH [tap=IFNAME]
  *       The script's `offline`: the vif leaves its bridge (its FDB entries
- *       go with it); it is freed when libxl removes its directory.
+ *       go with it); it is freed when libxl removes its directory.  With
+ *       tap=: the emulated NIC's port is removed (whatever its name: a vif
+ *       has one).
  *   vif-list
  *       Every device of backend/vif xvsd knows: domid, devid, name, bridge,
  *       backend_state / frontend_state (number and name), online, attached,

@@ -5,3 +5,4 @@ lib_libxvsutil_a_SOURCES = lib/log.h lib/evloop.h lib/util.h
 lib_libxvsutil_a_SOURCES += lib/log.c
 lib_libxvsutil_a_SOURCES += lib/evloop.c
 lib_libxvsutil_a_SOURCES += lib/util.c
+lib_libxvsutil_a_SOURCES += lib/csum.h lib/csum.c

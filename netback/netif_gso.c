@@ -3,27 +3,12 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/csum.h"
 #include "netback/netif_gso.h"
 
 #define TCP_FIN 0x01
 #define TCP_PSH 0x08
 #define TCP_CWR 0x80
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (; n > 1; p += 2, n -= 2)
-        s += (uint32_t)(p[0] << 8 | p[1]);
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)s;
-}
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -72,16 +57,16 @@ int netif_gso_segment(const uint8_t *f, size_t len, uint16_t l4, uint16_t mss,
             put16(ip + 2, (uint16_t)(l4 - l3 + l4len));
             put16(ip + 4, (uint16_t)(id + n));
             put16(ip + 10, 0);
-            put16(ip + 10, (uint16_t)~fold(sum16(ip, l4 - l3, 0)));
-            ps = sum16(ip + 12, 8, 0) + 6 + l4len;
+            put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, l4 - l3)));
+            ps = csum_pseudo_ipv4(ip, 6, l4len);
         } else {
             put16(ip + 4, (uint16_t)(l4 - l3 - 40 + l4len));
-            ps = sum16(ip + 8, 32, 0) + 6 + l4len;
+            ps = csum_pseudo_ipv6(ip, 6, l4len);
         }
         put32(th + 4, seq + (uint32_t)done);
         th[13] = (uint8_t)(flags & ~((last ? 0 : TCP_FIN | TCP_PSH) | (first ? 0 : TCP_CWR)));
         put16(th + 16, 0);
-        uint16_t c = (uint16_t)~fold(sum16(th, l4len, ps));
+        uint16_t c = (uint16_t)~csum_fold(csum_add(ps, th, l4len));
         put16(th + 16, c);
         int e = emit(ctx, seg, hdr + chunk);
         if (e)

@@ -67,11 +67,9 @@ int vif_frontend_parse(struct vif_frontend *, vif_key_getter *get, void *ctx,
                        char *err, size_t errlen);
 
 /* What the backend directory must advertise (BE/...) before InitWait:
- * exactly what this netback implements.  NULL-terminated. */
-struct vif_feature {
-    const char *key, *value;
-};
-extern const struct vif_feature vif_backend_features[];
+ * exactly what this netback implements.  The i-th (0..) feature key and
+ * its value; false past the end.  The xenbus ops hand this list on. */
+bool vif_feature_at(unsigned i, const char **key, const char **value);
 
 /* request-multicast-control changed (feature-dynamic-multicast-control). */
 void vif_set_mcast_control(struct vif *, bool);
@@ -102,6 +100,15 @@ struct vif *vif_from_port(struct port *);   /* NULL if not a vif */
 
 /* `rate` key: bytes per usecs of credit; bytes == 0 disables the limit. */
 void vif_set_rate(struct vif *, uint64_t bytes, uint64_t usecs);
+
+/* `mtu` key: frames (not GSO) longer than mtu + the Ethernet header (a VLAN
+ * tag not counted) are dropped both ways and counted as "mtu" drops, as a
+ * Linux bridge drops them at an output port; 0: only the protocol's limit
+ * (64 KiB). */
+void vif_set_mtu(struct vif *, unsigned mtu);
+unsigned vif_mtu(const struct vif *);
+/* Whether a frame of len bytes (Ethernet header included, tag not) fits. */
+bool vif_mtu_fits(const struct vif *, unsigned len, bool gso);
 
 enum vif_state { VIF_DISCONNECTED, VIF_CONNECTED, VIF_FATAL };
 enum vif_state vif_state(const struct vif *);

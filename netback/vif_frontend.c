@@ -7,7 +7,10 @@
 #include "lib/util.h"
 #include "netback/vif.h"
 
-const struct vif_feature vif_backend_features[] = {
+/* Linux netback's set without multi-queue, control ring or XDP. */
+static const struct {
+    const char *key, *value;
+} vif_backend_features[] = {
     { "feature-rx-copy", "1" },
     { "feature-rx-flip", "0" },
     { "feature-sg", "1" },
@@ -17,8 +20,16 @@ const struct vif_feature vif_backend_features[] = {
     { "feature-split-event-channels", "1" },
     { "feature-multicast-control", "1" },
     { "feature-dynamic-multicast-control", "1" },
-    { NULL, NULL },
 };
+
+bool vif_feature_at(unsigned i, const char **key, const char **value)
+{
+    if (i >= ARRAY_SIZE(vif_backend_features))
+        return false;
+    *key = vif_backend_features[i].key;
+    *value = vif_backend_features[i].value;
+    return true;
+}
 
 static int get_u32(vif_key_getter *get, void *ctx, const char *key, bool required,
                    uint32_t *out, char *err, size_t errlen)

@@ -88,6 +88,7 @@ struct vif {
     uint8_t mcast[VIF_MCAST_MAX][6];
     unsigned n_mcast;
 
+    unsigned mtu;                    /* `mtu` key; 0: none */
     bool stalled;                    /* carrier off for lack of RX buffers */
     struct evloop_timer *tick;
     struct vif_stats stats;

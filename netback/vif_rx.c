@@ -527,6 +527,10 @@ void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsi
             v->stats.rx_mcast_filtered++;
             continue;
         }
+        if (!vif_mtu_fits(v, f->len, f->flags & FRAME_F_GSO)) {
+            port_count_drop(p, DROP_MTU);
+            continue;
+        }
         meta_of(f, t, &m);
         int needed = netif_rx_slots_needed(&m, &v->fe.rx);
         if (needed == -EOPNOTSUPP && m.gso_type) {

@@ -75,6 +75,14 @@ bool vif_tx_rate_ok(struct vif *v, uint32_t len)
     return false;
 }
 
+void vif_set_mtu(struct vif *v, unsigned mtu) { v->mtu = mtu; }
+unsigned vif_mtu(const struct vif *v) { return v->mtu; }
+
+bool vif_mtu_fits(const struct vif *v, unsigned len, bool gso)
+{
+    return !v->mtu || gso || len <= v->mtu + ETH_HLEN_;
+}
+
 void vif_set_rate(struct vif *v, uint64_t bytes, uint64_t usecs)
 {
     v->credit_bytes = bytes;
@@ -238,12 +246,19 @@ static void tx_burst(struct vif_queue *q)
         if (q->kinds[i] == NETIF_TX_CONTROL) {
             q->status[i] = mcast_update(v, &q->pkts[i]);
         } else if (q->kinds[i] == NETIF_TX_FRAME && q->status[i] == NETIF_RSP_OKAY) {
-            if (build_frame(q, i)) {
-                out[n_out++] = &q->frames[i];
-                v->stats.tx_frames++;
-                v->stats.tx_bytes += q->frames[i].len;
-            } else {
+            struct frame *f = &q->frames[i];
+
+            if (!build_frame(q, i)) {
                 port_count_drop(&v->port, DROP_BAD_FRAME);
+            } else if (!vif_mtu_fits(v, f->len, f->flags & FRAME_F_GSO)) {
+                port_count_drop(&v->port, DROP_MTU);
+                if (xlog_ratelimit(&v->rl))
+                    XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: %u-byte frame from the guest "
+                               "exceeds mtu %u: dropped", v->port.name, f->len, v->mtu);
+            } else {
+                out[n_out++] = f;
+                v->stats.tx_frames++;
+                v->stats.tx_bytes += f->len;
             }
         }
     }

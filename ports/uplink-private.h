@@ -35,6 +35,8 @@ struct uplink {
     int ifindex;
     unsigned mtu;
     bool dev_gone;                  /* "device removed" logged */
+    bool mac_pinned;                /* port.mac set by uplink_pin_mac() */
+    uint8_t dev_mac[6];             /* the device's own address */
     bool more_pending;              /* evloop_want_more() outstanding */
     bool dead;                      /* destroyed while more_pending */
     bool kick_pending;              /* TX slots queued, kernel said EAGAIN */

@@ -89,7 +89,7 @@ rx_host_only(struct uplink *u, const struct frame *f)
     uint16_t vlan;
     unsigned i;
 
-    if (memcmp(frame_dst(f), u->port.mac, 6) || !u->port.bridge) {
+    if (memcmp(frame_dst(f), u->dev_mac, 6) || !u->port.bridge) {
         return false;
     }
     vlan = (f->flags & FRAME_F_TAGGED) && (f->tci & 0xfff) ? f->tci & 0xfff : u->port.pvid;

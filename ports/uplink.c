@@ -133,8 +133,11 @@ uplink_link_changed(void *arg, const struct linkmon_state *st)
         uplink_set_link(u, false, NULL);
         return;
     }
-    if (st->exists && memcmp(st->mac, u->port.mac, 6) && !eth_addr_is_zero(st->mac)) {
-        memcpy(u->port.mac, st->mac, 6);
+    if (!eth_addr_is_zero(st->mac)) {
+        memcpy(u->dev_mac, st->mac, 6);
+        if (!u->mac_pinned) {
+            memcpy(u->port.mac, st->mac, 6);
+        }
     }
     if (st->ifindex != u->ifindex) {
         int r = uplink_bind(u, st->ifindex);
@@ -284,6 +287,15 @@ uplink_describe(const struct port *p, json_t *obj)
     json_object_set_new(obj, "rx_bad_offload", json_integer((json_int_t) u->rx_bad_vnet));
 }
 
+void
+uplink_pin_mac(struct port *p, const uint8_t mac[6])
+{
+    struct uplink *u = uplink_cast(p);
+
+    u->mac_pinned = true;
+    memcpy(p->mac, mac, 6);
+}
+
 static const struct port_ops uplink_ops = {
     .kind = "uplink",
     .output = uplink_output,
@@ -327,6 +339,7 @@ uplink_create(struct evloop *loop, const char *ifname, struct port **out,
     u->mtu = st.mtu;
     u->port.link_up = st.up;
     memcpy(u->port.mac, st.mac, 6);
+    memcpy(u->dev_mac, st.mac, 6);
 
     u->big_buf = malloc(BIG_BUF_SIZE);
     if (!u->big_buf) {

@@ -63,4 +63,11 @@ struct evloop;
 int uplink_create(struct evloop *, const char *ifname, struct port **out,
                   char *err, size_t errlen);
 
+/* From now on port->mac is `mac` and no longer follows the device's
+ * address (a QEMU tap: the port's MAC is the guest's, for the bridge's
+ * source-MAC lock, while the dom0 side of the tap has an address of its
+ * own).  Frames to the device's own address still stay with the host
+ * (rx_host_only).  `p` must be an uplink port. */
+void uplink_pin_mac(struct port *p, const uint8_t mac[6]);
+
 #endif

@@ -25,6 +25,11 @@
 #   FUZZ_WORK       default $FUZZ_BUILD_DIR/fuzz-work
 #   FUZZ_NICE       default 19 in long mode, 0 in short mode
 #   FUZZ_OPTS       more libFuzzer options, e.g. "-max_len=8192"
+#   ASAN_OPTIONS    added to "malloc_context_size=0" while fuzzing: a report
+#                   then lacks the stacks of where memory was allocated and
+#                   freed (finds the same bugs, about 15 % faster: no stack
+#                   walk per malloc); the finding is reproduced at the end
+#                   with the full stacks
 #   JOBS            make -j (default 2)
 # Output: one line per target, "fuzz: N passed, N failed" last (targets);
 # exit status 1 if any target crashed, leaked, hung or could not run, or if
@@ -107,7 +112,8 @@ for t in "${targets[@]}"; do
     wall=()
     [ $LONG = 0 ] && wall=(timeout --kill-after=10 $((FUZZ_TIME * 2 + 60)))
     # shellcheck disable=SC2086
-    "${wall[@]}" nice -n "$NICE" "$t" "${opts[@]}" "${limit[@]}" ${FUZZ_OPTS:-} \
+    ASAN_OPTIONS="malloc_context_size=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+        "${wall[@]}" nice -n "$NICE" "$t" "${opts[@]}" "${limit[@]}" ${FUZZ_OPTS:-} \
         "${dirs[@]}" >"$log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))

@@ -24,17 +24,18 @@ BUILD_DIR=${BUILD_DIR:-$top/_build}
 SKIP=${SKIP:-}
 JOBS=${JOBS:-2}
 
-passed=0 failed=0 steps=()
-record() {   # record STEP PASSED FAILED
+passed=0 failed=0 steps=() step_start=$SECONDS
+record() {   # record STEP PASSED FAILED (and the seconds since the last record)
     passed=$((passed + $2)); failed=$((failed + $3))
-    steps+=("$(printf '%-12s %s (%d passed, %d failed)' "$1" "$([ "$3" = 0 ] && echo PASS || echo FAIL)" "$2" "$3")")
+    steps+=("$(printf '%-12s %s (%d passed, %d failed) %5d s' "$1" "$([ "$3" = 0 ] && echo PASS || echo FAIL)" "$2" "$3" $((SECONDS - step_start)))")
+    step_start=$SECONDS
 }
 banner() { echo; echo "######## $*"; }
 skipped() { [[ " $SKIP " == *" $1 "* ]]; }
 summary() {
     banner "summary"
     printf '%s\n' "${steps[@]}"
-    echo "test-all: $passed passed, $failed failed"
+    echo "test-all: $passed passed, $failed failed, $SECONDS s"
     [ "$failed" = 0 ]
     exit
 }

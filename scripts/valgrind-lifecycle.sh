@@ -277,9 +277,9 @@ vg_checks "lifecycle" "$VGLOG"
 
 # --- part 2: the xenstore module, as libxl drives it ---
 # tests/sim/test-xvsd-xenbus.sh (fake xenstored, xl create through the
-# hotplug script, live keys, bad keys, SIGTERM and kill -9 restarts with
+# hotplug script, live keys (vlan, bridge, rate, mtu...), bad keys, SIGTERM and kill -9 restarts with
 # vifs attached, network-detach, VG_N_VIFS guests one after another,
-# destroy) with every xvsd it starts running under valgrind.  Each life
+# destroy, vif-xvs with xvsd down) with every xvsd it starts running under valgrind.  Each life
 # that ended on its own (not by kill -9) must be clean.
 XENBUS_TEST=$top/tests/sim/test-xvsd-xenbus.sh
 BUILD=$(cd "$(dirname "$XVSD")/.." && pwd)

@@ -30,10 +30,9 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "switch/antispoof.h"
 #include "switch/fdb-private.h"
 
-#define ETH_TYPE_IPV4 0x0800
-#define ETH_TYPE_ARP 0x0806
 #define VLAN_VID_MASK 0x0fff
 #define VLAN_PCP_DEI_MASK 0xf000
 #define OFPORT_WORDS ((BRIDGE_PORTS_MAX + 1 + 63) / 64)
@@ -284,75 +283,6 @@ bridge_classify(const struct port *p, const struct frame *f)
     return p->pvid <= VLAN_ID_MAX ? p->pvid : 0;
 }
 
-static bool
-ip_in_list(const struct port *p, const uint8_t *ip)
-{
-    uint32_t a;
-
-    memcpy(&a, ip, 4);
-    for (unsigned i = 0; i < p->n_ips && i < PORT_IPS_MAX; i++) {
-        if (p->ips[i] == a) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* IPv4 anti-spoofing of a port with an address list, the way Xen's
- * vif-common.sh does it: IPv4 sources must be in the list, except a DHCP
- * client's request from 0.0.0.0; ARP sender addresses too, except 0.0.0.0
- * (RFC 5227 probes).  Other protocols pass.  Returns 0 or a drop reason. */
-static int
-bridge_check_ip(const struct port *p, const struct frame *f)
-{
-    const uint8_t *h = f->head;
-
-    switch (frame_ethertype(f)) {
-    case ETH_TYPE_IPV4: {
-        static const uint8_t any[4];
-        unsigned ihl;
-
-        if (f->head_len < ETH_HLEN_ + 20 || h[14] >> 4 != 4) {
-            return DROP_BAD_FRAME;
-        }
-        if (ip_in_list(p, h + 26)) {
-            return 0;
-        }
-        ihl = (h[14] & 0xf) * 4u;
-        if (ihl < 20) {
-            return DROP_BAD_FRAME;
-        }
-        if (!memcmp(h + 26, any, 4) && h[23] == 17 /* UDP */
-            && f->head_len >= ETH_HLEN_ + ihl + 4
-            && h[ETH_HLEN_ + ihl] == 0 && h[ETH_HLEN_ + ihl + 1] == 68
-            && h[ETH_HLEN_ + ihl + 2] == 0 && h[ETH_HLEN_ + ihl + 3] == 67) {
-            return 0;
-        }
-        return DROP_SPOOF_IP;
-    }
-    case ETH_TYPE_ARP: {
-        static const uint8_t any[4];
-        unsigned hlen, spa;
-
-        if (f->head_len < ETH_HLEN_ + 8) {
-            return DROP_BAD_FRAME;
-        }
-        if ((h[16] << 8 | h[17]) != ETH_TYPE_IPV4 || h[19] != 4) {
-            return 0;               /* not about IPv4 addresses */
-        }
-        hlen = h[18];
-        spa = ETH_HLEN_ + 8 + hlen;
-        if (f->head_len < spa + 4) {
-            return DROP_BAD_FRAME;
-        }
-        return ip_in_list(p, h + spa) || !memcmp(h + spa, any, 4)
-               ? 0 : DROP_SPOOF_IP;
-    }
-    default:
-        return 0;
-    }
-}
-
 static inline void
 bridge_stage(struct bridge *b, struct port *out, struct frame *f,
              uint16_t vid, uint16_t prio)
@@ -426,8 +356,8 @@ bridge_admit(struct port *in, struct frame *f, uint64_t *src48)
         in->stats.drops[DROP_SPOOF_MAC]++;
         return 0;
     }
-    if (in->n_ips) {
-        int reason = bridge_check_ip(in, f);
+    if (antispoof_active(in)) {
+        int reason = antispoof_check(in, f);
 
         if (reason) {
             in->stats.drops[reason]++;

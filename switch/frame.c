@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/csum.h"
+
 #define ETH_TYPE_VLAN 0x8100
 
 static frame_grant_copier *grant_copier;
@@ -145,32 +147,6 @@ frame_gather_tagged(const struct frame *f, uint16_t tci, uint8_t *dst,
     return error ? error : (int) f->len + VLAN_HLEN_;
 }
 
-/* RFC 1071: 16-bit ones-complement sum of big-endian words, the odd last
- * byte padded with zero.  A 64-bit accumulator cannot overflow for any
- * frame (< 2^16 words of < 2^16 each). */
-static uint64_t
-csum_add(const uint8_t *p, size_t len)
-{
-    uint64_t sum = 0;
-
-    for (; len >= 2; p += 2, len -= 2) {
-        sum += (uint32_t) (p[0] << 8 | p[1]);
-    }
-    if (len) {
-        sum += (uint32_t) p[0] << 8;
-    }
-    return sum;
-}
-
-static uint16_t
-csum_fold(uint64_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return (uint16_t) sum;
-}
-
 void
 frame_csum_complete(uint8_t *buf, size_t len, uint16_t csum_start,
                     uint16_t csum_offset)
@@ -185,7 +161,7 @@ frame_csum_complete(uint8_t *buf, size_t len, uint16_t csum_start,
     }
     /* The checksum field holds the pseudo-header sum (CHECKSUM_PARTIAL
      * convention), so summing from csum_start covers everything. */
-    csum = (uint16_t) ~csum_fold(csum_add(buf + csum_start, len - csum_start));
+    csum = (uint16_t) ~csum_fold(csum_add(0, buf + csum_start, len - csum_start));
     /* 0 means "no checksum" to UDP; 0xffff is the same value in
      * ones-complement arithmetic and safe for TCP too. */
     if (!csum) {

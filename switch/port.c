@@ -21,6 +21,24 @@ port_init(struct port *p, const char *name, const struct port_ops *ops)
     p->learning = true;
 }
 
+int
+port_set_ips(struct port *p, const uint32_t *v4, unsigned n4,
+             const uint8_t (*v6)[16], unsigned n6)
+{
+    if (n4 > PORT_IPS_MAX || n6 > PORT_IP6S_MAX) {
+        return -E2BIG;
+    }
+    if (n4) {
+        memcpy(p->ips, v4, n4 * sizeof p->ips[0]);
+    }
+    if (n6) {
+        memcpy(p->ip6s, v6, n6 * sizeof p->ip6s[0]);
+    }
+    p->n_ips = n4;
+    p->n_ip6s = n6;
+    return 0;
+}
+
 void
 port_set_access(struct port *p, uint16_t pvid)
 {

@@ -85,10 +85,14 @@ struct port {
     bool mac_locked;                /* drop frames whose source != mac */
     bool learning;                  /* learn source MACs (default true) */
     uint8_t mac[6];                 /* the port's own MAC (vif: guest's mac) */
-    /* allowed IPv4 sources (anti-spoofing); n_ips == 0: any */
+    /* Allowed source addresses (anti-spoofing, switch/antispoof.h), per
+     * family: n_ips == 0: IPv4 unchecked; n_ip6s == 0: IPv6 unchecked. */
 #define PORT_IPS_MAX 16
     uint32_t ips[PORT_IPS_MAX];     /* network byte order */
     unsigned n_ips;
+#define PORT_IP6S_MAX 16
+    uint8_t ip6s[PORT_IP6S_MAX][16];
+    unsigned n_ip6s;
 
     struct port_stats stats;
     uint32_t fdb_learned;           /* dynamic FDB entries pointing here */
@@ -122,6 +126,11 @@ static inline bool port_vlan_allowed(const struct port *p, uint16_t vid)
 int vlan_list_parse(const char *, uint64_t bitmap[VLAN_BITMAP_WORDS]);
 /* bitmap -> "10,20,30-40" (compact ranges); returns snprintf-like length. */
 int vlan_list_format(const uint64_t bitmap[VLAN_BITMAP_WORDS], char *buf, size_t size);
+
+/* Sets both address lists (n4 == n6 == 0: no anti-spoofing).  Returns 0,
+ * or -E2BIG (nothing changed) if n4 > PORT_IPS_MAX or n6 > PORT_IP6S_MAX. */
+int port_set_ips(struct port *, const uint32_t *v4, unsigned n4,
+                 const uint8_t (*v6)[16], unsigned n6);
 
 void port_count_drop(struct port *, enum port_drop_reason);
 

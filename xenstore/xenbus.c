@@ -301,7 +301,6 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     xb->st = st;
     xb->loop = loop;
     xb->ops = ops;
-    xb->features = xenbus_default_features;
     xb->ctx = ctx;
     /* Adopt what exists now, synchronously, so that a vif-online request
      * arriving right after start-up finds its device. */

@@ -95,20 +95,17 @@ struct xenbus_ops {
     int (*tap_attach)(void *ctx, void *vif, const char *ifname, const struct keys_vif *,
                       char *err, size_t errlen);
     void (*tap_detach)(void *ctx, void *vif, const char *ifname);
+    /* The backend's feature keys, written before InitWait: exactly what
+     * the integrator's netback implements (xvsd: vif_backend_features).
+     * The i-th (0..) key and value; false past the end.  NULL: none.  At
+     * most XENBUS_FEATURES_MAX are written. */
+    bool (*feature_at)(void *ctx, unsigned i, const char **key, const char **value);
 };
 
-/* A backend feature key written before InitWait. */
-struct xenbus_feature {
-    const char *key, *value;
-};
-/* What netback implements, as Linux netback's set (no multi-queue, control
- * ring or XDP); {NULL}-ended. */
-extern const struct xenbus_feature xenbus_default_features[];
+#define XENBUS_FEATURES_MAX 32
 
 /* Watches backend/vif and @releaseDomain on `loop`, adopts existing
- * devices, whose backend directories get xenbus_default_features (the
- * same set as netback's vif_backend_features).  NULL + errno if the
- * watches cannot be set. */
+ * devices.  NULL + errno if the watches cannot be set. */
 struct xenbus *xenbus_create(struct store *, struct evloop *, const struct xenbus_ops *,
                              void *ctx);
 void xenbus_destroy(struct xenbus *);

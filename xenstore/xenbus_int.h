@@ -51,7 +51,6 @@ struct xenbus {
     struct store *st;
     struct evloop *loop;
     const struct xenbus_ops *ops;
-    const struct xenbus_feature *features;
     void *ctx;
     struct store_watch *be_watch, *release_watch;
     struct xb_vif **vifs;

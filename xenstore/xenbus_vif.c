@@ -12,21 +12,6 @@
 #define XB_TX_RETRIES 8             /* transaction conflicts before giving up */
 #define XB_MAX_HOPS 8               /* state steps in one run() (longest is 4) */
 
-const struct xenbus_feature xenbus_default_features[] = {
-    { "feature-sg", "1" },
-    { "feature-gso-tcpv4", "1" },
-    { "feature-gso-tcpv6", "1" },
-    { "feature-ipv6-csum-offload", "1" },
-    { "feature-rx-copy", "1" },
-    { "feature-rx-flip", "0" },
-    { "feature-split-event-channels", "1" },
-    { "feature-multicast-control", "1" },
-    { "feature-dynamic-multicast-control", "1" },
-    { NULL, NULL },
-};
-
-#define XB_FEATURES_MAX 32          /* keys written before InitWait */
-
 /* Messages a guest can cause (its frontend keys and states). */
 static struct xlog_ratelimit guest_rl = XLOG_RATELIMIT_INIT(5, 20);
 
@@ -454,6 +439,30 @@ vif_free(struct xb_vif *v)
     free(v);
 }
 
+/* An HVM device's emulated NIC, after a restart: the script ran for the
+ * previous xvsd, so take the tap back if QEMU still has it, under the name
+ * libxl gives it (libxl__device_nic_devname: vif<D>.<N>-emu). */
+static void
+adopt_tap(struct xb_vif *v)
+{
+    char tap[32], err[XENBUS_ERR_MAX];
+
+    if (!v->attached || v->cfg.type != KEYS_TYPE_VIF_IOEMU || !v->xb->ops->tap_attach) {
+        return;
+    }
+    snprintf(tap, sizeof tap, "vif%u.%u-emu", v->domid, v->devid);
+    if (strlen(tap) >= IF_NAMESIZE) {
+        return;
+    }
+    if (v->xb->ops->tap_attach(v->xb->ctx, v->handle, tap, &v->cfg, err, sizeof err)) {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": emulated NIC not taken back: %s",
+                   VIF_ARGS(v), err);
+    } else {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": emulated NIC %s taken back", VIF_ARGS(v),
+                   tap);
+    }
+}
+
 struct xb_vif *
 xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
 {
@@ -526,11 +535,11 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
                v->key_err[0] ? ", down: " : "", v->key_err);
 
     if (state == XB_INITIALISING) {
-        const char *kv[XB_FEATURES_MAX + 1][2];
+        const char *kv[XENBUS_FEATURES_MAX + 1][2];
         unsigned n = 0;
-        for (const struct xenbus_feature *f = xb->features; f->key && n < XB_FEATURES_MAX; f++) {
-            kv[n][0] = f->key;
-            kv[n++][1] = f->value;
+        while (xb->ops->feature_at && n < XENBUS_FEATURES_MAX
+               && xb->ops->feature_at(xb->ctx, n, &kv[n][0], &kv[n][1])) {
+            n++;
         }
         kv[n][0] = "state";
         kv[n++][1] = "2";
@@ -551,6 +560,7 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         if (v->hotplug_connected && v->handle && !v->key_err[0]
             && (state == XB_INITWAIT || state == XB_CONNECTED)) {
             attach(v, err, sizeof err);
+            adopt_tap(v);
         }
     }
     if (v->key_err[0]) {
@@ -564,6 +574,12 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     if (!v->fe_watch) {
         snprintf(err, sizeof err, "cannot watch %.200s: %s", path, strerror(errno));
         set_down(v, err);
+    } else if (v->resume) {
+        /* Adopted while Connected (xvsd restarted): take the rings back
+         * now, not when the watch first fires -- each round trip through
+         * xenstored is part of the pause the guests see.  The first firing
+         * then finds nothing to do. */
+        on_frontend(v, path);
     }
     return v;
 }

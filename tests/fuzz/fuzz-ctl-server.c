@@ -8,7 +8,7 @@
  * Input: byte 0 holds flags (bit 0: shut down the sending side at the end,
  * else just close; bit 1: read replies only at the end), the rest is cut
  * at 0xFF bytes into pieces, each sent with its own send() and followed by
- * two turns of the event loop.  Checked: every complete reply line is a
+ * turns of the event loop until one brings no reply (settle()).  Checked: every complete reply line is a
  * JSON object with a boolean "ok"; there are at most as many replies as
  * requests (lines, plus a last one without '\n', plus one error for an
  * oversize request); the server lets go of the client after it closes (no
@@ -93,8 +93,11 @@ struct replies {
     bool eof;
 };
 
-static void read_replies(int fd, struct replies *r)
+/* Reads what the server sent so far; returns whether there was any. */
+static bool read_replies(int fd, struct replies *r)
 {
+    size_t before = r->len;
+
     while (!r->eof && r->len < FUZZ_SRV_REPLY_MAX) {
         ssize_t n = recv(fd, r->buf + r->len, FUZZ_SRV_REPLY_MAX - r->len, MSG_DONTWAIT);
         if (n > 0)
@@ -104,6 +107,18 @@ static void read_replies(int fd, struct replies *r)
         else
             break;
     }
+    return r->len > before || r->eof;
+}
+
+/* After a piece: turns of the loop while they bring replies (the server
+ * has read all it can and answered, or waits for the client to read); a
+ * turn without a reply leaves it idle.  Replies unread until the end
+ * (flags bit 1): one turn. */
+static void settle(int fd, struct replies *r, bool reading)
+{
+    turn();
+    for (int k = 0; reading && k < 100 && read_replies(fd, r) && !r->eof; k++)
+        turn();
 }
 
 static void check_replies(const struct replies *r, size_t requests)
@@ -154,17 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 off += (size_t)n;
             else if (n < 0 && errno != EAGAIN && errno != EINTR)
                 break;                  /* the server closed: fine */
-            turn();
-            if (!(flags & 2))
-                read_replies(fd, &r);
+            if (off < len)              /* the socket is full: let the server read */
+                settle(fd, &r, !(flags & 2));
         }
         for (size_t i = 0; i < len; i++)
             requests += data[pos + i] == '\n';
         pos += len + 1;
-        turn();
-        turn();
-        if (!(flags & 2))
-            read_replies(fd, &r);
+        settle(fd, &r, !(flags & 2));
     }
     requests += 2;                      /* a last line without '\n', an oversize error */
     if (flags & 1) {
@@ -179,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_replies(&r, requests);
     close(fd);
-    for (int k = 0; k < 4; k++)
-        turn();                         /* the server sees the close, frees */
+    turn();                             /* the server sees the close, frees */
+    turn();
     return 0;
 }

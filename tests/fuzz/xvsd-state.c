@@ -200,6 +200,20 @@ void xvsd_state_free(struct xvsd_state *s)
     memset(s, 0, sizeof *s);
 }
 
+void xvsd_state_copy(struct xvsd_state *dst, const struct xvsd_state *src)
+{
+    dst->len = 0;
+    put_raw(dst, src->fixed, src->len);
+    if (dst->cap_dyn < src->n_dyn) {
+        dst->cap_dyn = src->cap_dyn;
+        if (!(dst->dyn = realloc(dst->dyn, dst->cap_dyn * sizeof *dst->dyn)))
+            abort();
+    }
+    if (src->n_dyn)
+        memcpy(dst->dyn, src->dyn, src->n_dyn * sizeof *dst->dyn);
+    dst->n_dyn = src->n_dyn;
+}
+
 static const struct xvsd_dyn *find_dyn(const struct xvsd_state *s, const char *key)
 {
     for (size_t i = 0; i < s->n_dyn; i++)

@@ -34,6 +34,8 @@ struct xvsd_state {
 /* Fills *s (which must be zeroed or freed) with the present picture. */
 void xvsd_state_take(struct xvsd_state *s);
 void xvsd_state_free(struct xvsd_state *s);
+/* Makes *dst (zeroed, or a picture) a copy of *src, reusing its buffers. */
+void xvsd_state_copy(struct xvsd_state *dst, const struct xvsd_state *src);
 /* True if nothing but the expiry of old learned entries differs; else
  * false with the first difference in why[]. */
 bool xvsd_state_same(const struct xvsd_state *before, const struct xvsd_state *after,

@@ -14,10 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 it_init 45
 
-command -v socat >/dev/null || { echo "$T_NAME: FAIL: socat is missing"; exit 1; }
-command -v python3 >/dev/null || { echo "$T_NAME: FAIL: python3 is missing"; exit 1; }
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
+it_need socat python3
+add_hosts 2
 cat > "$CONF" <<EOC
 [bridge hab0]
 uplink = h1-p
@@ -62,6 +60,9 @@ printf 'not json at all\n' >"$T_DIR/req"; error_reply "not JSON"
 printf '{"command":"\xff\xfe"}\n' >"$T_DIR/req"; error_reply "invalid UTF-8"
 printf '{"command":"ver\0sion"}\n' >"$T_DIR/req"; error_reply "a NUL byte"
 printf '{"command":"show","args":["hab0\\u0000x"]}\n' >"$T_DIR/req"; error_reply "an escaped NUL"
+printf '{"command":""}\n' >"$T_DIR/req"; error_reply "an empty command"
+check "an empty command is named as such" grep -q '"request: \\"command\\" must be a non-empty string' "$T_DIR/reply"
+printf '{"command":"ver\\u0000sion"}\n' >"$T_DIR/req"; error_reply "an escaped NUL in the command"
 { head -c 10000 /dev/zero | tr '\0' '['; echo; } >"$T_DIR/req"; error_reply "10000-deep nesting"
 { head -c 2000000 /dev/zero | tr '\0' 'x'; echo; } >"$T_DIR/req"; error_reply "a 2 MB line"
 head -c 200000 /dev/urandom | raw >/dev/null 2>&1

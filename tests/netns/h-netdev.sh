@@ -11,9 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 it_init 42
 
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
-add_host h3 3 "$NET.3/24"
+add_hosts 3
 cat > "$CONF" <<EOC
 [bridge hnd0]
 uplink = h1-p

@@ -14,10 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 it_init 41
 
-command -v setpriv >/dev/null || { echo "$T_NAME: FAIL: setpriv is missing (util-linux)"; exit 1; }
-command -v socat >/dev/null || { echo "$T_NAME: FAIL: socat is missing"; exit 1; }
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
+it_need setpriv socat
+add_hosts 2
 cat > "$CONF" <<EOC
 [bridge htr0]
 host-port = no

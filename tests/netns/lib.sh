@@ -42,10 +42,8 @@ it_init() {
     if [ "$(id -u)" != 0 ]; then
         echo "$T_NAME: FAIL: must run as root (network namespaces)"; exit 1
     fi
+    it_need ip ping tcpdump trafgen jq timeout
     local tool
-    for tool in ip ping tcpdump trafgen jq timeout; do
-        command -v $tool >/dev/null || { echo "$T_NAME: FAIL: $tool is missing (scripts/setup-deps.sh)"; exit 1; }
-    done
     for tool in "$XVSD" "$XVSCTL"; do
         [ -x "$tool" ] || { echo "$T_NAME: FAIL: $tool is missing (build first; set XVSD/XVSCTL)"; exit 1; }
     done
@@ -59,6 +57,15 @@ it_init() {
     trap 'exit 130' INT TERM
     SW=xvs-it-$$-sw
     ns_add "$SW"
+}
+
+# it_need TOOL...: each TOOL is on PATH, else the test fails naming it.
+it_need() {
+    local tool
+    for tool; do
+        command -v "$tool" >/dev/null ||
+            { echo "$T_NAME: FAIL: $tool is missing (scripts/setup-deps.sh)"; exit 1; }
+    done
 }
 
 ns_add() {
@@ -87,6 +94,19 @@ add_host() {
     ip -n "$SW" link set "$name-p" up
     [ -n "$addr" ] && ip -n "$(ns "$name")" addr add "$addr" dev eth0
     return 0
+}
+
+# add_hosts N: hosts h1..hN (add_host hI I $NET.I/24).
+add_hosts() {
+    local i
+    for ((i = 1; i <= $1; i++)); do add_host "h$i" "$i" "$NET.$i/24"; done
+}
+
+# access_ports BR VLAN PORT...: configuration sections making each PORT an
+# access port of VLAN on BR (for a here-document: $(access_ports ...)).
+access_ports() {
+    local br=$1 vlan=$2 p; shift 2
+    for p; do printf '[port %s %s]\nvlan = %s\n' "$br" "$p" "$vlan"; done
 }
 
 # send_frames NAME COUNT DST_MAC VLAN [SRC_MAC]: COUNT UDP frames (port 9)
@@ -193,14 +213,8 @@ check() {
     fi
 }
 # check_not DESCRIPTION CMD...: CMD must fail.
-check_not() {
-    local what=$1; shift
-    if "$@" >"$T_DIR/check.out" 2>&1; then
-        check_result FAIL "$what"
-    else
-        check_result PASS "$what"
-    fi
-}
+check_not() { local what=$1; shift; check "$what" not "$@"; }
+not() { ! "$@"; }
 check_result() {
     echo "$1: $T_NAME: $2"
     if [ "$1" = PASS ]; then

@@ -7,6 +7,7 @@
 recv prints how many probe frames arrived with exactly that tag, read from
 the kernel's PACKET_AUXDATA (the tag is stripped into tp_vlan_tci); it
 creates READY_FILE once it listens."""
+import os
 import socket, struct, sys, time
 
 MAGIC = b"xvs-vlan-probe"
@@ -26,7 +27,14 @@ def send(ifname, dst, vid, count):
         time.sleep(0.01)
 
 
-def recv(ifname, vid, seconds, ready=None):
+DONE_WAIT_S = 20
+
+
+def recv(ifname, vid, seconds, ready=None, done=None):
+    """Counts MAGIC frames tagged vid (0: untagged) for `seconds`; with
+    `done`, for `seconds` after that file appears (the sender finished;
+    at most DONE_WAIT_S), so a slow start of the sender on a busy machine
+    does not end the window before its frames."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((ifname, 0))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
@@ -34,7 +42,11 @@ def recv(ifname, vid, seconds, ready=None):
         open(ready, "w").close()
     s.settimeout(0.2)
     n, end = 0, time.time() + seconds
+    if done:
+        end = time.time() + DONE_WAIT_S
     while time.time() < end:
+        if done and end - time.time() > seconds and os.path.exists(done):
+            end = time.time() + seconds
         try:
             data, anc, _, _ = s.recvmsg(2048, socket.CMSG_SPACE(20))
         except socket.timeout:
@@ -59,4 +71,5 @@ if __name__ == "__main__":
         send(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
         recv(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
-             sys.argv[5] if len(sys.argv) > 5 else None)
+             sys.argv[5] if len(sys.argv) > 5 else None,
+             sys.argv[6] if len(sys.argv) > 6 else None)

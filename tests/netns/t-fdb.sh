@@ -4,19 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 it_init 13
 
-add_host h1 1 "$NET.1/24"
-add_host h2 2 "$NET.2/24"
-add_host h3 3 "$NET.3/24"
+add_hosts 3
 cat > "$CONF" <<EOC
 [bridge xvsbr0]
 host-port = no
 
-[port xvsbr0 h1-p]
-vlan = 1
-[port xvsbr0 h2-p]
-vlan = 1
-[port xvsbr0 h3-p]
-vlan = 1
+$(access_ports xvsbr0 1 h1-p h2-p h3-p)
 EOC
 start_xvsd
 

@@ -127,11 +127,12 @@ check "ping host port -> b" pinga $P-sw 10.231.0.2
 # and never reach access ports of VLAN 1; untagged ones from a trunk
 # without native VLAN go nowhere.
 vlan() { # vlan SEND_NS SEND_IF VID RECV_NS RECV_IF RECV_VID -> frames received
-    rm -f "$OUT/vlan-ready"
-    ip netns exec "$4" python3 "$PROBE" recv "$5" "$6" 2 "$OUT/vlan-ready" > "$OUT/vlan" &
+    rm -f "$OUT/vlan-ready" "$OUT/vlan-sent"
+    ip netns exec "$4" python3 "$PROBE" recv "$5" "$6" 1 "$OUT/vlan-ready" "$OUT/vlan-sent" > "$OUT/vlan" &
     local r=$!
     for _ in $(seq 100); do [ -e "$OUT/vlan-ready" ] && break; sleep 0.05; done
     ip netns exec "$1" python3 "$PROBE" send "$2" ff:ff:ff:ff:ff:ff "$3" 5
+    touch "$OUT/vlan-sent"
     wait $r
     cat "$OUT/vlan"
 }

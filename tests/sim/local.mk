@@ -2,6 +2,7 @@
 include tests/sim/xenstore.mk
 include tests/sim/glue.mk
 include tests/sim/hostile.mk
+include tests/sim/hvm.mk
 
 # A guest with a netfront (TAP / generator / sink / hostile modes) and a
 # minimal backend (bridge + vifs from the guests' info files).

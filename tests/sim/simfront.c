@@ -147,6 +147,23 @@ const struct nf_stats *nf_get_stats(const struct nf *nf) { return &nf->stats; }
 
 /* ---- info file (what netfront would write in xenstore) ---- */
 
+#ifndef SIMFRONT_NO_INFO_READER     /* it reads the file back: nf_read_info() */
+int nf_publish(struct nf *nf, struct vif_frontend *fe)
+{
+    char path[512];
+    uint16_t d;
+    uint32_t devid;
+    uint8_t mac[6];
+    int e;
+
+    if (snprintf(path, sizeof path, "%s/dom%u.info", nf->opt.dir, nf->opt.domid)
+        >= (int)sizeof path)
+        return -ENAMETOOLONG;
+    e = nf_write_info(nf, path);
+    return e ? e : nf_read_info(path, &d, &devid, fe, mac);
+}
+#endif
+
 int nf_write_info(struct nf *nf, const char *path)
 {
     char tmp[512];
@@ -174,6 +191,7 @@ int nf_write_info(struct nf *nf, const char *path)
     return rename(tmp, path) ? -errno : 0;
 }
 
+#ifndef SIMFRONT_NO_INFO_READER     /* tests/xen/guest-evilfront.c: no vif_frontend_parse() */
 #define INFO_KEYS_MAX 32
 
 struct info_kv {
@@ -221,6 +239,7 @@ int nf_read_info(const char *path, uint16_t *domid, uint32_t *devid,
         fprintf(stderr, "simfront: %s: %s\n", path, err);
     return e;
 }
+#endif
 
 /* ---- TX ---- */
 

@@ -65,6 +65,10 @@ int nf_write_info(struct nf *, const char *path);
 int nf_read_info(const char *path, uint16_t *domid, uint32_t *devid,
                  struct vif_frontend *, uint8_t mac[6]);
 void nf_set_mac(struct nf *, const uint8_t mac[6]);
+/* What a backend reads of this guest: the info file <dir>/dom<domid>.info
+ * written and parsed back (as a real guest's keys go through xenstore).
+ * 0 or -errno. */
+int nf_publish(struct nf *, struct vif_frontend *);
 
 int nf_fd(struct nf *);              /* readable: call nf_poll() */
 bool nf_backend_attached(struct nf *);   /* the backend bound our channel */

@@ -26,13 +26,6 @@ TOP=${TOP:-$PWD}
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
 XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
-for f in "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built (set TOP to the build directory)"; exit 1; }
-done
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-for c in iperf3 python3 ip ping; do
-    command -v $c >/dev/null || { echo "FAIL: $c missing"; exit 1; }
-done
 . "$(dirname "$0")/sim-lib.sh"
 NA=xvs-hr-a-$$ NB=xvs-hr-b-$$
 BR=hrbr0
@@ -43,16 +36,15 @@ PINGS=150                               # 3 s at 20 ms
 cleanup() {
     rc=$?
     set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
-    sim_cleanup
-    ip netns del "$NA" 2>/dev/null
-    ip netns del "$NB" 2>/dev/null
+    sim_xvsd_cleanup "$NA" "$NB"
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for n in $NA $NB; do ip netns add "$n"; ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
+sim_need_root
+sim_need_cmds iperf3 python3 ip ping
+sim_netns_add "$NA" "$NB"
 ctl() { "$XVSCTL" -s "$SOCK" -t 5 "$@"; }
 info() { sed -n "s/^$2=//p" "$1"; }
 now_ms() { date +%s%3N; }
@@ -66,37 +58,17 @@ xenstore = no
 [bridge $BR]
 host-port = no
 EOF
-start_xvsd() {
-    "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" --log-target=stderr \
-        2>>"$SIM_DIR/xvsd.err" &
-    PID_xvsd=$!
-    i=0
-    until ctl version >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -lt 400 ] && kill -0 "$PID_xvsd" 2>/dev/null ||
-            sim_fail "xvsd did not start: $(tail -5 "$SIM_DIR/xvsd.err")"
-        sleep 0.01
-    done
-}
 attach() { # DOMID
     f="$SIM_DIR/dom$1.vif0"
     ctl vif-attach "$BR" "$1" 0 "$(info "$f" tx-ring-ref)" "$(info "$f" rx-ring-ref)" \
         "$(info "$f" event-channel)" mac="$(info "$f" mac)" >/dev/null ||
         sim_fail "vif-attach dom$1"
 }
-start_xvsd
+sim_start_xvsd
 
-for g in "1 $NA" "2 $NB"; do
-    set -- $g
-    ip netns exec "$2" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$1" --tap eth0 \
-        >"$SIM_DIR/g$1.out" 2>"$SIM_DIR/g$1.err" &
-    SIM_PIDS="$SIM_PIDS $!"
-done
-i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ]; do
-    i=$((i + 1)); [ $i -lt 200 ] || sim_fail "guests did not start"
-    sleep 0.02
-done
+sim_tap_guest g1 "$NA" 1
+sim_tap_guest g2 "$NB" 2
+sim_wait_guests 1 2
 attach 1
 attach 2
 ip -n "$NA" addr add 10.216.3.1/24 dev eth0
@@ -131,7 +103,7 @@ done
 t0=$(now_ms)
 kill -9 "$PID_xvsd"
 wait "$PID_xvsd" 2>/dev/null || true
-start_xvsd
+sim_start_xvsd
 attach 1
 attach 2
 t1=$(now_ms)

@@ -8,10 +8,9 @@
 # frames (XSA-392: waits without spinning).
 set -e
 SIMBIN=${SIMBIN:-$PWD/tests/sim}
-[ -x "$SIMBIN/xvs-simfront" ] && [ -x "$SIMBIN/xvs-simback" ] ||
-    { echo "FAIL: xvs-simfront/xvs-simback not built in $SIMBIN (set SIMBIN)"; exit 1; }
 . "$(dirname "$0")/sim-lib.sh"
 trap sim_cleanup EXIT INT TERM
+sim_need_built "$SIMBIN/xvs-simfront" "$SIMBIN/xvs-simback"
 D2=00:16:3e:5c:00:02
 N=3000
 

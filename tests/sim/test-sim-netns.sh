@@ -14,45 +14,31 @@
 # Every loop is bounded; everything is removed on exit.
 set -e
 SIMBIN=${SIMBIN:-$PWD/tests/sim}
-[ -x "$SIMBIN/xvs-simfront" ] && [ -x "$SIMBIN/xvs-simback" ] ||
-    { echo "FAIL: xvs-simfront/xvs-simback not built in $SIMBIN (set SIMBIN)"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (apt-get install iperf3)"; exit 1; }
 . "$(dirname "$0")/sim-lib.sh"
 NS="xvs-nb-a xvs-nb-b xvs-nb-c xvs-nb-d xvs-nb-sw"
 IPERF_T=${IPERF_T:-3}
 
 cleanup() {
     sim_cleanup
-    for n in $NS; do ip netns del "$n" 2>/dev/null || true; done
+    sim_netns_del $NS
 }
 trap cleanup EXIT INT TERM
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; done
-for n in $NS; do ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$SIMBIN/xvs-simback"
+sim_need_root
+sim_need_cmds iperf3
+sim_netns_add $NS
 in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 
 # guests: the TAP appears inside the guest's namespace
-SIM_PIDS_SAVE=""
-start_guest() { # NAME NS DOMID [OPTIONS]
-    n=$1 ns=$2 d=$3; shift 3
-    ip netns exec "$ns" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$d" --tap eth0 "$@" \
-        >"$SIM_DIR/$n.out" 2>"$SIM_DIR/$n.err" &
-    SIM_PIDS="$SIM_PIDS $!"
-}
-start_guest ga xvs-nb-a 1
-start_guest gb xvs-nb-b 2
-start_guest gd xvs-nb-d 4 --no-sg --no-gso
+sim_tap_guest ga xvs-nb-a 1
+sim_tap_guest gb xvs-nb-b 2
+sim_tap_guest gd xvs-nb-d 4 --no-sg --no-gso
 ip link add veth-nb-sw type veth peer name veth-nb-c
 ip link set veth-nb-sw netns xvs-nb-sw
 ip link set veth-nb-c netns xvs-nb-c
 ip -n xvs-nb-c link set veth-nb-c name eth0
 ip -n xvs-nb-sw link set veth-nb-sw up
-i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ] ||
-      [ ! -e "$SIM_DIR/dom4.vif0" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "guests did not start: $(cat "$SIM_DIR"/g*.err)"
-    sleep 0.05
-done
+sim_wait_guests 1 2 4
 ip netns exec xvs-nb-sw "$SIMBIN/xvs-simback" --dir "$SIM_DIR" --vif "$SIM_DIR/dom1.vif0" \
     --vif "$SIM_DIR/dom2.vif0" --vif "$SIM_DIR/dom4.vif0" --uplink veth-nb-sw \
     --hostport xvsnb0 >"$SIM_DIR/back.out" 2>"$SIM_DIR/back.err" &

@@ -7,10 +7,9 @@
 set -e
 # make check runs from the top build directory
 SIMBIN=${SIMBIN:-$PWD/tests/sim}
-[ -x "$SIMBIN/xvs-simfront" ] && [ -x "$SIMBIN/xvs-simback" ] ||
-    { echo "FAIL: xvs-simfront/xvs-simback not built in $SIMBIN (set SIMBIN)"; exit 1; }
 . "$(dirname "$0")/sim-lib.sh"
 trap sim_cleanup EXIT INT TERM
+sim_need_built "$SIMBIN/xvs-simfront" "$SIMBIN/xvs-simback"
 DST=00:16:3e:5c:00:02
 
 # run NAME COUNT "SINK ARGS" "GEN ARGS" "BACK ARGS" [FRAMES AT THE SINK]

@@ -11,8 +11,11 @@
 # iperf3 TCP between the guests (throughput printed), vif-show shows
 # connected rings that moved, bad vif commands fail with clear errors,
 # vif-detach removes the port and its FDB entries (and a second vif-attach
-# resumes from the ring indices), a reload leaves the vifs alone, SIGTERM
-# stops xvsd cleanly.
+# resumes from the ring indices; it comes back with ips=, and the guests'
+# real IPv6 stacks -- DAD, MLD, NDP, ping6 -- pass without one spoof drop,
+# while an address guest b was not given is unreachable and its frames are
+# counted as spoof_ip), a reload leaves the vifs alone, SIGTERM stops xvsd
+# cleanly.
 # Every loop is bounded; everything is removed on exit (KEEP=DIR keeps a
 # copy of the run's files, xvsd's log included, in DIR).
 set -e
@@ -20,13 +23,6 @@ TOP=${TOP:-$PWD}                        # make check runs from the top build dir
 SIMBIN=${SIMBIN:-$TOP/tests/sim}
 XVSD=${XVSD:-$TOP/daemon/xvsd}
 XVSCTL=${XVSCTL:-$TOP/ctl/xvsctl}
-for f in "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built (set TOP to the build directory)"; exit 1; }
-done
-[ "$(id -u)" = 0 ] || { echo "FAIL: needs root (network namespaces)"; exit 1; }
-for c in iperf3 python3 ip ping; do
-    command -v $c >/dev/null || { echo "FAIL: $c missing"; exit 1; }
-done
 . "$(dirname "$0")/sim-lib.sh"
 NS="xvs-glue-a xvs-glue-b xvs-glue-sw"
 BR=gluebr0
@@ -37,16 +33,15 @@ PID_xvsd=""
 cleanup() {
     rc=$?
     set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$SIM_DIR" "$KEEP"; fi
-    sim_cleanup
-    for n in $NS; do ip netns del "$n" 2>/dev/null; done
+    sim_xvsd_cleanup $NS
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; done
-for n in $NS; do ip -n "$n" link set lo up; done
+sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
+sim_need_root
+sim_need_cmds iperf3 python3 ip ping
+sim_netns_add $NS
 in_ns() { n=$1; shift; ip netns exec "$n" "$@"; }
 ctl() { "$XVSCTL" -s "$SOCK" -t 5 "$@"; }
 # pyj FILE EXPR: evaluate a python expression on the JSON document j
@@ -64,33 +59,15 @@ rx-queue-bytes = 4194304
 host-port = yes
 EOF
 "$XVSD" -c "$SIM_DIR/xvs.conf" --check-config >/dev/null || sim_fail "config rejected"
-ip netns exec xvs-glue-sw "$XVSD" -f -c "$SIM_DIR/xvs.conf" --control "$SOCK" \
-    --log-target=stderr 2>"$SIM_DIR/xvsd.err" &
-PID_xvsd=$!
-i=0
-until ctl version >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 100 ] && kill -0 "$PID_xvsd" 2>/dev/null ||
-        sim_fail "xvsd did not start: $(cat "$SIM_DIR/xvsd.err")"
-    sleep 0.05
-done
+sim_start_xvsd xvs-glue-sw
 grep -q "guest backend on sim:$SIM_DIR" "$SIM_DIR/xvsd.err" ||
     sim_fail "xvsd did not log its sim backend: $(cat "$SIM_DIR/xvsd.err")"
 echo "ok - xvsd started with xenif = sim"
 
 # ---- guests ----
-start_guest() { # NAME NS DOMID
-    ip netns exec "$2" "$SIMBIN/xvs-simfront" --dir "$SIM_DIR" --domid "$3" --tap eth0 \
-        >"$SIM_DIR/$1.out" 2>"$SIM_DIR/$1.err" &
-    SIM_PIDS="$SIM_PIDS $!"
-}
-start_guest ga xvs-glue-a 1
-start_guest gb xvs-glue-b 2
-i=0
-while [ ! -e "$SIM_DIR/dom1.vif0" ] || [ ! -e "$SIM_DIR/dom2.vif0" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "guests did not start: $(cat "$SIM_DIR"/g*.err)"
-    sleep 0.05
-done
+sim_tap_guest ga xvs-glue-a 1
+sim_tap_guest gb xvs-glue-b 2
+sim_wait_guests 1 2
 MAC1=$(info "$SIM_DIR/dom1.vif0" mac)
 MAC2=$(info "$SIM_DIR/dom2.vif0" mac)
 
@@ -215,9 +192,54 @@ fi
 echo "ok - vif-detach vif2.0: port and its FDB entries gone, guest b unreachable"
 
 # The guest never saw a disconnect: attaching again resumes from its rings.
-attach 2 >"$SIM_DIR/att2.json" || sim_fail "vif-attach dom2 again"
+# This time with an address list (anti-spoofing, both families).
+attach 2 ips=10.214.9.2,fd00:214:9::2 >"$SIM_DIR/att2.json" ||
+    sim_fail "vif-attach dom2 again"
+[ "$(pyj "$SIM_DIR/att2.json" "j['ips'], j['ip6s']")" = "['10.214.9.2'] ['fd00:214:9::2']" ] ||
+    sim_fail "vif-attach ips= not shown: $(cat "$SIM_DIR/att2.json")"
 ping_ok xvs-glue-a 10.214.9.2
 echo "ok - vif-attach again: guest b back, resumed from the ring indices"
+
+# ---- anti-spoofing against real IPv6 stacks ----
+spoof_drops() { # PORT
+    ctl -j port-stats $BR "$1" | python3 -c \
+        'import json,sys; r=json.load(sys.stdin); r=r[0] if isinstance(r,list) else r; print(r["drops"]["spoof_ip"])'
+}
+# b's interface comes up again as at boot: its link-local address is
+# tentative, so DAD (NS) and MLD reports go out from ::.
+ip -n xvs-glue-b link set eth0 down
+ip -n xvs-glue-b link set eth0 up
+ip -n xvs-glue-a addr add fd00:214:9::1/64 dev eth0
+ip -n xvs-glue-b addr add fd00:214:9::2/64 dev eth0
+i=0
+while ip -n xvs-glue-b -6 addr show dev eth0 tentative | grep -q inet6 ||
+      ip -n xvs-glue-a -6 addr show dev eth0 tentative | grep -q inet6; do
+    i=$((i + 1)); [ $i -lt 100 ] || sim_fail "IPv6 DAD did not end in 5 s"
+    sleep 0.05
+done
+ping6_ok() { # NS DST
+    in_ns "$1" ping -6 -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 ||
+        sim_fail "ping -6 $1 -> $2 (spoof_ip drops on vif2.0: $(spoof_drops vif2.0))"
+}
+ping6_ok xvs-glue-a fd00:214:9::2
+ping6_ok xvs-glue-b fd00:214:9::1
+ll_b=$(ip -n xvs-glue-b -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+ping6_ok xvs-glue-a "$ll_b%eth0"
+drops=$(spoof_drops vif2.0)
+[ "$drops" = 0 ] || sim_fail "guest b's legal IPv4/IPv6 traffic (DAD, MLD, NDP, ping) got $drops spoof_ip drops"
+echo "ok - ips=10.214.9.2,fd00:214:9::2: DAD, NDP, link-local and ping -6 both ways, no spoof drop"
+# An address b was not given: its advertisements and its packets are dropped.
+ip -n xvs-glue-b addr add fd00:214:9::66/64 dev eth0 nodad
+if in_ns xvs-glue-a ping -6 -c 2 -i 0.2 -W 1 fd00:214:9::66 >/dev/null 2>&1; then
+    sim_fail "guest b reachable on fd00:214:9::66, an address it was not given"
+fi
+if in_ns xvs-glue-b ping -6 -c 2 -i 0.2 -W 1 -I fd00:214:9::66 fd00:214:9::1 >/dev/null 2>&1; then
+    sim_fail "guest b reached a from fd00:214:9::66, an address it was not given"
+fi
+drops=$(spoof_drops vif2.0)
+[ "$drops" -ge 2 ] || sim_fail "only $drops spoof_ip drops on vif2.0 for fd00:214:9::66"
+ping6_ok xvs-glue-a fd00:214:9::2
+echo "ok - fd00:214:9::66 (not in ips=): unreachable, $drops frames dropped as spoof_ip"
 
 # ---- reload: [xen] changes wait for a restart, the vifs carry on ----
 sed -i 's/^rx-queue-bytes = .*/rx-queue-bytes = 8388608/' "$SIM_DIR/xvs.conf"

@@ -19,13 +19,16 @@
 # (vlan moves a guest off VLAN 1 and back, bridge moves it to bindbr1 and
 # back, forged-transmits=reject drops a changed source MAC, a bad vlan
 # takes only that vif down with hotplug-error and fixing it brings it
-# back), bad keys at create (hotplug-error naming the key / the bridge, xl
-# fails, other vifs unaffected), xvsd restarted (SIGTERM, then kill -9)
+# back; rate applied live; mtu=10 takes the vif off its bridge with
+# hotplug-error, fixing it brings it back), bad keys at create
+# (hotplug-error naming the key / the bridge / the reason, xl fails, other
+# vifs unaffected), xvsd restarted (SIGTERM, then kill -9)
 # with vifs attached (re-attached from xenstore, rings resumed, BE state
 # never rewritten, ping goes on), network-detach (5 -> 6, port and FDB
 # entries gone), domain destroy, then N_VIFS (100) guests brought up one
 # after another by tests/sim/xvsd-xenbus-bulk (latency p50/p99 printed)
-# and removed.  Bounded loops; everything removed on exit (KEEP=DIR keeps
+# and removed; last, vif-xvs with xvsd down (exit 1, hotplug-error saying
+# xvsd is not running).  Bounded loops; everything removed on exit (KEEP=DIR keeps
 # the files, xvsd's log included).
 set -e
 TOP=${TOP:-$PWD}                        # make check runs from the top build dir
@@ -154,8 +157,8 @@ ip -n xvs-bind-b addr add 10.216.6.2/24 dev eth0
 MAC1=$(info "$XVS_SIM_DIR/dom1.vif0" mac)
 MAC2=$(info "$XVS_SIM_DIR/dom2.vif0" mac)
 ok "xl create x2: InitWait, vif-xvs online, Connected after the frontend ($(cat "$DIR/add1.out"))"
-s=$(vif_list "sorted((v['name'], v['bridge'], v['backend_state'], v['frontend_state'], v['attached'], v['connected'], v['hotplug_connected'], v['error']) for v in j)")
-[ "$s" = "[('vif1.0', 'bindbr0', 4, 4, True, True, True, ''), ('vif2.0', 'bindbr0', 4, 4, True, True, True, '')]" ] ||
+s=$(vif_list "sorted((v['name'], v['bridge'], v['backend_state'], v['backend_state_name'], v['frontend_state'], v['attached'], v['connected'], v['hotplug_connected'], v['error']) for v in j)")
+[ "$s" = "[('vif1.0', 'bindbr0', 4, 'Connected', 4, True, True, True, ''), ('vif2.0', 'bindbr0', 4, 'Connected', 4, True, True, True, '')]" ] ||
     fail "vif-list: $s"
 s=$(ctl -j vif-show vif1.0 | pyj "j[0]['state'], j[0]['bridge'], j[0]['origin'], j[0]['mac']")
 [ "$s" = "connected bindbr0 xenstore $MAC1" ] || fail "vif-show vif1.0: $s"
@@ -216,6 +219,22 @@ wait_for 3 be_is 1 0 hotplug-status connected || fail "vlan fixed: not connected
 ping_ok xvs-bind-a 10.216.5.2
 ok "live bad key: vlan=abc -> vif1.0 down, hotplug-error \"$e\"; fixed -> back"
 
+xenstore-write "$BE/1/0/rate" 125000,50000
+wait_for 3 sh -c "[ \"\$($XVSCTL -j vif-show vif1.0 | python3 -c 'import json,sys; j=json.load(sys.stdin)[0]; print(j[\"rate\"] and j[\"rate\"][\"bytes\"])')\" = 125000 ]" ||
+    fail "rate=125000,50000 not applied live"
+xenstore-rm "$BE/1/0/rate"
+attached() { vif_list "[v['attached'] for v in j if v['name'] == '$1'][0]"; }
+xenstore-write "$BE/1/0/mtu" 10
+wait_for 3 be_is 1 0 hotplug-status error || fail "mtu=10: hotplug-status $(be 1 0 hotplug-status)"
+case $(be 1 0 hotplug-error) in *'mtu "10"'*) ;; *) fail "hotplug-error: $(be 1 0 hotplug-error)";; esac
+[ "$(attached vif1.0)" = False ] || fail "mtu=10: vif1.0 still on its bridge"
+ping_ok xvs-bind-b 10.216.5.9                   # the other vif is untouched
+xenstore-write "$BE/1/0/mtu" 1500
+wait_for 3 be_is 1 0 hotplug-status connected || fail "mtu fixed: not connected again"
+[ "$(attached vif1.0)" = True ] || fail "mtu fixed: vif1.0 not back on its bridge"
+ping_ok xvs-bind-a 10.216.5.2
+ok "live rate applied; mtu=10 -> vif1.0 down with hotplug-error, mtu=1500 -> back"
+
 # ---- bad keys at create ----
 bad() { # DOMID EXPECT KEY=VALUE...
     local d=$1 expect=$2; shift 2
@@ -232,6 +251,9 @@ bad() { # DOMID EXPECT KEY=VALUE...
 bad 3 'vlan "abc"' mac=00:16:3e:00:03:00 bridge=bindbr0 vlan=abc
 bad 4 'bridge xenbr9: no such bridge' mac=00:16:3e:00:04:00 bridge=xenbr9
 bad 5 'mac' mac=ff:ff:ff:ff:ff:ff bridge=bindbr0
+bad 6 'mac "01:00:5e:00:00:01": multicast' mac=01:00:5e:00:00:01 bridge=bindbr0
+bad 7 'vlan "10p/20p": more than one PVID' mac=00:16:3e:00:07:00 bridge=bindbr0 vlan=10p/20p
+bad 8 'rate "fast"' mac=00:16:3e:00:08:00 bridge=bindbr0 rate=fast
 [ "$(vif_list 'len(j)')" = 2 ] || fail "bad devices left in vif-list: $(ctl -j vif-list)"
 ping_ok xvs-bind-a 10.216.5.2
 ok "bad keys at create: xl fails with hotplug-error naming the key/bridge; other vifs unaffected"
@@ -317,4 +339,16 @@ PID_xvsd=""
 grep -q "stopped watching xenstore" "$DIR/xvsd.err" || fail "no clean xenstore stop in the log"
 if grep -E "Sanitizer|runtime error" "$DIR/xvsd.err"; then fail "sanitizer reports"; fi
 ok "SIGTERM: xvsd stopped cleanly"
+
+# ---- vif-xvs with xvsd down ----
+if XENBUS_PATH=backend/vif/20/0 "$SCRIPT" online type_if=vif 2>"$DIR/down.err"; then
+    fail "vif-xvs online succeeded without xvsd"
+fi
+case $(be 20 0 hotplug-error) in
+*"xvsd is not running"*) ;;
+*) fail "no hotplug-error: $(cat "$DIR/down.err")";;
+esac
+be_is 20 0 hotplug-status error || fail "hotplug-status $(be 20 0 hotplug-status), not error"
+ok "vif-xvs without xvsd: exit 1, hotplug-error \"$(be 20 0 hotplug-error)\""
+xenstore-rm "$BE/20"
 echo "all xvsd xenstore tests passed"

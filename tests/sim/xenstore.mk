@@ -12,14 +12,16 @@ tests_sim_xenstored_ctl_LDADD = $(XENSTORE_LIBS)
 check_PROGRAMS += tests/sim/xenstored-test
 TESTS += tests/sim/xenstored-test
 tests_sim_xenstored_test_SOURCES = tests/sim/xenstored-test.c \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_test_LDADD = $(XENSTORE_LIBS) $(CUNIT_LIBS)
 
 # xenstore/store.c, the daemon's seam, against the fake.
 check_PROGRAMS += tests/sim/xenstored-store-test
 TESTS += tests/sim/xenstored-store-test
 tests_sim_xenstored_store_test_SOURCES = tests/sim/xenstored-store-test.c \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_store_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS)
 
@@ -31,18 +33,17 @@ tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
 	tests/sim/xenstored-daemon.c tests/sim/xenstored-daemon.h \
 	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
 	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h \
-	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h
-tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a lib/libxvsutil.a \
+	tests/sim/xenstored-harness.c tests/sim/xenstored-harness.h \
+	tests/unit/test-main.c tests/unit/test-main.h
+tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a netback/libnetback.a \
+	lib/libxvsutil.a \
 	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
 
-# End to end on the sim hypervisor: the real xvsd (netback + xenstore
-# modules), libxl's side from the shell (devices, the real hotplug/vif-xvs
-# with libxl's argv and environment), netfront's keys from a sim guest,
-# real traffic (root, network namespaces xvs-xs-*).
+# libxl's side from the shell (devices, the real hotplug/vif-xvs with
+# libxl's argv and environment, netfront's keys from a sim guest), used by
+# tests/sim/test-xvsd-xenbus.sh (tests/sim/glue.mk) against the real xvsd.
 check_PROGRAMS += tests/sim/xenstored-xl
 tests_sim_xenstored_xl_SOURCES = tests/sim/xenstored-xl.c \
 	tests/sim/xenstored-libxl.c tests/sim/xenstored-libxl.h \
 	tests/sim/xenstored-netfront.c tests/sim/xenstored-netfront.h
 tests_sim_xenstored_xl_LDADD = $(XENSTORE_LIBS)
-TESTS += tests/sim/xenstored-e2e.sh
-EXTRA_DIST += tests/sim/xenstored-e2e.sh

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/evloop.h"
+#include "netback/vif.h"
 #include "xenstore/store.h"
 
 struct stub_vif {
@@ -142,6 +143,14 @@ stub_destroy(void *ctx, void *vif)
     free(vif);
 }
 
+/* The real list: what xenbus writes is checked against netback's. */
+static bool
+stub_feature_at(void *ctx, unsigned i, const char **key, const char **value)
+{
+    (void) ctx;
+    return vif_feature_at(i, key, value);
+}
+
 static const struct xenbus_ops stub_ops = {
     .create = stub_create,
     .attach = stub_attach,
@@ -150,6 +159,7 @@ static const struct xenbus_ops stub_ops = {
     .disconnect = stub_disconnect,
     .update = stub_update,
     .destroy = stub_destroy,
+    .feature_at = stub_feature_at,
 };
 
 static void

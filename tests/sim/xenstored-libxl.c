@@ -3,10 +3,15 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+
+extern char **environ;
 
 static long long
 now_ms(void)
@@ -22,6 +27,76 @@ put(struct xs_handle *h, xs_transaction_t t, const char *dir, const char *key, c
     char path[256];
     snprintf(path, sizeof path, "%s/%s", dir, key);
     return xs_write(h, t, path, val, (unsigned) strlen(val));
+}
+
+int
+xl_run_script(const char *script, unsigned domid, unsigned devid, bool ioemu,
+              const char *action, const char *be_path)
+{
+    static const char exec_failed[] = "hotplug script: exec failed\n";
+    char e_script[300], e_path[96], e_vif[48], e_tap[64];
+    /* libxl: online/offline for the vif, add/remove for the tap */
+    bool is_tap = !strcmp(action, "add") || !strcmp(action, "remove");
+    char *const argv[] = { (char *) script, (char *) action,
+                           is_tap ? "type_if=tap" : "type_if=vif", NULL };
+    long long deadline = now_ms() + XL_HOTPLUG_TIMEOUT_MS;
+    const char **envp;
+    size_t n = 0;
+    int status;
+    pid_t pid;
+
+    while (environ[n]) {
+        n++;
+    }
+    envp = calloc(n + 8, sizeof *envp);
+    if (!envp) {
+        return 1;
+    }
+    snprintf(e_script, sizeof e_script, "script=%s", script);
+    snprintf(e_path, sizeof e_path, "XENBUS_PATH=%s", be_path);
+    snprintf(e_vif, sizeof e_vif, "vif=vif%u.%u", domid, devid);
+    n = 0;
+    envp[n++] = e_script;
+    envp[n++] = "XENBUS_TYPE=vif";
+    envp[n++] = e_path;
+    envp[n++] = "XENBUS_BASE_PATH=backend";
+    envp[n++] = "netdev=";
+    envp[n++] = e_vif;
+    if (ioemu) {
+        snprintf(e_tap, sizeof e_tap, "INTERFACE=vif%u.%u-emu", domid, devid);
+        envp[n++] = e_tap;
+    }
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "script=", 7) && strncmp(*e, "XENBUS_", 7)
+            && strncmp(*e, "netdev=", 7) && strncmp(*e, "vif=", 4)
+            && strncmp(*e, "INTERFACE=", 10)) {
+            envp[n++] = *e;
+        }
+    }
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        execve(script, argv, (char *const *) envp);
+        if (write(2, exec_failed, sizeof exec_failed - 1) < 0) {
+            /* nothing more to say */
+        }
+        _exit(127);
+    }
+    free(envp);
+    if (pid < 0) {
+        return 1;
+    }
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (now_ms() > deadline) {
+            fprintf(stderr, "%s %s: killed after %d s\n", script, action,
+                    XL_HOTPLUG_TIMEOUT_MS / 1000);
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return 1;
+        }
+        usleep(200);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 int

@@ -37,6 +37,18 @@ struct xl_nic {
  * `be_path` ("backend/vif/D/N"); returns its exit status. */
 typedef int xl_hotplug_fn(void *arg, const char *action, const char *be_path);
 
+/* libxl__hotplug_nic: runs `script action type_if=vif` for the device at
+ * `be_path` (vif<domid>.<devid>) with libxl's environment (script,
+ * XENBUS_TYPE, XENBUS_PATH, XENBUS_BASE_PATH, netdev, vif on top of ours),
+ * killed after XL_HOTPLUG_TIMEOUT_MS.  With `ioemu` (nictype vif_ioemu)
+ * the actions add / remove are the emulated NIC's: `type_if=tap` and
+ * INTERFACE=vif<domid>.<devid>-emu, as libxl runs them.  The environment
+ * is built before fork, so callers may have threads.  Returns the script's
+ * exit status (1 if it was killed or could not run, 127 if it could not be
+ * executed). */
+int xl_run_script(const char *script, unsigned domid, unsigned devid, bool ioemu,
+                  const char *action, const char *be_path);
+
 int xl_domain_create(struct xs_handle *, unsigned domid);
 int xl_domain_destroy(struct xs_handle *, unsigned domid);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tests/sim/xenstored-harness.h"
+#include "tests/unit/test-main.h"
 #include "xenstore/store.h"
 
 static struct xsh srv;
@@ -199,23 +200,17 @@ test_domains(void)
 int
 main(int argc, char **argv)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "values", test_values },
+        { "transaction retry", test_transaction_retry },
+        { "watch callbacks", test_watch },
+        { "dispatch budget", test_budget },
+        { "domains", test_domains },
+        { NULL, NULL },
+    };
 
     (void) argc;
     prog = argv[0];
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("store seam", suite_init, suite_clean);
-    CU_add_test(s, "values", test_values);
-    CU_add_test(s, "transaction retry", test_transaction_retry);
-    CU_add_test(s, "watch callbacks", test_watch);
-    CU_add_test(s, "dispatch budget", test_budget);
-    CU_add_test(s, "domains", test_domains);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+
+    return test_main_run("store seam", suite_init, suite_clean, cases);
 }

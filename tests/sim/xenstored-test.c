@@ -16,6 +16,7 @@
 #include <xen/io/xs_wire.h>
 
 #include "tests/sim/xenstored-harness.h"
+#include "tests/unit/test-main.h"
 
 static struct xsh srv;
 static struct xs_handle *h0;        /* dom0 */
@@ -507,28 +508,22 @@ test_wire(void)
 int
 main(int argc, char **argv)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "read/write", test_read_write },
+        { "mkdir/rm/directory", test_mkdir_rm_directory },
+        { "directory > 4096 bytes", test_big_directory },
+        { "permissions", test_perms },
+        { "watch order", test_watch_order },
+        { "watch rm", test_watch_rm },
+        { "watch as a domain", test_watch_domain },
+        { "transactions", test_transaction },
+        { "domains", test_domains },
+        { "wire", test_wire },
+        { NULL, NULL },
+    };
 
     (void) argc;
     prog = argv[0];
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("xenstored-fake", suite_init, suite_clean);
-    CU_add_test(s, "read/write", test_read_write);
-    CU_add_test(s, "mkdir/rm/directory", test_mkdir_rm_directory);
-    CU_add_test(s, "directory > 4096 bytes", test_big_directory);
-    CU_add_test(s, "permissions", test_perms);
-    CU_add_test(s, "watch order", test_watch_order);
-    CU_add_test(s, "watch rm", test_watch_rm);
-    CU_add_test(s, "watch as a domain", test_watch_domain);
-    CU_add_test(s, "transactions", test_transaction);
-    CU_add_test(s, "domains", test_domains);
-    CU_add_test(s, "wire", test_wire);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+
+    return test_main_run("xenstored-fake", suite_init, suite_clean, cases);
 }

@@ -8,7 +8,10 @@
  *        (`script=` key, default /etc/xen/scripts/vif-xvs) run as libxl
  *        runs it: argv [script, online, type_if=vif], environment script,
  *        XENBUS_TYPE, XENBUS_PATH, XENBUS_BASE_PATH, netdev, vif added to
- *        ours, 40 s limit.  Keys: mac bridge script type vifname ip rate
+ *        ours, 40 s limit.  type=vif_ioemu (an HVM guest's NIC): then a
+ *        second run for the emulated NIC, [script, add, type_if=tap], and
+ *        INTERFACE=vif<D>.<N>-emu in both runs' environment (libxl_linux.c:
+ *        libxl__hotplug_nic, get_hotplug_env).  Keys: mac bridge script type vifname ip rate
  *        vlan mtu, any other goes to the backend directory as given.
  *        Prints  write_ms=W initwait_ms=X hotplug_ms=Y: libxl's transaction,
  *        its commit to backend InitWait, the script (and hotplug-error on
@@ -16,7 +19,8 @@
  *        Exit: 0, 1 script failed, 3 no InitWait (libxl: "unable to add").
  *   xenstored-xl nic-remove D N [force]   online=0 + state=5, wait <= 10 s
  *        for Closed (then force: FE dir removed, 10 s more), script
- *        `offline` if Closed was reached, directories removed.  Prints
+ *        `offline` if Closed was reached (then `remove type_if=tap` for a
+ *        vif_ioemu device), directories removed.  Prints
  *        closed_ms=X.
  *   xenstored-xl front-connect D N INFO   as guest D (SOCK.D): netfront's
  *        keys from a sim guest's info file (tests/sim/simfront.c), one
@@ -25,11 +29,9 @@
  *        backend Closing, answer with Closed (netfront on network-detach).
  *   xenstored-xl front-state D N S        as guest D: write FE state S. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
@@ -83,46 +85,16 @@ open_as(unsigned domid)
 struct script {
     const char *path;
     unsigned domid, devid;
+    bool ioemu;                         /* type=vif_ioemu: INTERFACE set */
 };
 
-/* libxl__hotplug: fork, exec with libxl's argv and environment, 40 s. */
+/* libxl__hotplug: the script with libxl's argv and environment, 40 s. */
 static int
 run_script(void *arg, const char *action, const char *be_path)
 {
-    const struct script *s = arg;
-    char vif[32];
-    double deadline = now_ms() + XL_HOTPLUG_TIMEOUT_MS;
-    int status;
-    pid_t pid;
+    const struct script *sc = arg;
 
-    snprintf(vif, sizeof vif, "vif%u.%u", s->domid, s->devid);
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0) {
-        return 1;
-    }
-    if (pid == 0) {
-        char *const argv[] = { (char *) s->path, (char *) action, "type_if=vif", NULL };
-        setenv("script", s->path, 1);
-        setenv("XENBUS_TYPE", "vif", 1);
-        setenv("XENBUS_PATH", be_path, 1);
-        setenv("XENBUS_BASE_PATH", "backend", 1);
-        setenv("netdev", "", 1);
-        setenv("vif", vif, 1);
-        execv(s->path, argv);
-        fprintf(stderr, "xenstored-xl: %s: %s\n", s->path, strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (now_ms() > deadline) {
-            fprintf(stderr, "xenstored-xl: %s %s: killed after 40 s\n", s->path, action);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 1;
-        }
-        usleep(500);
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    return xl_run_script(sc->path, sc->domid, sc->devid, sc->ioemu, action, be_path);
 }
 
 static int
@@ -130,7 +102,7 @@ nic_add(unsigned d, unsigned n, int argc, char **argv)
 {
     struct xs_handle *h = open_as(0);
     struct xl_nic nic = { 0 };
-    struct script s = { "/etc/xen/scripts/vif-xvs", d, n };
+    struct script s = { "/etc/xen/scripts/vif-xvs", d, n, false };
     unsigned nextra = 0;
     char path[128], err[512];
     double t0, t1, tw;
@@ -147,7 +119,7 @@ nic_add(unsigned d, unsigned n, int argc, char **argv)
         if (!strcmp(k, "mac")) nic.mac = v;
         else if (!strcmp(k, "bridge")) nic.bridge = v;
         else if (!strcmp(k, "script")) nic.script = s.path = v;
-        else if (!strcmp(k, "type")) nic.type = v;
+        else if (!strcmp(k, "type")) nic.type = v, s.ioemu = !strcmp(v, "vif_ioemu");
         else if (!strcmp(k, "vifname")) nic.vifname = v;
         else if (!strcmp(k, "ip")) nic.ip = v;
         else if (!strcmp(k, "rate")) nic.rate = v;
@@ -178,6 +150,9 @@ nic_add(unsigned d, unsigned n, int argc, char **argv)
     }
     t1 = now_ms();
     rc = xl_nic_hotplug(h, d, n, "online", run_script, &s, err, sizeof err);
+    if (!rc && s.ioemu) {
+        rc = xl_nic_hotplug(h, d, n, "add", run_script, &s, err, sizeof err);
+    }
     printf("write_ms=%.2f initwait_ms=%.2f hotplug_ms=%.2f\n", tw, t1 - t0, now_ms() - t1);
     if (rc) {
         printf("hotplug-error=%s\n", err);
@@ -193,14 +168,18 @@ nic_remove(unsigned d, unsigned n, bool force)
 {
     struct xs_handle *h = open_as(0);
     char path[128];
-    char *script;
-    struct script s = { NULL, d, n };
+    char *script, *type;
+    struct script s = { NULL, d, n, false };
     double t0 = now_ms();
     int closed;
 
     snprintf(path, sizeof path, "/local/domain/0/backend/vif/%u/%u/script", d, n);
     script = xs_read(h, XBT_NULL, path, NULL);
     s.path = script ? script : "/etc/xen/scripts/vif-xvs";
+    snprintf(path, sizeof path, "/local/domain/0/backend/vif/%u/%u/type", d, n);
+    type = xs_read(h, XBT_NULL, path, NULL);
+    s.ioemu = type && !strcmp(type, "vif_ioemu");
+    free(type);
     xl_nic_remove_begin(h, d, n, force);
     closed = xl_nic_remove_wait(h, d, n, XL_DESTROY_TIMEOUT_MS);
     printf("closed_ms=%s%.2f\n", closed ? "timeout:" : "", now_ms() - t0);
@@ -208,6 +187,9 @@ nic_remove(unsigned d, unsigned n, bool force)
         char be[48];
         snprintf(be, sizeof be, "backend/vif/%u/%u", d, n);
         run_script(&s, "offline", be);
+        if (s.ioemu) {
+            run_script(&s, "remove", be);
+        }
     }
     xl_nic_remove_finish(h, d, n);
     free(script);

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/csum.h"
 #include "netback/netif_csum.h"
 #include "netback/xenif_sim.h"
 #include "tests/sim/simfront.h"
@@ -67,7 +68,8 @@ static void usage(void)
 "          | --count N]\n"
 "         [--rate FPS: generate (or --repeat) at most FPS frames per second]\n"
 "         [--forge-mac MAC: generated frames come from MAC, not the guest's]\n"
-"         [--src-ip A.B.C.D: IPv4 source of generated frames (10.0.0.1)]\n"
+"         [--src-ip ADDR: IPv4 (10.0.0.1) or IPv6 source of generated frames;\n"
+"          IPv6: UDP to 2001:db8::2, not with --gso]\n"
 "         [--evil MODE [--repeat]] [--verify]\n"
 "evil modes: prod-jump, slots:N, bad-offset, zero-size, zero-frags, first-smaller,\n"
 "            bad-gref, revoked-mid, revoked-late,\n"
@@ -84,6 +86,8 @@ struct app {
     uint8_t dst[6], mac[6];
     uint8_t src[6];                     /* source of generated frames */
     uint8_t src_ip[4];
+    uint8_t src_ip6[16];
+    bool ip6;                           /* --src-ip was IPv6: UDP over IPv6 */
     double rate;                        /* frames per second, 0: no limit */
     double tokens, tokens_at;           /* the rate's token bucket */
     uint64_t evil_sent;                 /* misbehaving frames or kicks sent */
@@ -96,29 +100,6 @@ struct app {
     uint64_t csum_ok, csum_partial;
     uint64_t verify_errors;
 };
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (; n > 1; p += 2, n -= 2)
-        s += (uint32_t)(p[0] << 8 | p[1]);
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)s;
-}
-
-/* IPv4 pseudo header sum of the L4 segment at ip + 20. */
-static uint32_t pseudo4(const uint8_t *ip, uint16_t l4len)
-{
-    uint32_t s = sum16(ip + 12, 8, 0);
-    return s + ip[9] + l4len;
-}
 
 #define PATTERN_AT 54                   /* after Ethernet + IPv4 + TCP */
 static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7 + 3); }
@@ -179,7 +160,7 @@ static void to_tap(void *ctx, const uint8_t *frame, uint32_t len, const struct n
     if (a->verify && len >= 42 && (frame[23] == 17 || tcp) && !o->csum_blank) {
         /* a complete UDP / TCP checksum must sum to 0xffff */
         uint16_t l4 = (uint16_t)(len - 34);
-        if (fold(sum16(frame + 34, l4, pseudo4(frame + 14, l4))) == 0xffff)
+        if (csum_fold(csum_add(csum_pseudo_ipv4(frame + 14, frame[23], l4), frame + 34, l4)) == 0xffff)
             a->csum_ok++;
         else
             a->verify_errors++;
@@ -235,6 +216,51 @@ static void from_tap(struct app *a)
 
 /* ---- generator ---- */
 
+/* UDP 1000 -> 2000 at uh, l4 bytes, over IPv6 (header ip6) or IPv4 (ip). */
+static void build_udp(struct app *a, uint8_t *uh, uint16_t l4, uint32_t pseudo,
+                      struct nf_offload *o)
+{
+    memcpy(uh, "\x03\xe8\x07\xd0", 4);
+    uh[4] = (uint8_t)(l4 >> 8);
+    uh[5] = (uint8_t)l4;
+    uh[6] = uh[7] = 0;
+    if (a->csum) {
+        /* CHECKSUM_PARTIAL: the field holds the pseudo-header sum */
+        uint16_t ps = csum_fold(pseudo);
+        uh[6] = (uint8_t)(ps >> 8);
+        uh[7] = (uint8_t)ps;
+        o->csum_blank = true;
+    } else {
+        uint16_t c = (uint16_t)~csum_fold(csum_add(pseudo, uh, l4));
+        uh[6] = (uint8_t)(c >> 8);
+        uh[7] = (uint8_t)c;
+        o->data_validated = true;
+    }
+}
+
+/* UDP over IPv6 from src_ip6 (the anti-spoofing tests). */
+static uint32_t build_frame6(struct app *a, uint8_t *f, struct nf_offload *o)
+{
+    uint32_t len = a->size;
+    uint16_t l4 = (uint16_t)(len - 54);
+    uint8_t *ip = f + 14;
+
+    f[12] = 0x86;
+    f[13] = 0xdd;
+    memset(ip, 0, 40);
+    ip[0] = 0x60;
+    ip[4] = (uint8_t)(l4 >> 8);
+    ip[5] = (uint8_t)l4;
+    ip[6] = 17;
+    ip[7] = 64;
+    memcpy(ip + 8, a->src_ip6, 16);
+    memcpy(ip + 24, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+    for (uint32_t i = PATTERN_AT; i < len; i++)
+        f[i] = pattern(i);
+    build_udp(a, ip + 40, l4, csum_pseudo_ipv6(ip, 17, l4), o);
+    return len;
+}
+
 static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
 {
     uint32_t len = a->gso ? GSO_FRAME_LEN : a->size;
@@ -246,6 +272,8 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
         f[6] = 0x02;                            /* unicast, locally administered */
         memcpy(f + 8, &r, 4);
     }
+    if (a->ip6)
+        return build_frame6(a, f, o);
     f[12] = 0x08;                               /* IPv4 */
     f[13] = 0x00;
     uint8_t *ip = f + 14;
@@ -260,24 +288,8 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     for (uint32_t i = PATTERN_AT; i < len; i++)
         f[i] = pattern(i);
     if (!a->gso) {
-        uint8_t *uh = ip + 20;                  /* UDP 1000 -> 2000 */
         uint16_t l4 = (uint16_t)(len - 34);
-        memcpy(uh, "\x03\xe8\x07\xd0", 4);
-        uh[4] = (uint8_t)(l4 >> 8);
-        uh[5] = (uint8_t)l4;
-        uh[6] = uh[7] = 0;
-        if (a->csum) {
-            /* CHECKSUM_PARTIAL: the field holds the pseudo-header sum */
-            uint16_t ps = fold(pseudo4(ip, l4));
-            uh[6] = (uint8_t)(ps >> 8);
-            uh[7] = (uint8_t)ps;
-            o->csum_blank = true;
-        } else {
-            uint16_t c = (uint16_t)~fold(sum16(uh, l4, pseudo4(ip, l4)));
-            uh[6] = (uint8_t)(c >> 8);
-            uh[7] = (uint8_t)c;
-            o->data_validated = true;
-        }
+        build_udp(a, ip + 20, l4, csum_pseudo_ipv4(ip, 17, l4), o);
     }
     if (a->gso) {
         uint8_t *th = ip + 20;
@@ -520,13 +532,27 @@ int main(int argc, char **argv)
         case 'x': a.csum = true; break;
         case 'r': a.rate = atof(optarg); break;
         case 'f': if (parse_mac(optarg, a.src)) { usage(); return 2; } have_src = true; break;
-        case 'p': if (inet_pton(AF_INET, optarg, a.src_ip) != 1) { usage(); return 2; } break;
+        case 'p':
+            if (inet_pton(AF_INET, optarg, a.src_ip) == 1)
+                a.ip6 = false;
+            else if (inet_pton(AF_INET6, optarg, a.src_ip6) == 1)
+                a.ip6 = true;
+            else {
+                usage();
+                return 2;
+            }
+            break;
         case 'E': repeat = true; break;
         default: usage(); return 2;
         }
     }
     if (!o.domid || a.size < 14 || a.size > NF_FRAME_MAX) {
         usage();
+        return 2;
+    }
+    if (a.ip6 && (a.gso || a.size < 62)) {
+        fprintf(stderr, "xvs-simfront: an IPv6 --src-ip needs --size 62 or more "
+                "and no --gso\n");
         return 2;
     }
     if (!o.dir)

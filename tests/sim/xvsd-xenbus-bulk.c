@@ -41,8 +41,6 @@
 #define GO_WAIT_MS 300000             /* the caller's checks, at most */
 #define NF_STEP_MS 5000               /* netfront waits 5 s per step */
 
-extern char **environ;
-
 struct guest {
     unsigned domid;
     struct nf *nf;
@@ -60,57 +58,11 @@ static double now_ms(void)
 
 static const char *script;
 
-/* libxl__hotplug_nic / libxl__exec: the environment is prepared before
- * fork (this process has threads), the child only execs. */
+/* libxl__hotplug_nic (the environment is built before fork: this process
+ * has threads). */
 static int run_script(void *arg, const char *action, const char *be_path)
 {
-    unsigned domid = *(const unsigned *)arg;
-    char e_script[300], e_path[96], e_vif[48];
-    size_t n = 0;
-    const char **envp;
-    double deadline = now_ms() + XL_HOTPLUG_TIMEOUT_MS;
-    int status;
-    pid_t pid;
-
-    while (environ[n])
-        n++;
-    envp = calloc(n + 7, sizeof *envp);
-    if (!envp)
-        return 1;
-    snprintf(e_script, sizeof e_script, "script=%s", script);
-    snprintf(e_path, sizeof e_path, "XENBUS_PATH=%s", be_path);
-    snprintf(e_vif, sizeof e_vif, "vif=vif%u.0", domid);
-    n = 0;
-    envp[n++] = e_script;
-    envp[n++] = "XENBUS_TYPE=vif";
-    envp[n++] = e_path;
-    envp[n++] = "XENBUS_BASE_PATH=backend";
-    envp[n++] = "netdev=";
-    envp[n++] = e_vif;
-    for (char **e = environ; *e; e++)
-        if (strncmp(*e, "script=", 7) && strncmp(*e, "XENBUS_", 7)
-            && strncmp(*e, "netdev=", 7) && strncmp(*e, "vif=", 4))
-            envp[n++] = *e;
-    char *const argv[] = { (char *)script, (char *)action, "type_if=vif", NULL };
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        execve(script, argv, (char *const *)envp);
-        _exit(127);
-    }
-    free(envp);
-    if (pid < 0)
-        return 1;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (now_ms() > deadline) {
-            fprintf(stderr, "bulk: %s %s: killed after 40 s\n", script, action);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 1;
-        }
-        usleep(200);
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    return xl_run_script(script, *(const unsigned *)arg, 0, false, action, be_path);
 }
 
 static struct xs_handle *open_as(const char *sock, unsigned domid)

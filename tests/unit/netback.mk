@@ -12,11 +12,14 @@ tests_unit_test_netif_rx_SOURCES = tests/unit/test-netif-rx.c tests/unit/test-ne
 tests_unit_test_netif_rx_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_netif_xenif_SOURCES = tests/unit/test-netif-xenif.c
 tests_unit_test_netif_xenif_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_netif_csum_SOURCES = tests/unit/test-netif-csum.c
+tests_unit_test_netif_csum_SOURCES = tests/unit/test-netif-csum.c \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_netif_csum_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_netif_frontend_SOURCES = tests/unit/test-netif-frontend.c
+tests_unit_test_netif_frontend_SOURCES = tests/unit/test-netif-frontend.c \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_netif_frontend_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_netif_gso_SOURCES = tests/unit/test-netif-gso.c
+tests_unit_test_netif_gso_SOURCES = tests/unit/test-netif-gso.c \
+	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_netif_gso_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_vif_SOURCES = tests/unit/test-vif.c tests/sim/simfront.c \
 	tests/sim/simfront.h

@@ -25,17 +25,10 @@ send1(struct bridge *br, struct test_port *in, const char *dst, const char *src,
 static void
 test_remove_keeps_port(void)
 {
-    struct bridge *br = bridge_create("br0", NULL, test_clock, &now);
     struct test_port pa, pb, pc;
+    struct bridge *br = test_bridge3(&now, &pa, &pb, &pc);
     uint8_t mac_a[6];
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
-    test_port_init(&pa, "pa");
-    test_port_init(&pb, "pb");
-    test_port_init(&pc, "pc");
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pa.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pb.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pc.port), 0);
     test_mac(MAC_A, mac_a);
     send1(br, &pa, MAC_B, MAC_A, 1);            /* learn A on pa */
     CU_ASSERT_PTR_EQUAL(fdb_lookup(bridge_fdb(br), mac_a, 1), &pa.port);
@@ -79,16 +72,9 @@ test_remove_keeps_port(void)
 static void
 test_remove_promiscuous(void)
 {
-    struct bridge *br = bridge_create("br0", NULL, test_clock, &now);
     struct test_port pa, pb, pc;
+    struct bridge *br = test_bridge3(&now, &pa, &pb, &pc);
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
-    test_port_init(&pa, "pa");
-    test_port_init(&pb, "pb");
-    test_port_init(&pc, "pc");
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pa.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pb.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pc.port), 0);
     pa.port.promiscuous = true;
     bridge_port_changed(br, &pa.port);
     send1(br, &pc, MAC_B, MAC_C, 1);            /* learn C on pc */

@@ -14,6 +14,8 @@
 #include "switch/bridge.h"
 #include "switch/fdb.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 static struct conf *cur;                /* what was applied last */
 
@@ -36,28 +38,6 @@ static int load(const char *text)
     conf_free(cur);
     cur = c;
     return failures;
-}
-
-/* Runs a control command that must succeed. */
-static void ctl(const char *cmd, const char *a1, const char *a2)
-{
-    json_t *req = json_object(), *args = json_array();
-    json_object_set_new(req, "command", json_string(cmd));
-    json_object_set_new(req, "args", args);
-    if (a1)
-        json_array_append_new(args, json_string(a1));
-    if (a2)
-        json_array_append_new(args, json_string(a2));
-    char *text = json_dumps(req, JSON_COMPACT);
-    bool fatal;
-    json_t *reply = ctl_dispatch(text, strlen(text), &fatal);
-    if (!json_is_true(json_object_get(reply, "ok")))
-        fprintf(stderr, "\n  %s: %s\n", cmd,
-                json_string_value(json_object_get(reply, "error")));
-    CU_ASSERT_TRUE(json_is_true(json_object_get(reply, "ok")));
-    json_decref(reply);
-    json_decref(req);
-    free(text);
 }
 
 static struct port *port(const char *br, const char *name)
@@ -83,20 +63,13 @@ static uint32_t fdb_max(const char *br)
     return st.max_entries;
 }
 
-static int setup(void)
-{
-    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    brmgr_init(NULL, &fake_factory);
-    return ctl_commands_register();
-}
+static int setup(void) { return tctl_setup(NULL); }
 
 static int teardown(void)
 {
-    brmgr_destroy_all();
-    ctl_unregister_all();
     conf_free(cur);
     cur = NULL;
-    return fake_live != 0;
+    return tctl_teardown();
 }
 
 static const char conf_a[] =
@@ -134,9 +107,9 @@ static void test_start(void)
 static void test_reload_diff(void)
 {
     /* run-time objects, and a run-time ageing change */
-    ctl("add-br", "rt0", NULL);
-    ctl("add-port", "xenbr0", "vethr");
-    ctl("set-ageing", "xenbr0", "42");
+    tctl_result(tctl_run("add-br", "rt0", NULL));
+    tctl_result(tctl_run("add-port", "xenbr0", "vethr", NULL));
+    tctl_result(tctl_run("set-ageing", "xenbr0", "42", NULL));
     struct bridge *xb = bridge_lookup("xenbr0");
     struct port *vif = fake_vif("vif1.0");
     CU_ASSERT_EQUAL_FATAL(bridge_add_port(xb, vif), 0);
@@ -201,7 +174,7 @@ static void test_adopt_and_recreate(void)
     CU_ASSERT_PTR_NULL(bridge_lookup("rt0"));
 
     /* a config bridge deleted with xvsctl comes back on reload */
-    ctl("del-br", "br2", NULL);
+    tctl_result(tctl_run("del-br", "br2", NULL));
     CU_ASSERT_PTR_NULL(bridge_lookup("br2"));
     CU_ASSERT_EQUAL(load("[bridge br2]\n"), 0);
     CU_ASSERT_PTR_NOT_NULL(bridge_lookup("br2"));
@@ -257,20 +230,16 @@ static void test_failures(void)
     CU_ASSERT_EQUAL(fake_live, 0);
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "start", test_start },
+        { "reload diff", test_reload_diff },
+        { "adopt and recreate", test_adopt_and_recreate },
+        { "failures", test_failures },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("apply", setup, teardown);
-    CU_add_test(s, "start", test_start);
-    CU_add_test(s, "reload diff", test_reload_diff);
-    CU_add_test(s, "adopt and recreate", test_adopt_and_recreate);
-    CU_add_test(s, "failures", test_failures);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("apply", setup, teardown, cases);
 }

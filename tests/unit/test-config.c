@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "daemon/conf.h"
+#include "tests/unit/test-main.h"
 
 static struct conf *parse(const char *text, struct conf_errors *errs)
 {
@@ -634,30 +635,25 @@ static void test_xen(void)
 
 int main(void)
 {
-    CU_pSuite s;
-
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("config", NULL, NULL);
-    CU_add_test(s, "empty file", test_empty);
-    CU_add_test(s, "good file", test_good);
-    CU_add_test(s, "implicit uplink", test_implicit_uplink);
-    CU_add_test(s, "bad values", test_bad_values);
-    CU_add_test(s, "bad structure", test_bad_structure);
-    CU_add_test(s, "bad names", test_bad_names);
-    CU_add_test(s, "cross checks", test_cross_checks);
-    CU_add_test(s, "many errors", test_many_errors);
-    CU_add_test(s, "long line", test_long_line);
-    CU_add_test(s, "limits", test_limits);
-    CU_add_test(s, "file", test_file);
-    CU_add_test(s, "helpers", test_helpers);
-    CU_add_test(s, "[xen] section", test_xen);
+    static const struct test_main_case cases[] = {
+        { "empty file", test_empty },
+        { "good file", test_good },
+        { "implicit uplink", test_implicit_uplink },
+        { "bad values", test_bad_values },
+        { "bad structure", test_bad_structure },
+        { "bad names", test_bad_names },
+        { "cross checks", test_cross_checks },
+        { "many errors", test_many_errors },
+        { "long line", test_long_line },
+        { "limits", test_limits },
+        { "file", test_file },
+        { "helpers", test_helpers },
+        { "[xen] section", test_xen },
 #ifdef XVS_EXAMPLE_CONF
-    CU_add_test(s, "example file", test_example);
+        { "example file", test_example },
 #endif
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+        { NULL, NULL },
+    };
+
+    return test_main_run("config", NULL, NULL, cases);
 }

@@ -73,7 +73,7 @@ static int fake_host(struct evloop *loop, const char *name, const char *takeover
     return 0;
 }
 
-const struct brmgr_factory fake_factory = { fake_uplink, fake_host };
+const struct brmgr_factory fake_factory = { fake_uplink, fake_host, NULL };
 
 struct port *fake_vif(const char *name)
 {

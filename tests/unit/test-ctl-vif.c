@@ -24,54 +24,14 @@
 #include "switch/bridge.h"
 #include "tests/sim/simfront.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 static char dir[64];
 static struct conf *conf;
 static struct evloop *loop;
 static struct nf *g1, *g2;
 static struct vif_frontend fe1, fe2;
-static json_t *last;
-
-static json_t *run(const char *cmd, ...)
-{
-    json_t *args = json_array();
-    const char *a;
-    va_list ap;
-    bool fatal;
-
-    va_start(ap, cmd);
-    while ((a = va_arg(ap, const char *)))
-        json_array_append_new(args, json_string(a));
-    va_end(ap);
-    json_t *req = json_pack("{s:s, s:o}", "command", cmd, "args", args);
-    char *text = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    json_decref(last);
-    last = ctl_dispatch(text, strlen(text), &fatal);
-    free(text);
-    return last;
-}
-
-static json_t *result(json_t *reply)
-{
-    if (!json_is_true(json_object_get(reply, "ok"))) {
-        fprintf(stderr, "\n  unexpected error: %s\n",
-                json_string_value(json_object_get(reply, "error")));
-        CU_FAIL("reply not ok");
-        return json_null();
-    }
-    return json_object_get(reply, "result");
-}
-
-#define ASSERT_ERROR(reply, want) do {                                      \
-        json_t *r_ = (reply);                                               \
-        const char *e_ = json_string_value(json_object_get(r_, "error"));   \
-        CU_ASSERT_TRUE(json_is_false(json_object_get(r_, "ok")));           \
-        if (!e_ || strcmp(e_, want))                                        \
-            fprintf(stderr, "\n  want: %s\n  got:  %s\n", want, e_ ? e_ : "(none)"); \
-        CU_ASSERT_STRING_EQUAL(e_ ? e_ : "", want);                         \
-    } while (0)
-
 static const char *jstr(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key)) ?: "";
@@ -100,10 +60,7 @@ static void spin(unsigned ms)
 static struct nf *guest(uint16_t domid, bool split, struct vif_frontend *fe)
 {
     struct nf_options o = { .dir = dir, .domid = domid, .split = split };
-    char err[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char err[256];
 
     vif_frontend_linux_defaults(&o.features);
     struct nf *nf = nf_create(&o, err, sizeof err);
@@ -111,8 +68,7 @@ static struct nf *guest(uint16_t domid, bool split, struct vif_frontend *fe)
         fprintf(stderr, "guest dom%u: %s\n", domid, err);
         return NULL;
     }
-    snprintf(path, sizeof path, "%s/dom%u.info", dir, domid);
-    if (nf_write_info(nf, path) || nf_read_info(path, &d, &devid, fe, mac)) {
+    if (nf_publish(nf, fe)) {
         nf_destroy(nf);
         return NULL;
     }
@@ -133,13 +89,10 @@ static int setup(void)
                                 .fdb_max = 1000 };
     char err[256];
 
-    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
     snprintf(dir, sizeof dir, "/tmp/xvs-test-ctl-vif.XXXXXX");
     if (!mkdtemp(dir) || !(conf = conf_default()) || !(loop = evloop_create()))
         return 1;
-    brmgr_init(loop, &fake_factory);
-    if (ctl_commands_register() || brmgr_add_bridge(&spec, BRMGR_RUNTIME, false, err,
-                                                    sizeof err))
+    if (tctl_setup(loop) || brmgr_add_bridge(&spec, BRMGR_RUNTIME, false, err, sizeof err))
         return 1;
     g1 = guest(1, false, &fe1);
     g2 = guest(2, true, &fe2);
@@ -149,15 +102,14 @@ static int setup(void)
 static int teardown(void)
 {
     xvsd_netback_stop();
-    brmgr_destroy_all();
+    int leaked = tctl_teardown();
     nf_destroy(g1);
     nf_destroy(g2);
     evloop_destroy(loop);
     conf_free(conf);
-    json_decref(last);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) != 0 || fake_live != 0;
+    return system(cmd) != 0 || leaked;
 }
 
 static void num(char *buf, unsigned v) { sprintf(buf, "%u", v); }
@@ -169,12 +121,12 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL_FATAL(xvsd_netback_start(loop, err, sizeof err), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(xvsd_netback());
     CU_ASSERT_STRING_EQUAL(xvsd_netback_off_reason(), "");
-    CU_ASSERT_EQUAL(json_array_size(result(run("vif-show", NULL))), 0);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("vif-show", NULL))), 0);
 
     /* dom1: shared channel, Linux defaults */
     num(tx, fe1.tx_ring_ref); num(rx, fe1.rx_ring_ref); num(ch, fe1.evtchn_tx);
-    json_t *v = result(run("vif-attach", "br0", "1", "0", tx, rx, ch,
-                           "mac=00:16:3e:5c:00:01", "mac-locked=1", NULL));
+    json_t *v = tctl_result(tctl_run("vif-attach", "br0", "1", "0", tx, rx, ch,
+                                     "mac=00:16:3e:5c:00:01", "mac-locked=1", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(v, "name"), "vif1.0");
     CU_ASSERT_STRING_EQUAL(jstr(v, "bridge"), "br0");
     CU_ASSERT_STRING_EQUAL(jstr(v, "state"), "connected");
@@ -191,15 +143,17 @@ static void test_attach_show_detach(void)
     CU_ASSERT_TRUE(jbool(v, "mac_locked"));
     CU_ASSERT_TRUE(bridge_find_port(bridge_lookup("br0"), "vif1.0")->mac_locked);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ips")), 0);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ip6s")), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_frames"), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_drop.runt"), 0);
 
     /* dom2: split channels, VLAN bridge, a name, features overridden */
     num(tx, fe2.tx_ring_ref); num(rx, fe2.rx_ring_ref);
     num(ch, fe2.evtchn_tx); num(ch_rx, fe2.evtchn_rx);
-    v = result(run("vif-attach", "br0.7", "2", "0", tx, rx, ch, ch_rx, "name=guest2",
-                   "feature-sg=0", "feature-gso-tcpv4=0", "feature-no-csum-offload=1",
-                   "request-multicast-control=1", "ips=10.1.2.3,192.168.0.1", NULL));
+    v = tctl_result(tctl_run("vif-attach", "br0.7", "2", "0", tx, rx, ch, ch_rx, "name=guest2",
+                             "feature-sg=0", "feature-gso-tcpv4=0", "feature-no-csum-offload=1",
+                             "request-multicast-control=1",
+                             "ips=10.1.2.3,2001:db8::7,192.168.0.1", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(v, "name"), "guest2");
     CU_ASSERT_TRUE(json_is_null(json_object_get(v, "mac")));
     CU_ASSERT_FALSE(jbool(v, "mac_locked"));
@@ -207,6 +161,9 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(json_array_size(ips), 2);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 0)), "10.1.2.3");
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 1)), "192.168.0.1");
+    ips = json_object_get(v, "ip6s");
+    CU_ASSERT_EQUAL(json_array_size(ips), 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 0)), "2001:db8::7");
     f = json_object_get(v, "features");
     CU_ASSERT_TRUE(jbool(f, "split_event_channels") && jbool(f, "multicast_control"));
     CU_ASSERT_FALSE(jbool(f, "sg") || jbool(f, "gso_tcpv4") || jbool(f, "ipv4_csum_offload"));
@@ -217,6 +174,9 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(p->vlan_mode, PORT_VLAN_ACCESS);
     CU_ASSERT_EQUAL(p->n_ips, 2);
     CU_ASSERT_EQUAL(p->ips[0], htonl(0x0a010203));
+    CU_ASSERT_EQUAL(p->n_ip6s, 1);
+    CU_ASSERT_EQUAL(p->ip6s[0][0], 0x20);
+    CU_ASSERT_EQUAL(p->ip6s[0][15], 7);
     CU_ASSERT_FALSE(p->mac_locked);
 
     /* a vif made by someone else (the xenstore module) */
@@ -224,15 +184,15 @@ static void test_attach_show_detach(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(xs);
     CU_ASSERT_EQUAL(bridge_add_port(bridge_lookup("br0"), vif_port(xs)), 0);
 
-    json_t *all = result(run("vif-show", NULL));
+    json_t *all = tctl_result(tctl_run("vif-show", NULL));
     CU_ASSERT_EQUAL(json_array_size(all), 3);
-    v = json_array_get(result(run("vif-show", "vif5.1", NULL)), 0);
+    v = json_array_get(tctl_result(tctl_run("vif-show", "vif5.1", NULL)), 0);
     CU_ASSERT_STRING_EQUAL(jstr(v, "origin"), "xenstore");
     CU_ASSERT_STRING_EQUAL(jstr(v, "state"), "disconnected");
     CU_ASSERT_FALSE(jbool(v, "link_up"));
     CU_ASSERT_FALSE(jbool(json_array_get(json_object_get(v, "queues"), 0), "connected"));
-    ASSERT_ERROR(run("vif-detach", "vif5.1", NULL), "vif-detach: vif vif5.1 belongs to "
-                 "the xenstore module (detach it with xl network-detach)");
+    TCTL_ASSERT_ERROR(tctl_run("vif-detach", "vif5.1", NULL), "vif-detach: vif vif5.1 belongs to "
+                      "the xenstore module (detach it with xl network-detach)");
 
     /* traffic: a broadcast from dom1 reaches the host port (VLAN 1), not
      * guest2 (VLAN 7); the ring moved, the FDB learned dom1's MAC */
@@ -241,10 +201,13 @@ static void test_attach_show_detach(void)
     struct nf_offload off = { 0 };
     CU_ASSERT_EQUAL(nf_send(g1, frame, sizeof frame, &off), 0);
     nf_flush(g1);
-    for (int i = 0; i < 20 && jint(json_array_get(result(run("vif-show", "vif1.0", NULL)), 0),
-                                   "stats.tx_frames") < 1; i++)
+    for (int i = 0; i < 20; i++) {
+        v = json_array_get(tctl_result(tctl_run("vif-show", "vif1.0", NULL)), 0);
+        if (jint(v, "stats.tx_frames") >= 1)
+            break;
         spin(20);
-    v = json_array_get(result(run("vif-show", "vif1.0", NULL)), 0);
+    }
+    v = json_array_get(tctl_result(tctl_run("vif-show", "vif1.0", NULL)), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_frames"), 1);
     CU_ASSERT_EQUAL(jint(v, "queues.0.tx.req_prod"), 1);
     CU_ASSERT_EQUAL(jint(v, "queues.0.tx.req_cons"), 1);
@@ -252,23 +215,23 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(jint(v, "queues.0.rx.req_prod"), 256);
     struct fake_port *host = (struct fake_port *)bridge_find_port(bridge_lookup("br0"), "br0");
     CU_ASSERT_EQUAL(host->frames_out, 1);
-    v = json_array_get(result(run("vif-show", "guest2", NULL)), 0);
+    v = json_array_get(tctl_result(tctl_run("vif-show", "guest2", NULL)), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.rx_frames"), 0);
-    json_t *fdb = result(run("fdb-show", "br0", NULL));
+    json_t *fdb = tctl_result(tctl_run("fdb-show", "br0", NULL));
     CU_ASSERT_EQUAL(json_array_size(fdb), 1);
     CU_ASSERT_STRING_EQUAL(jstr(json_array_get(fdb, 0), "port"), "vif1.0");
 
     /* detach: the port and its FDB entry go */
-    json_t *r = result(run("vif-detach", "vif1.0", NULL));   /* json_is_*: macros */
+    json_t *r = tctl_result(tctl_run("vif-detach", "vif1.0", NULL));   /* json_is_*: macros */
     CU_ASSERT_TRUE(json_is_null(r));
-    CU_ASSERT_EQUAL(json_array_size(result(run("fdb-show", "br0", NULL))), 0);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("fdb-show", "br0", NULL))), 0);
     CU_ASSERT_PTR_NULL(bridge_find_port(bridge_lookup("br0"), "vif1.0"));
-    CU_ASSERT_EQUAL(json_array_size(result(run("vif-show", NULL))), 2);
-    ASSERT_ERROR(run("vif-show", "vif1.0", NULL), "vif-show: no vif named 'vif1.0'");
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("vif-show", NULL))), 2);
+    TCTL_ASSERT_ERROR(tctl_run("vif-show", "vif1.0", NULL), "vif-show: no vif named 'vif1.0'");
 
     /* and back: the rings resume where they were */
     num(tx, fe1.tx_ring_ref); num(rx, fe1.rx_ring_ref); num(ch, fe1.evtchn_tx);
-    v = result(run("vif-attach", "br0", "1", "0", tx, rx, ch, NULL));
+    v = tctl_result(tctl_run("vif-attach", "br0", "1", "0", tx, rx, ch, NULL));
     CU_ASSERT_STRING_EQUAL(jstr(v, "state"), "connected");
     CU_ASSERT_EQUAL(jint(v, "queues.0.tx.rsp_prod"), 1);
 
@@ -276,9 +239,9 @@ static void test_attach_show_detach(void)
     xvsd_netback_stop();
     CU_ASSERT_PTR_NULL(xvsd_netback());
     CU_ASSERT_EQUAL(bridge_n_ports(bridge_lookup("br0")), 1);
-    CU_ASSERT_EQUAL(json_array_size(result(run("vif-show", NULL))), 0);
-    ASSERT_ERROR(run("vif-attach", "br0", "1", "0", "1", "2", "3", NULL),
-                 "vif-attach: no guest backend in this xvsd (stopped)");
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("vif-show", NULL))), 0);
+    TCTL_ASSERT_ERROR(tctl_run("vif-attach", "br0", "1", "0", "1", "2", "3", NULL),
+                      "vif-attach: no guest backend in this xvsd (stopped)");
 }
 
 static void test_bad_arguments(void)
@@ -287,13 +250,13 @@ static void test_bad_arguments(void)
     CU_ASSERT_EQUAL_FATAL(set_xenif(CONF_XENIF_SIM), 0);
     CU_ASSERT_EQUAL_FATAL(xvsd_netback_start(loop, err, sizeof err), 0);
     num(tx, fe1.tx_ring_ref); num(rx, fe1.rx_ring_ref); num(ch, fe1.evtchn_tx);
-    result(run("vif-attach", "br0", "1", "0", tx, rx, ch, NULL));
+    tctl_result(tctl_run("vif-attach", "br0", "1", "0", tx, rx, ch, NULL));
 
     static const struct { const char *args[10], *error; } cases[] = {
         { { "br0", "3", "0", "1", "2", NULL },
           "vif-attach: missing arguments (usage: vif-attach BR DOMID DEVID TXREF RXREF "
           "EVTCHN [EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
-          "[mac-locked=0|1] [ips=A.B.C.D,...])" },
+          "[mac-locked=0|1] [ips=ADDR,...])" },
         { { "nobr", "3", "0", "1", "2", "3", NULL }, "vif-attach: no bridge named 'nobr'" },
         { { "br0", "0", "0", "1", "2", "3", NULL },
           "vif-attach: DOMID: '0' is not a number in 1..32751" },
@@ -322,15 +285,20 @@ static void test_bad_arguments(void)
             NULL },
           "vif-attach: mac-locked: 'maybe' is not 0 or 1" },
         { { "br0", "3", "0", "1", "2", "3", "ips=10.0.0.1,10.0.0", NULL },
-          "vif-attach: ips: '10.0.0' is not an IPv4 address" },
+          "vif-attach: ips: '10.0.0' is not an IPv4 or IPv6 address" },
         { { "br0", "3", "0", "1", "2", "3", "ips=10.0.0.1,", NULL },
-          "vif-attach: ips: '' is not an IPv4 address" },
-        { { "br0", "3", "0", "1", "2", "3", "ips=fe80::1", NULL },
-          "vif-attach: ips: 'fe80::1' is not an IPv4 address" },
+          "vif-attach: ips: '' is not an IPv4 or IPv6 address" },
+        { { "br0", "3", "0", "1", "2", "3", "ips=fe80::1/64", NULL },
+          "vif-attach: ips: 'fe80::1/64' is not an IPv4 or IPv6 address" },
+        { { "br0", "3", "0", "1", "2", "3", "ips=2001:db8::1,2001:db8::2,2001:db8::3,"
+            "2001:db8::4,2001:db8::5,2001:db8::6,2001:db8::7,2001:db8::8,2001:db8::9,"
+            "2001:db8::a,2001:db8::b,2001:db8::c,2001:db8::d,2001:db8::e,2001:db8::f,"
+            "2001:db8::10,10.0.0.1,2001:db8::11", NULL },
+          "vif-attach: ips: more than 16 IPv6 addresses" },
         { { "br0", "3", "0", "1", "2", "3", "ips=1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,"
             "1.0.0.6,1.0.0.7,1.0.0.8,1.0.0.9,1.0.0.10,1.0.0.11,1.0.0.12,1.0.0.13,1.0.0.14,"
             "1.0.0.15,1.0.0.16,1.0.0.17", NULL },
-          "vif-attach: ips: more than 16 addresses" },
+          "vif-attach: ips: more than 16 IPv4 addresses" },
         { { "br0", "3", "0", "1", "2", "3", "mac=01:00:5e:00:00:01", NULL },
           "vif-attach: mac: '01:00:5e:00:00:01' is not a unicast MAC address "
           "(aa:bb:cc:dd:ee:ff)" },
@@ -347,31 +315,22 @@ static void test_bad_arguments(void)
           "vif-attach: vif vif3.0: map tx ring (gref 1): No such file or directory" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        json_t *args = json_array();
-        for (const char *const *a = cases[i].args; *a; a++)
-            json_array_append_new(args, json_string(*a));
-        json_t *req = json_pack("{s:s, s:o}", "command", "vif-attach", "args", args);
-        char *text = json_dumps(req, JSON_COMPACT);
-        bool fatal;
-        json_decref(req);
-        json_decref(last);
-        last = ctl_dispatch(text, strlen(text), &fatal);
-        free(text);
-        ASSERT_ERROR(last, cases[i].error);
+        TCTL_ASSERT_ERROR(tctl_runv("vif-attach", cases[i].args), cases[i].error);
     }
     /* nothing was left behind by the failures */
     CU_ASSERT_EQUAL(bridge_n_ports(bridge_lookup("br0")), 2);
-    CU_ASSERT_EQUAL(json_array_size(result(run("vif-show", NULL))), 1);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("vif-show", NULL))), 1);
 
-    ASSERT_ERROR(run("vif-show", "a", "b", NULL),
-                 "vif-show: too many arguments (usage: vif-show [VIF])");
-    ASSERT_ERROR(run("vif-show", "br0", NULL),
-                 "vif-show: port br0 of bridge br0 is a host port, not a vif");
-    ASSERT_ERROR(run("vif-detach", NULL),
-                 "vif-detach: missing arguments (usage: vif-detach VIF)");
-    ASSERT_ERROR(run("vif-detach", "nothere", NULL), "vif-detach: no vif named 'nothere'");
-    ASSERT_ERROR(run("vif-detach", "br0", NULL),
-                 "vif-detach: port br0 of bridge br0 is a host port, not a vif");
+    TCTL_ASSERT_ERROR(tctl_run("vif-show", "a", "b", NULL),
+                      "vif-show: too many arguments (usage: vif-show [VIF])");
+    TCTL_ASSERT_ERROR(tctl_run("vif-show", "br0", NULL),
+                      "vif-show: port br0 of bridge br0 is a host port, not a vif");
+    TCTL_ASSERT_ERROR(tctl_run("vif-detach", NULL),
+                      "vif-detach: missing arguments (usage: vif-detach VIF)");
+    TCTL_ASSERT_ERROR(tctl_run("vif-detach", "nothere", NULL),
+                      "vif-detach: no vif named 'nothere'");
+    TCTL_ASSERT_ERROR(tctl_run("vif-detach", "br0", NULL),
+                      "vif-detach: port br0 of bridge br0 is a host port, not a vif");
     xvsd_netback_stop();
 }
 
@@ -384,9 +343,9 @@ static void test_xenif_kinds(void)
     CU_ASSERT_EQUAL(xvsd_netback_start(loop, err, sizeof err), 0);
     CU_ASSERT_PTR_NULL(xvsd_netback());
     CU_ASSERT_STRING_EQUAL(xvsd_netback_kind(), "none");
-    ASSERT_ERROR(run("vif-attach", "br0", "1", "0", "1", "2", "3", NULL),
-                 "vif-attach: no guest backend in this xvsd (xenif = none)");
-    CU_ASSERT_EQUAL(json_array_size(result(run("vif-show", NULL))), 0);
+    TCTL_ASSERT_ERROR(tctl_run("vif-attach", "br0", "1", "0", "1", "2", "3", NULL),
+                      "vif-attach: no guest backend in this xvsd (xenif = none)");
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("vif-show", NULL))), 0);
     xvsd_netback_stop();
 
     set_xenif(CONF_XENIF_AUTO);
@@ -419,19 +378,15 @@ static void test_xenif_kinds(void)
     xvsd_netback_stop();
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "attach, show, traffic, detach, stop", test_attach_show_detach },
+        { "bad arguments", test_bad_arguments },
+        { "xenif kinds", test_xenif_kinds },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("netback module", setup, teardown);
-    CU_add_test(s, "attach, show, traffic, detach, stop", test_attach_show_detach);
-    CU_add_test(s, "bad arguments", test_bad_arguments);
-    CU_add_test(s, "xenif kinds", test_xenif_kinds);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("netback module", setup, teardown, cases);
 }

@@ -18,70 +18,13 @@
 #include "switch/bridge.h"
 #include "switch/fdb.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-ctl-run.h"
+#include "tests/unit/test-main.h"
 
 /* jansson's json_is_* are macros that evaluate their argument twice. */
 static bool jnull(json_t *j) { return json_is_null(j); }
 static bool jtrue(json_t *j) { return json_is_true(j); }
 static bool jfalse(json_t *j) { return json_is_false(j); }
-
-static json_t *last;                    /* reply of the last run() */
-static bool last_fatal;
-
-/* Runs command `cmd` with the NULL-terminated string args. */
-static json_t *run(const char *cmd, ...)
-{
-    json_t *args = json_array();
-    const char *a;
-    va_list ap;
-
-    va_start(ap, cmd);
-    while ((a = va_arg(ap, const char *)))
-        json_array_append_new(args, json_string(a));
-    va_end(ap);
-    json_t *req = json_pack("{s:s, s:o}", "command", cmd, "args", args);
-    char *text = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    json_decref(last);
-    last = ctl_dispatch(text, strlen(text), &last_fatal);
-    free(text);
-    return last;
-}
-
-static json_t *raw(const char *text)
-{
-    json_decref(last);
-    last = ctl_dispatch(text, strlen(text), &last_fatal);
-    return last;
-}
-
-/* The result of a reply that must be ok. */
-static json_t *result(json_t *reply)
-{
-    json_t *ok = json_object_get(reply, "ok");
-    if (!jtrue(ok)) {
-        fprintf(stderr, "\n  unexpected error: %s\n",
-                json_string_value(json_object_get(reply, "error")));
-        CU_FAIL("reply not ok");
-        return json_null();
-    }
-    CU_ASSERT_FALSE(last_fatal);
-    return json_object_get(reply, "result");
-}
-
-/* The error of a reply that must fail. */
-static const char *error(json_t *reply)
-{
-    const char *e = json_string_value(json_object_get(reply, "error"));
-    CU_ASSERT_TRUE(jfalse(json_object_get(reply, "ok")));
-    return e ? e : "(no error)";
-}
-
-#define ASSERT_ERROR(reply, want) do {                                   \
-        const char *e_ = error(reply);                                   \
-        if (strcmp(e_, want))                                            \
-            fprintf(stderr, "\n  got:  %s\n  want: %s\n", e_, want);     \
-        CU_ASSERT_STRING_EQUAL(e_, want);                                \
-    } while (0)
 
 static json_t *find_named(json_t *arr, const char *key, const char *name)
 {
@@ -95,7 +38,7 @@ static json_t *find_named(json_t *arr, const char *key, const char *name)
 
 static json_t *show_bridge(const char *name)
 {
-    json_t *r = result(run("show", NULL));
+    json_t *r = tctl_result(tctl_run("show", NULL));
     return find_named(json_object_get(r, "bridges"), "name", name);
 }
 
@@ -125,21 +68,8 @@ static bool names_are(json_t *arr, const char *const *want, size_t n)
     return true;
 }
 
-static int setup(void)
-{
-    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    brmgr_init(NULL, &fake_factory);
-    return ctl_commands_register();
-}
-
-static int teardown(void)
-{
-    brmgr_destroy_all();
-    ctl_unregister_all();
-    json_decref(last);
-    last = NULL;
-    return fake_live != 0;
-}
+static int setup(void) { return tctl_setup(NULL); }
+static int teardown(void) { return tctl_teardown(); }
 
 /* ---- protocol ---- */
 
@@ -153,48 +83,55 @@ static json_t *echo(size_t argc, const char *const *argv, void *arg, char **err)
 
 static void test_protocol(void)
 {
-    CU_ASSERT_STRING_EQUAL(jstr(result(run("version", NULL)), "version"), PACKAGE_VERSION);
-    json_t *cmds = result(run("list-commands", NULL));
+    CU_ASSERT_STRING_EQUAL(jstr(tctl_result(tctl_run("version", NULL)), "version"),
+                           PACKAGE_VERSION);
+    json_t *cmds = tctl_result(tctl_run("list-commands", NULL));
     CU_ASSERT(json_array_size(cmds) >= 18);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(cmds, 0)), "add-br");
 
     /* a request without "args" is fine */
-    CU_ASSERT_TRUE(jtrue(json_object_get(raw("{\"command\":\"list-br\"}"), "ok")));
+    CU_ASSERT_TRUE(jtrue(json_object_get(tctl_raw("{\"command\":\"list-br\"}"), "ok")));
 
-    ASSERT_ERROR(run("frob", NULL), "frob: unknown command (see list-commands)");
-    CU_ASSERT_FALSE(last_fatal);
-    ASSERT_ERROR(run("version", "x", NULL), "version: too many arguments (usage: version)");
-    CU_ASSERT_FALSE(last_fatal);
+    TCTL_ASSERT_ERROR(tctl_run("frob", NULL), "frob: unknown command (see list-commands)");
+    CU_ASSERT_FALSE(tctl_last_fatal);
+    /* an empty command is a request error, not ": unknown command" (fuzz-ctl) */
+    TCTL_ASSERT_ERROR(tctl_run("", NULL), "request: \"command\" must be a non-empty string "
+                      "without NUL characters");
+    CU_ASSERT_TRUE(tctl_last_fatal);
+    TCTL_ASSERT_ERROR(tctl_run("version", "x", NULL),
+                      "version: too many arguments (usage: version)");
+    CU_ASSERT_FALSE(tctl_last_fatal);
 
     /* malformed requests: error and close */
     /* (the details after "column N: " are jansson's) */
-    CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("{\"command\": \"show\"")),
+    CU_ASSERT_PTR_NOT_NULL(strstr(tctl_error(tctl_raw("{\"command\": \"show\"")),
                                   "request: not valid JSON (column 18: "));
-    CU_ASSERT_TRUE(last_fatal);
-    ASSERT_ERROR(raw("[\"show\"]"), "request: a request must be a JSON object "
-                 "{\"command\": ..., \"args\": [...]}");
-    CU_ASSERT_TRUE(last_fatal);
-    ASSERT_ERROR(raw("{\"command\": 5}"), "request: \"command\" must be a string");
-    ASSERT_ERROR(raw("{\"command\": \"show\", \"args\": \"x\"}"),
-                 "request: \"args\" must be an array of strings");
-    ASSERT_ERROR(raw("{\"command\": \"show\", \"args\": [1]}"),
-                 "request: \"args\" must be an array of strings");
-    ASSERT_ERROR(raw("{\"command\": \"show\", \"id\": 1}"),
-                 "request: unknown member (only \"command\" and \"args\" are allowed)");
-    CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("{\"command\": \"show\", \"command\": \"show\"}")),
+    CU_ASSERT_TRUE(tctl_last_fatal);
+    TCTL_ASSERT_ERROR(tctl_raw("[\"show\"]"), "request: a request must be a JSON object "
+                      "{\"command\": ..., \"args\": [...]}");
+    CU_ASSERT_TRUE(tctl_last_fatal);
+    TCTL_ASSERT_ERROR(tctl_raw("{\"command\": 5}"), "request: \"command\" must be a string");
+    TCTL_ASSERT_ERROR(tctl_raw("{\"command\": \"show\", \"args\": \"x\"}"),
+                      "request: \"args\" must be an array of strings");
+    TCTL_ASSERT_ERROR(tctl_raw("{\"command\": \"show\", \"args\": [1]}"),
+                      "request: \"args\" must be an array of strings");
+    TCTL_ASSERT_ERROR(tctl_raw("{\"command\": \"show\", \"id\": 1}"),
+                      "request: unknown member (only \"command\" and \"args\" are allowed)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(tctl_error(tctl_raw("{\"command\": \"show\", "
+                                                      "\"command\": \"show\"}")),
                                   "duplicate object key"));
-    CU_ASSERT_TRUE(last_fatal);
-    CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("")), "request: not valid JSON ("));
+    CU_ASSERT_TRUE(tctl_last_fatal);
+    CU_ASSERT_PTR_NOT_NULL(strstr(tctl_error(tctl_raw("")), "request: not valid JSON ("));
     /* jansson quotes bad bytes in its message: the reply is still JSON */
-    CU_ASSERT_PTR_NOT_NULL(strstr(error(raw("{\"comma\\\xc5\x9b\xfd\"list-br\"}")),
+    CU_ASSERT_PTR_NOT_NULL(strstr(tctl_error(tctl_raw("{\"comma\\\xc5\x9b\xfd\"list-br\"}")),
                                   "request: not valid JSON ("));
-    CU_ASSERT_TRUE(last_fatal);
+    CU_ASSERT_TRUE(tctl_last_fatal);
 
     char big[1024] = "{\"command\":\"show\",\"args\":[";
     for (int i = 0; i < 65; i++)
         strcat(big, i ? ",\"a\"" : "\"a\"");
     strcat(big, "]}");
-    ASSERT_ERROR(raw(big), "request: too many args (at most 64)");
+    TCTL_ASSERT_ERROR(tctl_raw(big), "request: too many args (at most 64)");
 
     /* registration */
     CU_ASSERT_EQUAL(ctl_register_command("show", echo, NULL), -EEXIST);
@@ -205,8 +142,9 @@ static void test_protocol(void)
 static void test_register(void)
 {
     CU_ASSERT_EQUAL(ctl_register_command("vif-echo", echo, "an argument"), 0);
-    CU_ASSERT_STRING_EQUAL(json_string_value(result(run("vif-echo", "a", "b", NULL))), "b");
-    ASSERT_ERROR(run("vif-echo", NULL), "vif-echo: needs an argument");
+    CU_ASSERT_STRING_EQUAL(json_string_value(tctl_result(tctl_run("vif-echo", "a", "b", NULL))),
+                           "b");
+    TCTL_ASSERT_ERROR(tctl_run("vif-echo", NULL), "vif-echo: needs an argument");
 }
 
 /* ---- bridges and ports ---- */
@@ -215,7 +153,7 @@ static void test_add_del_br(void)
 {
     json_t *b, *p;
 
-    CU_ASSERT_TRUE(jnull(result(run("add-br", "br0", "host-port=no", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("add-br", "br0", "host-port=no", NULL))));
     b = show_bridge("br0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(jint(b, "ageing"), 300);
@@ -225,33 +163,33 @@ static void test_add_del_br(void)
     CU_ASSERT_STRING_EQUAL(jstr(b, "origin"), "runtime");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "ports")), 0);
 
-    ASSERT_ERROR(run("add-br", "br0", NULL), "add-br: bridge br0 already exists");
-    ASSERT_ERROR(run("add-br", NULL), "add-br: missing arguments (usage: add-br BR "
-                 "[uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br0", NULL), "add-br: bridge br0 already exists");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", NULL), "add-br: missing arguments (usage: add-br BR "
+                      "[uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
                  "[ageing=S] [fdb-max=N] [mtu=N])");
-    ASSERT_ERROR(run("add-br", "br.1", NULL), "add-br: bridge name 'br.1' may only "
-                 "have letters, digits, '_' and '-' (and start with a letter or digit)");
-    ASSERT_ERROR(run("add-br", "br1", "ageing=abc", NULL),
-                 "add-br: 'abc' is not a number of seconds (0..1000000)");
-    ASSERT_ERROR(run("add-br", "br1", "fdb-max=0", NULL),
-                 "add-br: '0' is not a number of entries (1..4194304)");
-    ASSERT_ERROR(run("add-br", "br1", "foo=1", NULL), "add-br: unexpected argument "
-                 "'foo=1' (expected uplink=, host-port=, take-over-addresses=, "
-                 "ageing=, fdb-max=, mtu=)");
-    ASSERT_ERROR(run("add-br", "br1", "ageing=1", "ageing=2", NULL),
-                 "add-br: ageing= given twice");
-    ASSERT_ERROR(run("add-br", "br1", "uplink=", NULL), "add-br: uplink= needs a value");
-    ASSERT_ERROR(run("add-br", "br1", "take-over-addresses=yes", NULL),
-                 "add-br: take-over-addresses=yes needs uplink= and host-port=yes");
-    ASSERT_ERROR(run("add-br", "br1", "uplink=bad0", NULL),
-                 "add-br: bridge br1: uplink bad0: no such device");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br.1", NULL), "add-br: bridge name 'br.1' may only "
+                      "have letters, digits, '_' and '-' (and start with a letter or digit)");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "ageing=abc", NULL),
+                      "add-br: 'abc' is not a number of seconds (0..1000000)");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "fdb-max=0", NULL),
+                      "add-br: '0' is not a number of entries (1..4194304)");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "foo=1", NULL), "add-br: unexpected argument "
+                      "'foo=1' (expected uplink=, host-port=, take-over-addresses=, "
+                      "ageing=, fdb-max=, mtu=)");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "ageing=1", "ageing=2", NULL),
+                      "add-br: ageing= given twice");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "uplink=", NULL), "add-br: uplink= needs a value");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "take-over-addresses=yes", NULL),
+                      "add-br: take-over-addresses=yes needs uplink= and host-port=yes");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "uplink=bad0", NULL),
+                      "add-br: bridge br1: uplink bad0: no such device");
     CU_ASSERT_PTR_NULL(bridge_lookup("br1"));   /* rolled back */
-    ASSERT_ERROR(run("add-br", "bad1", "uplink=eth5", NULL),
-                 "add-br: bridge bad1: host port bad1: cannot create TAP");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "bad1", "uplink=eth5", NULL),
+                      "add-br: bridge bad1: host port bad1: cannot create TAP");
     CU_ASSERT_PTR_NULL(bridge_lookup("bad1"));
     CU_ASSERT_EQUAL(fake_live, 0);              /* the uplink went too */
 
-    CU_ASSERT_TRUE(jnull(result(run("add-br", "br1", "uplink=eth1",
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("add-br", "br1", "uplink=eth1",
         "take-over-addresses=yes", "mtu=9000", "ageing=10", "fdb-max=100", NULL))));
     b = show_bridge("br1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
@@ -275,37 +213,37 @@ static void test_add_del_br(void)
     CU_ASSERT_STRING_EQUAL(jstr(p, "vlan_mode"), "access");
     CU_ASSERT_STRING_EQUAL(jstr(p, "trunks"), "");
 
-    ASSERT_ERROR(run("add-br", "br2", "uplink=eth1", NULL),
-                 "add-br: eth1 is already a port of bridge br1");
-    ASSERT_ERROR(run("add-br", "eth1", NULL), "add-br: eth1 is a port of bridge br1");
-    ASSERT_ERROR(run("add-br", "br2", "uplink=br0", NULL), "add-br: br0 is a bridge");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br2", "uplink=eth1", NULL),
+                      "add-br: eth1 is already a port of bridge br1");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "eth1", NULL), "add-br: eth1 is a port of bridge br1");
+    TCTL_ASSERT_ERROR(tctl_run("add-br", "br2", "uplink=br0", NULL), "add-br: br0 is a bridge");
 
     const char *all[] = { "br0", "br1" };
-    CU_ASSERT_TRUE(names_are(result(run("list-br", NULL)), all, 2));
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-br", NULL)), all, 2));
     const char *ports[] = { "br1", "eth1" };
-    CU_ASSERT_TRUE(names_are(result(run("list-ports", "br1", NULL)), ports, 2));
-    ASSERT_ERROR(run("list-ports", "nope", NULL), "list-ports: no bridge named 'nope'");
-    CU_ASSERT_EQUAL(json_array_size(json_object_get(result(run("show", "br1", NULL)),
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-ports", "br1", NULL)), ports, 2));
+    TCTL_ASSERT_ERROR(tctl_run("list-ports", "nope", NULL), "list-ports: no bridge named 'nope'");
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(tctl_result(tctl_run("show", "br1", NULL)),
                                                     "bridges")), 1);
-    ASSERT_ERROR(run("show", "br9", NULL), "show: no bridge named 'br9'");
+    TCTL_ASSERT_ERROR(tctl_run("show", "br9", NULL), "show: no bridge named 'br9'");
 
-    CU_ASSERT_TRUE(jnull(result(run("del-br", "br0", NULL))));
-    CU_ASSERT_TRUE(jnull(result(run("del-br", "br1", NULL))));
-    ASSERT_ERROR(run("del-br", "br1", NULL), "del-br: no bridge named 'br1'");
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-br", "br0", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-br", "br1", NULL))));
+    TCTL_ASSERT_ERROR(tctl_run("del-br", "br1", NULL), "del-br: no bridge named 'br1'");
     CU_ASSERT_EQUAL(fake_live, 0);
-    CU_ASSERT_EQUAL(json_array_size(result(run("list-br", NULL))), 0);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("list-br", NULL))), 0);
 }
 
 static void test_ports(void)
 {
     json_t *p, *r;
 
-    result(run("add-br", "xenbr0", NULL));
-    CU_ASSERT_TRUE(jnull(result(run("add-port", "xenbr0", "veth1", "vlan=10", NULL))));
-    result(run("add-port", "xenbr0.20", "veth2", NULL));
-    result(run("add-port", "xenbr0", "veth3", "trunk=10,20,30-40", "native=5",
-               "promiscuous=yes", "learning=no", NULL));
-    result(run("add-port", "xenbr0", "veth4", NULL));
+    tctl_result(tctl_run("add-br", "xenbr0", NULL));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("add-port", "xenbr0", "veth1", "vlan=10", NULL))));
+    tctl_result(tctl_run("add-port", "xenbr0.20", "veth2", NULL));
+    tctl_result(tctl_run("add-port", "xenbr0", "veth3", "trunk=10,20,30-40", "native=5",
+                         "promiscuous=yes", "learning=no", NULL));
+    tctl_result(tctl_run("add-port", "xenbr0", "veth4", NULL));
 
     p = show_port("xenbr0", "veth1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -322,45 +260,48 @@ static void test_ports(void)
     CU_ASSERT_TRUE(jfalse(json_object_get(p, "learning")));
 
     const char *brs[] = { "xenbr0", "xenbr0.10", "xenbr0.20" };
-    CU_ASSERT_TRUE(names_are(result(run("list-br", NULL)), brs, 3));
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-br", NULL)), brs, 3));
     const char *v10[] = { "veth1" };
-    CU_ASSERT_TRUE(names_are(result(run("list-ports", "xenbr0.10", NULL)), v10, 1));
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-ports", "xenbr0.10", NULL)), v10, 1));
     const char *all[] = { "veth1", "veth2", "veth3", "veth4", "xenbr0" };
-    CU_ASSERT_TRUE(names_are(result(run("list-ports", "xenbr0", NULL)), all, 5));
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-ports", "xenbr0", NULL)), all, 5));
 
-    r = result(run("br-to-vlan", "xenbr0.10", NULL));
+    r = tctl_result(tctl_run("br-to-vlan", "xenbr0.10", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(r, "bridge"), "xenbr0");
     CU_ASSERT_EQUAL(jint(r, "vlan"), 10);
-    CU_ASSERT_EQUAL(jint(result(run("br-to-vlan", "xenbr0", NULL)), "vlan"), 0);
-    CU_ASSERT_EQUAL(jint(result(run("br-to-vlan", "xenbr0.4094", NULL)), "vlan"), 4094);
-    ASSERT_ERROR(run("br-to-vlan", "xenbr0.4095", NULL),
-                 "br-to-vlan: no bridge named 'xenbr0.4095'");
-    ASSERT_ERROR(run("br-to-vlan", "xenbr9", NULL), "br-to-vlan: no bridge named 'xenbr9'");
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("br-to-vlan", "xenbr0", NULL)), "vlan"), 0);
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("br-to-vlan", "xenbr0.4094", NULL)), "vlan"), 4094);
+    TCTL_ASSERT_ERROR(tctl_run("br-to-vlan", "xenbr0.4095", NULL),
+                      "br-to-vlan: no bridge named 'xenbr0.4095'");
+    TCTL_ASSERT_ERROR(tctl_run("br-to-vlan", "xenbr9", NULL),
+                      "br-to-vlan: no bridge named 'xenbr9'");
 
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth5", "vlan=1", "trunk=2", NULL),
-                 "add-port: vlan= (access port) cannot be combined with trunk= or native=");
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth5", "native=2", NULL),
-                 "add-port: native= needs trunk=");
-    ASSERT_ERROR(run("add-port", "xenbr0.10", "veth5", "vlan=3", NULL),
-                 "add-port: xenbr0.10 is VLAN 10 of xenbr0: vlan=, trunk= and native= "
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "vlan=1", "trunk=2", NULL),
+                      "add-port: vlan= (access port) cannot be combined with trunk= or native=");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "native=2", NULL),
+                      "add-port: native= needs trunk=");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0.10", "veth5", "vlan=3", NULL),
+                      "add-port: xenbr0.10 is VLAN 10 of xenbr0: vlan=, trunk= and native= "
                  "do not apply");
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth5", "vlan=4095", NULL),
-                 "add-port: '4095' is not a VLAN (1..4094)");
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth5", "trunk=1-", NULL),
-                 "add-port: '1-' is not a VLAN list such as 10,20-30 (VLANs 1..4094)");
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth5", "promiscuous=maybe", NULL),
-                 "add-port: 'maybe' is not yes or no");
-    ASSERT_ERROR(run("add-port", "xenbr0", "eth/1", NULL),
-                 "add-port: interface name 'eth/1' has a character not allowed in a "
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "vlan=4095", NULL),
+                      "add-port: '4095' is not a VLAN (1..4094)");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "trunk=1-", NULL),
+                      "add-port: '1-' is not a VLAN list such as 10,20-30 (VLANs 1..4094)");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "promiscuous=maybe", NULL),
+                      "add-port: 'maybe' is not yes or no");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "eth/1", NULL),
+                      "add-port: interface name 'eth/1' has a character not allowed in a "
                  "netdev name");
-    ASSERT_ERROR(run("add-port", "xenbr0", "veth1", NULL),
-                 "add-port: veth1 is already a port of bridge xenbr0");
-    ASSERT_ERROR(run("add-port", "xenbr0", "xenbr0", NULL), "add-port: xenbr0 is a bridge");
-    ASSERT_ERROR(run("add-port", "xenbr0", "bad3", NULL),
-                 "add-port: bridge xenbr0: uplink bad3: no such device");
-    ASSERT_ERROR(run("add-port", "nobr", "veth5", NULL), "add-port: no bridge named 'nobr'");
-    ASSERT_ERROR(run("add-port", "xenbr0", NULL), "add-port: missing arguments (usage: "
-                 "add-port BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth1", NULL),
+                      "add-port: veth1 is already a port of bridge xenbr0");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "xenbr0", NULL),
+                      "add-port: xenbr0 is a bridge");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "bad3", NULL),
+                      "add-port: bridge xenbr0: uplink bad3: no such device");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "nobr", "veth5", NULL),
+                      "add-port: no bridge named 'nobr'");
+    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", NULL), "add-port: missing arguments (usage: "
+                      "add-port BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
                  "[learning=yes|no])");
 
     /* a port brmgr did not make (a vif) */
@@ -368,42 +309,42 @@ static void test_ports(void)
     struct port *vif = fake_vif("vif1.0");
     CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, vif), 0);
     CU_ASSERT_TRUE(jnull(json_object_get(show_port("xenbr0", "vif1.0"), "origin")));
-    ASSERT_ERROR(run("del-port", "xenbr0", "vif1.0", NULL),
-                 "del-port: port vif1.0 (vif) was not made by xvsd; it goes away with "
+    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "vif1.0", NULL),
+                      "del-port: port vif1.0 (vif) was not made by xvsd; it goes away with "
                  "what made it");
-    ASSERT_ERROR(run("del-br", "xenbr0", NULL), "del-br: bridge xenbr0 still has 1 port "
-                 "not made by xvsd (vif1.0); detach it first");
-    ASSERT_ERROR(run("del-br", "xenbr0.10", NULL), "del-br: 'xenbr0.10' is VLAN 10 of "
-                 "bridge xenbr0; give the bridge itself");
-    ASSERT_ERROR(run("del-port", "xenbr0", "xenbr0", NULL), "del-port: xenbr0 is the "
-                 "host port of bridge xenbr0; it goes with the bridge (del-br)");
-    ASSERT_ERROR(run("del-port", "xenbr0", "veth9", NULL),
-                 "del-port: bridge xenbr0 has no port named 'veth9'");
+    TCTL_ASSERT_ERROR(tctl_run("del-br", "xenbr0", NULL), "del-br: bridge xenbr0 still has 1 port "
+                      "not made by xvsd (vif1.0); detach it first");
+    TCTL_ASSERT_ERROR(tctl_run("del-br", "xenbr0.10", NULL), "del-br: 'xenbr0.10' is VLAN 10 of "
+                      "bridge xenbr0; give the bridge itself");
+    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "xenbr0", NULL), "del-port: xenbr0 is the "
+                      "host port of bridge xenbr0; it goes with the bridge (del-br)");
+    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "veth9", NULL),
+                      "del-port: bridge xenbr0 has no port named 'veth9'");
 
     int live = fake_live;
-    CU_ASSERT_TRUE(jnull(result(run("del-port", "xenbr0", "veth1", NULL))));
-    CU_ASSERT_TRUE(jnull(result(run("del-port", "xenbr0.20", "veth2", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-port", "xenbr0", "veth1", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-port", "xenbr0.20", "veth2", NULL))));
     CU_ASSERT_EQUAL(fake_live, live - 2);
     CU_ASSERT_PTR_NULL(show_port("xenbr0", "veth1"));
     const char *brs2[] = { "xenbr0" };
-    CU_ASSERT_TRUE(names_are(result(run("list-br", NULL)), brs2, 1));
+    CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-br", NULL)), brs2, 1));
 
     bridge_del_port(br, vif);
-    CU_ASSERT_TRUE(jnull(result(run("del-br", "xenbr0", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-br", "xenbr0", NULL))));
     CU_ASSERT_EQUAL(fake_live, 0);
 }
 
 static void test_del_uplink(void)
 {
-    result(run("add-br", "xb", "uplink=eth7", "take-over-addresses=yes", NULL));
+    tctl_result(tctl_run("add-br", "xb", "uplink=eth7", "take-over-addresses=yes", NULL));
     CU_ASSERT_STRING_EQUAL(fake_last_takeover, "eth7");
-    CU_ASSERT_TRUE(jnull(result(run("del-port", "xb", "eth7", NULL))));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-port", "xb", "eth7", NULL))));
     json_t *b = show_bridge("xb");
     CU_ASSERT_TRUE(jnull(json_object_get(b, "uplink")));
     CU_ASSERT_TRUE(jtrue(json_object_get(b, "host_port")));
     CU_ASSERT_STRING_EQUAL(fake_last_takeover, "");  /* host port remade without */
     CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "ports")), 1);
-    result(run("del-br", "xb", NULL));
+    tctl_result(tctl_run("del-br", "xb", NULL));
     CU_ASSERT_EQUAL(fake_live, 0);
 }
 
@@ -420,9 +361,9 @@ static void test_fdb(void)
 {
     json_t *r, *e;
 
-    result(run("add-br", "b", "uplink=up0", NULL));
-    result(run("add-port", "b", "p1", NULL));
-    result(run("add-port", "b", "p10", "vlan=10", NULL));
+    tctl_result(tctl_run("add-br", "b", "uplink=up0", NULL));
+    tctl_result(tctl_run("add-port", "b", "p1", NULL));
+    tctl_result(tctl_run("add-port", "b", "p10", "vlan=10", NULL));
     struct bridge *br = bridge_lookup("b");
     CU_ASSERT_PTR_NOT_NULL_FATAL(br);
 
@@ -437,7 +378,7 @@ static void test_fdb(void)
     learn(br, "p10", "02:00:00:00:00:05", 10);
     learn(br, "up0", "02:00:00:00:00:05", 20);
 
-    r = result(run("fdb-show", "b", NULL));
+    r = tctl_result(tctl_run("fdb-show", "b", NULL));
     CU_ASSERT_EQUAL_FATAL(json_array_size(r), 4);
     e = json_array_get(r, 0);           /* sorted by VLAN, then MAC */
     CU_ASSERT_STRING_EQUAL(jstr(e, "mac"), "02:00:00:00:00:01");
@@ -449,11 +390,11 @@ static void test_fdb(void)
     CU_ASSERT_EQUAL(jint(json_array_get(r, 2), "vlan"), 10);
     CU_ASSERT_EQUAL(jint(json_array_get(r, 3), "vlan"), 20);
 
-    r = result(run("fdb-show", "b.10", NULL));
+    r = tctl_result(tctl_run("fdb-show", "b.10", NULL));
     CU_ASSERT_EQUAL(json_array_size(r), 1);
     CU_ASSERT_STRING_EQUAL(jstr(json_array_get(r, 0), "port"), "p10");
 
-    r = result(run("fdb-stats", "b", NULL));
+    r = tctl_result(tctl_run("fdb-stats", "b", NULL));
     CU_ASSERT_EQUAL(jint(r, "entries"), 4);
     CU_ASSERT_EQUAL(jint(r, "learned"), 4);
     CU_ASSERT_EQUAL(jint(r, "max"), 65536);
@@ -462,127 +403,124 @@ static void test_fdb(void)
     CU_ASSERT_PTR_NOT_NULL(json_object_get(r, "evicted"));
     CU_ASSERT_PTR_NOT_NULL(json_object_get(r, "moved"));
     CU_ASSERT_PTR_NOT_NULL(json_object_get(r, "full_drops"));
-    ASSERT_ERROR(run("fdb-stats", "b.10", NULL),
-                 "fdb-stats: 'b.10' is VLAN 10 of bridge b; give the bridge itself");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-stats", "b.10", NULL),
+                      "fdb-stats: 'b.10' is VLAN 10 of bridge b; give the bridge itself");
 
     /* static entries */
-    CU_ASSERT_TRUE(jnull(result(run("fdb-add", "b", "p10", "02:aa:00:00:00:01", NULL))));
-    r = result(run("fdb-show", "b.10", NULL));
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("fdb-add", "b", "p10", "02:aa:00:00:00:01", NULL))));
+    r = tctl_result(tctl_run("fdb-show", "b.10", NULL));
     e = find_named(r, "mac", "02:aa:00:00:00:01");
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     CU_ASSERT_EQUAL(jint(e, "vlan"), 10);  /* the access port's VLAN */
     CU_ASSERT_TRUE(jtrue(json_object_get(e, "static")));
-    result(run("fdb-add", "b", "up0", "02:aa:00:00:00:02", "vlan=300", NULL));
-    ASSERT_ERROR(run("fdb-add", "b", "p10", "02:aa:00:00:00:03", "vlan=11", NULL),
-                 "fdb-add: port p10 does not carry VLAN 11");
-    ASSERT_ERROR(run("fdb-add", "b", "p1", "01:00:5e:00:00:01", NULL),
-                 "fdb-add: 01:00:5e:00:00:01 is a multicast or zero address; a static "
+    tctl_result(tctl_run("fdb-add", "b", "up0", "02:aa:00:00:00:02", "vlan=300", NULL));
+    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p10", "02:aa:00:00:00:03", "vlan=11", NULL),
+                      "fdb-add: port p10 does not carry VLAN 11");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p1", "01:00:5e:00:00:01", NULL),
+                      "fdb-add: 01:00:5e:00:00:01 is a multicast or zero address; a static "
                  "entry needs a unicast one");
-    ASSERT_ERROR(run("fdb-add", "b", "p1", "02:00:00:00:00", NULL),
-                 "fdb-add: '02:00:00:00:00' is not a MAC address (aa:bb:cc:dd:ee:ff)");
-    ASSERT_ERROR(run("fdb-add", "b", "px", "02:00:00:00:00:01", NULL),
-                 "fdb-add: bridge b has no port named 'px'");
-    ASSERT_ERROR(run("fdb-add", "b.10", "p10", "02:00:00:00:00:01", "vlan=12", NULL),
-                 "fdb-add: vlan=12 contradicts the VLAN bridge's VLAN 10");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p1", "02:00:00:00:00", NULL),
+                      "fdb-add: '02:00:00:00:00' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "px", "02:00:00:00:00:01", NULL),
+                      "fdb-add: bridge b has no port named 'px'");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b.10", "p10", "02:00:00:00:00:01", "vlan=12", NULL),
+                      "fdb-add: vlan=12 contradicts the VLAN bridge's VLAN 10");
 
     /* delete */
-    r = result(run("fdb-del", "b", "02:00:00:00:00:05", NULL));   /* VLANs 10 and 20 */
+    r = tctl_result(tctl_run("fdb-del", "b", "02:00:00:00:00:05", NULL));   /* VLANs 10 and 20 */
     CU_ASSERT_EQUAL(jint(r, "deleted"), 2);
-    ASSERT_ERROR(run("fdb-del", "b", "02:00:00:00:00:05", NULL),
-                 "fdb-del: no entry for 02:00:00:00:00:05");
-    ASSERT_ERROR(run("fdb-del", "b", "02:00:00:00:00:01", "vlan=7", NULL),
-                 "fdb-del: no entry for 02:00:00:00:00:01 in VLAN 7");
-    CU_ASSERT_EQUAL(jint(result(run("fdb-del", "b", "02:aa:00:00:00:02", "vlan=300", NULL)),
-                         "deleted"), 1);
+    TCTL_ASSERT_ERROR(tctl_run("fdb-del", "b", "02:00:00:00:00:05", NULL),
+                      "fdb-del: no entry for 02:00:00:00:00:05");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-del", "b", "02:00:00:00:00:01", "vlan=7", NULL),
+                      "fdb-del: no entry for 02:00:00:00:00:01 in VLAN 7");
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-del", "b", "02:aa:00:00:00:02", "vlan=300",
+                                              NULL)), "deleted"), 1);
 
     /* flush: dynamic only unless static=yes */
     learn(br, "p1", "02:00:00:00:00:02", 1);
-    CU_ASSERT_EQUAL(jint(result(run("fdb-flush", "b", "port=p1", NULL)), "flushed"), 2);
-    ASSERT_ERROR(run("fdb-flush", "b", "port=zz", NULL),
-                 "fdb-flush: bridge b has no port named 'zz'");
-    ASSERT_ERROR(run("fdb-flush", "b", "vlan=0", NULL),
-                 "fdb-flush: vlan: '0' is not a VLAN (1..4094)");
-    CU_ASSERT_EQUAL(jint(result(run("fdb-flush", "b", NULL)), "flushed"), 1);
-    CU_ASSERT_EQUAL(json_array_size(result(run("fdb-show", "b", NULL))), 1);
-    CU_ASSERT_EQUAL(jint(result(run("fdb-flush", "b.10", "static=yes", NULL)), "flushed"), 1);
-    CU_ASSERT_EQUAL(json_array_size(result(run("fdb-show", "b", NULL))), 0);
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-flush", "b", "port=p1", NULL)), "flushed"), 2);
+    TCTL_ASSERT_ERROR(tctl_run("fdb-flush", "b", "port=zz", NULL),
+                      "fdb-flush: bridge b has no port named 'zz'");
+    TCTL_ASSERT_ERROR(tctl_run("fdb-flush", "b", "vlan=0", NULL),
+                      "fdb-flush: vlan: '0' is not a VLAN (1..4094)");
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-flush", "b", NULL)), "flushed"), 1);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("fdb-show", "b", NULL))), 1);
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-flush", "b.10", "static=yes", NULL)), "flushed"),
+                    1);
+    CU_ASSERT_EQUAL(json_array_size(tctl_result(tctl_run("fdb-show", "b", NULL))), 0);
 
     /* ageing */
-    CU_ASSERT_TRUE(jnull(result(run("set-ageing", "b", "0", NULL))));
-    CU_ASSERT_EQUAL(jint(result(run("fdb-stats", "b", NULL)), "ageing"), 0);
+    CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("set-ageing", "b", "0", NULL))));
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-stats", "b", NULL)), "ageing"), 0);
     CU_ASSERT_EQUAL(jint(show_bridge("b"), "ageing"), 0);
-    ASSERT_ERROR(run("set-ageing", "b", "abc", NULL),
-                 "set-ageing: 'abc' is not a number of seconds (0..1000000)");
-    ASSERT_ERROR(run("set-ageing", "b", NULL),
-                 "set-ageing: missing arguments (usage: set-ageing BR SECONDS)");
-    result(run("set-ageing", "b", "60", NULL));
-    CU_ASSERT_EQUAL(jint(result(run("fdb-stats", "b", NULL)), "ageing"), 60);
+    TCTL_ASSERT_ERROR(tctl_run("set-ageing", "b", "abc", NULL),
+                      "set-ageing: 'abc' is not a number of seconds (0..1000000)");
+    TCTL_ASSERT_ERROR(tctl_run("set-ageing", "b", NULL),
+                      "set-ageing: missing arguments (usage: set-ageing BR SECONDS)");
+    tctl_result(tctl_run("set-ageing", "b", "60", NULL));
+    CU_ASSERT_EQUAL(jint(tctl_result(tctl_run("fdb-stats", "b", NULL)), "ageing"), 60);
 
     /* port-stats: p1 received the broadcast, the others sent it */
-    r = result(run("port-stats", NULL));
+    r = tctl_result(tctl_run("port-stats", NULL));
     CU_ASSERT_EQUAL(json_array_size(r), 4);
-    r = result(run("port-stats", "b", "p1", NULL));
+    r = tctl_result(tctl_run("port-stats", "b", "p1", NULL));
     CU_ASSERT_EQUAL_FATAL(json_array_size(r), 1);
     e = json_array_get(r, 0);
     CU_ASSERT_STRING_EQUAL(jstr(e, "bridge"), "b");
     CU_ASSERT_EQUAL(jint(e, "rx_packets"), 1);
     CU_ASSERT_EQUAL(jint(e, "rx_bytes"), 64);
     CU_ASSERT_EQUAL(json_object_size(json_object_get(e, "drops")), DROP_N_REASONS);
-    e = json_array_get(result(run("port-stats", "b", "b", NULL)), 0);
+    e = json_array_get(tctl_result(tctl_run("port-stats", "b", "b", NULL)), 0);
     CU_ASSERT_EQUAL(jint(e, "tx_packets"), 1);   /* flooded to the host port */
-    CU_ASSERT_EQUAL(jint(json_array_get(result(run("port-stats", "b", "p10", NULL)), 0),
+    CU_ASSERT_EQUAL(jint(json_array_get(tctl_result(tctl_run("port-stats", "b", "p10", NULL)), 0),
                          "tx_packets"), 0);       /* other VLAN */
-    ASSERT_ERROR(run("port-stats", "b", "zz", NULL),
-                 "port-stats: bridge b has no port named 'zz'");
+    TCTL_ASSERT_ERROR(tctl_run("port-stats", "b", "zz", NULL),
+                      "port-stats: bridge b has no port named 'zz'");
 
-    result(run("del-br", "b", NULL));
+    tctl_result(tctl_run("del-br", "b", NULL));
 }
 
 static void test_log_level(void)
 {
-    json_t *r = result(run("log-level", NULL));
+    json_t *r = tctl_result(tctl_run("log-level", NULL));
     CU_ASSERT_EQUAL(json_object_size(r), XLOG_N_MODULES);
     CU_ASSERT_STRING_EQUAL(jstr(r, "fdb"), "err");
 
-    r = result(run("log-level", "fdb", "debug", NULL));
+    r = tctl_result(tctl_run("log-level", "fdb", "debug", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(r, "fdb"), "debug");
     CU_ASSERT_EQUAL(xlog_get_level(XLOG_MOD_FDB), XLOG_DBG);
     CU_ASSERT_STRING_EQUAL(jstr(r, "main"), "err");
-    r = result(run("log-level", "all", "warn", NULL));
+    r = tctl_result(tctl_run("log-level", "all", "warn", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(r, "fdb"), "warn");
     CU_ASSERT_STRING_EQUAL(jstr(r, "xenstore"), "warn");
-    r = result(run("log-level", "info,ctl=debug", NULL));
+    r = tctl_result(tctl_run("log-level", "info,ctl=debug", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(r, "ctl"), "debug");
     CU_ASSERT_STRING_EQUAL(jstr(r, "main"), "info");
 
-    ASSERT_ERROR(run("log-level", "disk", "debug", NULL),
-                 "log-level: 'disk' is not a module (main, config, ctl, bridge, fdb, "
-                 "uplink, hostport, netback, xenif, xenstore, all)");
-    ASSERT_ERROR(run("log-level", "fdb", "loud", NULL),
-                 "log-level: 'loud' is not a log level (err, warn, info, debug)");
-    ASSERT_ERROR(run("log-level", "fdb,ctl", "info", NULL),
-                 "log-level: 'fdb,ctl' is not a module");
+    TCTL_ASSERT_ERROR(tctl_run("log-level", "disk", "debug", NULL),
+                      "log-level: 'disk' is not a module (main, config, ctl, bridge, fdb, "
+                      "uplink, hostport, netback, xenif, xenstore, all)");
+    TCTL_ASSERT_ERROR(tctl_run("log-level", "fdb", "loud", NULL),
+                      "log-level: 'loud' is not a log level (err, warn, info, debug)");
+    TCTL_ASSERT_ERROR(tctl_run("log-level", "fdb,ctl", "info", NULL),
+                      "log-level: 'fdb,ctl' is not a module");
     CU_ASSERT_EQUAL(xlog_get_level(XLOG_MOD_FDB), XLOG_INFO);  /* unchanged */
-    result(run("log-level", "err", NULL));
+    tctl_result(tctl_run("log-level", "err", NULL));
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "protocol", test_protocol },
+        { "register", test_register },
+        { "add-br/del-br", test_add_del_br },
+        { "ports and VLAN bridges", test_ports },
+        { "del-port of the uplink", test_del_uplink },
+        { "fdb commands", test_fdb },
+        { "log-level", test_log_level },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("ctl", setup, teardown);
-    CU_add_test(s, "protocol", test_protocol);
-    CU_add_test(s, "register", test_register);
-    CU_add_test(s, "add-br/del-br", test_add_del_br);
-    CU_add_test(s, "ports and VLAN bridges", test_ports);
-    CU_add_test(s, "del-port of the uplink", test_del_uplink);
-    CU_add_test(s, "fdb commands", test_fdb);
-    CU_add_test(s, "log-level", test_log_level);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("ctl", setup, teardown, cases);
 }

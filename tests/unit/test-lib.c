@@ -2,11 +2,14 @@
  * log (names, levels, rate limiting). */
 #include <CUnit/Basic.h>
 #include <errno.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "lib/csum.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "tests/unit/test-main.h"
 
 static int fired, more_calls;
 static struct evloop *loop;
@@ -117,19 +120,62 @@ test_log_ratelimit(void)
     CU_ASSERT_EQUAL(rl.suppressed, 97);
 }
 
+/* RFC 1071's example words, an odd tail, and a sum that needs folding. */
+static void
+test_csum_add_fold(void)
+{
+    static const uint8_t rfc[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7, 0xab };
+    static uint8_t ones[65535];
+
+    CU_ASSERT_EQUAL(csum_fold(csum_add(0, rfc, 8)), 0xddf2);
+    CU_ASSERT_EQUAL(csum_fold(csum_add(0, rfc, 9)), 0x88f3);
+    CU_ASSERT_EQUAL(csum_add(0, rfc, 0), 0);
+    /* Split anywhere on an even offset, the sum is the same. */
+    CU_ASSERT_EQUAL(csum_fold(csum_add(csum_add(0, rfc, 4), rfc + 4, 5)), 0x88f3);
+    memset(ones, 0xff, sizeof ones);
+    uint32_t big = csum_add(0, ones, sizeof ones);
+    CU_ASSERT(big < 0x10000);
+    CU_ASSERT_EQUAL(csum_fold(big), 0xff00);
+    /* A start sum of all ones (negative zero) neither overflows nor changes it. */
+    CU_ASSERT_EQUAL(csum_fold(csum_add(0xffffffffu, rfc, 8)), 0xddf2);
+    CU_ASSERT_EQUAL(csum_fold(0x1fffe), 0xffff);
+}
+
+/* A real IPv4 header sums to 0xffff with its checksum (0xb861), and the
+ * pseudo headers are the sums of their fields. */
+static void
+test_csum_headers(void)
+{
+    uint8_t ip[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+                       0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+    uint8_t ip6[40] = { 0x60 };
+
+    CU_ASSERT_EQUAL(csum_fold(csum_add(0, ip, sizeof ip)), 0xffff);
+    ip[10] = ip[11] = 0;
+    CU_ASSERT_EQUAL((uint16_t) ~csum_fold(csum_add(0, ip, sizeof ip)), 0xb861);
+    /* c0a8 + 0001 + c0a8 + 00c7 + 17 + 0x5f */
+    CU_ASSERT_EQUAL(csum_pseudo_ipv4(ip, 17, 0x5f), csum_fold(0xc0a8 + 0x0001 + 0xc0a8 + 0x00c7 + 17 + 0x5f));
+    for (int i = 8; i < 40; i++) {
+        ip6[i] = (uint8_t) (i * 11);
+    }
+    uint32_t want = csum_add(0, ip6 + 8, 32) + 6 + 0x1 + 0x2345;
+    CU_ASSERT_EQUAL(csum_pseudo_ipv6(ip6, 6, 0x12345), csum_fold(want));
+    CU_ASSERT(csum_pseudo_ipv4(ip, 6, 0xffff) < 0x10000);
+}
+
 int
 main(void)
 {
-    CU_initialize_registry();
-    CU_pSuite s = CU_add_suite("lib", NULL, NULL);
-    CU_add_test(s, "timers", test_timer_oneshot_and_periodic);
-    CU_add_test(s, "fd delete during dispatch", test_fd_delete_during_dispatch);
-    CU_add_test(s, "want_more", test_want_more_runs_once_per_turn);
-    CU_add_test(s, "log names", test_log_names);
-    CU_add_test(s, "log ratelimit", test_log_ratelimit);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned fails = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        { "timers", test_timer_oneshot_and_periodic },
+        { "fd delete during dispatch", test_fd_delete_during_dispatch },
+        { "want_more", test_want_more_runs_once_per_turn },
+        { "log names", test_log_names },
+        { "log ratelimit", test_log_ratelimit },
+        { "csum add and fold", test_csum_add_fold },
+        { "csum headers", test_csum_headers },
+        { NULL, NULL },
+    };
+
+    return test_main_run("lib", NULL, NULL, cases);
 }

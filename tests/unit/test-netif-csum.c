@@ -6,9 +6,8 @@
 #include <CUnit/Basic.h>
 
 #include "netback/netif_csum.h"
+#include "tests/unit/test-main.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 
 static uint8_t F[256];
 
@@ -126,24 +125,19 @@ static void test_not_ip(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("netif_csum", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_ipv4_tcp);
-    ADD_TEST(s, test_ipv4_udp_with_options);
-    ADD_TEST(s, test_ipv4_bad_ihl);
-    ADD_TEST(s, test_ipv4_fragment_refused);
-    ADD_TEST(s, test_ipv4_other_proto);
-    ADD_TEST(s, test_ipv6_tcp);
-    ADD_TEST(s, test_ipv6_ext_headers);
-    ADD_TEST(s, test_ipv6_ext_loop_bounded);
-    ADD_TEST(s, test_ipv6_fragment_refused);
-    ADD_TEST(s, test_not_ip);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        TEST_MAIN_CASE(test_ipv4_tcp),
+        TEST_MAIN_CASE(test_ipv4_udp_with_options),
+        TEST_MAIN_CASE(test_ipv4_bad_ihl),
+        TEST_MAIN_CASE(test_ipv4_fragment_refused),
+        TEST_MAIN_CASE(test_ipv4_other_proto),
+        TEST_MAIN_CASE(test_ipv6_tcp),
+        TEST_MAIN_CASE(test_ipv6_ext_headers),
+        TEST_MAIN_CASE(test_ipv6_ext_loop_bounded),
+        TEST_MAIN_CASE(test_ipv6_fragment_refused),
+        TEST_MAIN_CASE(test_not_ip),
+        { NULL, NULL },
+    };
+
+    return test_main_run("netif_csum", NULL, NULL, cases);
 }

@@ -7,9 +7,8 @@
 #include <CUnit/Basic.h>
 
 #include "netback/vif.h"
+#include "tests/unit/test-main.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 
 /* A frontend directory as key/value pairs; NULL key ends it. */
 static const char *(*KV)[2];
@@ -143,33 +142,33 @@ static void test_bad_flags_and_queues(void)
 static void test_backend_features(void)
 {
     bool rx_copy = false, split = false;
-    for (const struct vif_feature *f = vif_backend_features; f->key; f++) {
-        if (!strcmp(f->key, "feature-rx-copy"))
-            rx_copy = !strcmp(f->value, "1");
-        if (!strcmp(f->key, "feature-split-event-channels"))
-            split = !strcmp(f->value, "1");
-        CU_ASSERT_STRING_NOT_EQUAL(f->key, "multi-queue-max-queues");
+    const char *key, *value;
+    unsigned i;
+    for (i = 0; vif_feature_at(i, &key, &value); i++) {
+        if (!strcmp(key, "feature-rx-copy"))
+            rx_copy = !strcmp(value, "1");
+        if (!strcmp(key, "feature-split-event-channels"))
+            split = !strcmp(value, "1");
+        CU_ASSERT_STRING_NOT_EQUAL(key, "multi-queue-max-queues");
+        CU_ASSERT_STRING_EQUAL(value, strcmp(key, "feature-rx-flip") ? "1" : "0");
     }
     CU_ASSERT_TRUE(rx_copy && split);
+    CU_ASSERT(i >= 2);
+    CU_ASSERT_FALSE(vif_feature_at(i + 1, &key, &value));
 }
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("vif_frontend", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_linux_netfront);
-    ADD_TEST(s, test_split_and_defaults);
-    ADD_TEST(s, test_no_rx_copy);
-    ADD_TEST(s, test_missing_and_bad_refs);
-    ADD_TEST(s, test_channels);
-    ADD_TEST(s, test_bad_flags_and_queues);
-    ADD_TEST(s, test_backend_features);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        TEST_MAIN_CASE(test_linux_netfront),
+        TEST_MAIN_CASE(test_split_and_defaults),
+        TEST_MAIN_CASE(test_no_rx_copy),
+        TEST_MAIN_CASE(test_missing_and_bad_refs),
+        TEST_MAIN_CASE(test_channels),
+        TEST_MAIN_CASE(test_bad_flags_and_queues),
+        TEST_MAIN_CASE(test_backend_features),
+        { NULL, NULL },
+    };
+
+    return test_main_run("vif_frontend", NULL, NULL, cases);
 }

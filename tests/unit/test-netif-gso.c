@@ -7,10 +7,10 @@
 
 #include <CUnit/Basic.h>
 
+#include "lib/csum.h"
 #include "netback/netif_gso.h"
+#include "tests/unit/test-main.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 
 static uint8_t F[70000], SEG[70000], OUT[70000];
 static size_t out_len;
@@ -21,22 +21,6 @@ static uint16_t ids[300], lens[300];
 static bool bad_csum;
 static size_t L3, L4, HDR;
 static bool V6;
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (; n > 1; p += 2, n -= 2)
-        s += (uint32_t)(p[0] << 8 | p[1]);
-    if (n)
-        s += (uint32_t)p[0] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)s;
-}
 
 /* A TCP frame: [tag], IPv4 (ihl 5) or IPv6 + one 8-byte hop-by-hop header,
  * TCP with 12 bytes of options, `payload` bytes of a counting pattern. */
@@ -83,16 +67,16 @@ static int emit(void *ctx, const uint8_t *s, size_t len)
     uint16_t l4len = (uint16_t)(len - L4);
     uint32_t ps;
     if (V6) {
-        ps = sum16(ip + 8, 32, 0) + 6 + l4len;
+        ps = csum_pseudo_ipv6(ip, 6, l4len);
         if ((size_t)(ip[4] << 8 | ip[5]) != len - L3 - 40)
             bad_csum = true;
     } else {
-        ps = sum16(ip + 12, 8, 0) + 6 + l4len;
-        if (fold(sum16(ip, 20, 0)) != 0xffff || (size_t)(ip[2] << 8 | ip[3]) != len - L3)
+        ps = csum_pseudo_ipv4(ip, 6, l4len);
+        if (csum_fold(csum_add(0, ip, 20)) != 0xffff || (size_t)(ip[2] << 8 | ip[3]) != len - L3)
             bad_csum = true;
         ids[nseg] = (uint16_t)(ip[4] << 8 | ip[5]);
     }
-    if (fold(sum16(th, l4len, ps)) != 0xffff)
+    if (csum_fold(csum_add(ps, th, l4len)) != 0xffff)
         bad_csum = true;
     seqs[nseg] = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 | (uint32_t)th[6] << 8 | th[7];
     flags[nseg] = th[13];
@@ -190,21 +174,16 @@ static void test_emit_error_stops(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("netif_gso", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_ipv4_segments);
-    ADD_TEST(s, test_short_last_segment);
-    ADD_TEST(s, test_ipv6_with_ext_header);
-    ADD_TEST(s, test_tagged);
-    ADD_TEST(s, test_max_frame);
-    ADD_TEST(s, test_rejects);
-    ADD_TEST(s, test_emit_error_stops);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static const struct test_main_case cases[] = {
+        TEST_MAIN_CASE(test_ipv4_segments),
+        TEST_MAIN_CASE(test_short_last_segment),
+        TEST_MAIN_CASE(test_ipv6_with_ext_header),
+        TEST_MAIN_CASE(test_tagged),
+        TEST_MAIN_CASE(test_max_frame),
+        TEST_MAIN_CASE(test_rejects),
+        TEST_MAIN_CASE(test_emit_error_stops),
+        { NULL, NULL },
+    };
+
+    return test_main_run("netif_gso", NULL, NULL, cases);
 }

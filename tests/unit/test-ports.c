@@ -10,6 +10,7 @@
 #include "ports/hostport.h"
 #include "ports/uplink.h"
 #include "ports/vnet.h"
+#include "tests/unit/test-main.h"
 
 static uint8_t pkt[1514];
 
@@ -262,24 +263,17 @@ test_create_errors(void)
 int
 main(void)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "vnet: no offload, data valid", test_vnet_plain },
+        { "vnet: checksum offsets validated", test_vnet_csum },
+        { "vnet: GSO types and checks", test_vnet_gso },
+        { "vnet: frame to header", test_vnet_from_frame },
+        { "frame_iov: untagged, tagged, grant", test_frame_iov },
+        { "hostport: default MAC", test_hostport_mac },
+        { "create: argument errors name the device", test_create_errors },
+        { NULL, NULL },
+    };
 
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("ports", NULL, NULL);
-    CU_add_test(s, "vnet: no offload, data valid", test_vnet_plain);
-    CU_add_test(s, "vnet: checksum offsets validated", test_vnet_csum);
-    CU_add_test(s, "vnet: GSO types and checks", test_vnet_gso);
-    CU_add_test(s, "vnet: frame to header", test_vnet_from_frame);
-    CU_add_test(s, "frame_iov: untagged, tagged, grant", test_frame_iov);
-    CU_add_test(s, "hostport: default MAC", test_hostport_mac);
-    CU_add_test(s, "create: argument errors name the device", test_create_errors);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    return test_main_run("ports", NULL, NULL, cases);
 }

@@ -24,14 +24,7 @@ static struct test_port pa, pb, pc;
 static void
 setup3(void)
 {
-    br = bridge_create("br0", NULL, test_clock, &now);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
-    test_port_init(&pa, "pa");
-    test_port_init(&pb, "pb");
-    test_port_init(&pc, "pc");
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pa.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pb.port), 0);
-    CU_ASSERT_EQUAL(bridge_add_port(br, &pc.port), 0);
+    br = test_bridge3(&now, &pa, &pb, &pc);
 }
 
 static void

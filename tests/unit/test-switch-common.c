@@ -53,6 +53,21 @@ test_port_init(struct test_port *tp, const char *name)
     port_init(&tp->port, name, &test_port_ops);
 }
 
+struct bridge *
+test_bridge3(uint64_t *now, struct test_port *pa, struct test_port *pb, struct test_port *pc)
+{
+    struct bridge *br = bridge_create("br0", NULL, test_clock, now);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    test_port_init(pa, "pa");
+    test_port_init(pb, "pb");
+    test_port_init(pc, "pc");
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pa->port), 0);
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pb->port), 0);
+    CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, &pc->port), 0);
+    return br;
+}
+
 void
 test_port_reset(struct test_port *tp)
 {
@@ -133,31 +148,6 @@ test_clock(void *ctx)
 int
 test_run_suite(const char *suite_name, const test_case *cases)
 {
-    CU_pSuite suite;
-    unsigned failures;
-
     xlog_init(XLOG_TO_STDERR, XLOG_WARN);  /* keep port add/remove quiet */
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-        return 1;
-    }
-    suite = CU_add_suite(suite_name, NULL, NULL);
-    for (const test_case *c = cases; suite && c->name; c++) {
-        if (!CU_add_test(suite, c->name, c->fn)) {
-            suite = NULL;
-        }
-    }
-    if (!suite) {
-        fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    if (CU_get_number_of_tests_run() == 0) {
-        failures = 1;
-    }
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
+    return test_main_run(suite_name, NULL, NULL, cases);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "switch/bridge.h"
+#include "tests/unit/test-main.h"
 
 #define TEST_PORT_RECORDS 256
 
@@ -28,6 +29,10 @@ struct test_port {
 };
 
 void test_port_init(struct test_port *, const char *name);
+/* Bridge "br0" on the clock *now with three fresh ports "pa", "pb", "pc"
+ * added, in that order (CUnit-fatal if any step fails). */
+struct bridge *test_bridge3(uint64_t *now, struct test_port *pa, struct test_port *pb,
+                            struct test_port *pc);
 void test_port_reset(struct test_port *);
 /* Number of recorded frames with this id. */
 unsigned test_port_count_id(const struct test_port *, uint32_t id);
@@ -55,11 +60,9 @@ void test_mac(const char *s, uint8_t mac[6]);
 /* Distinct unicast MAC number n. */
 void test_mac_n(uint32_t n, uint8_t mac[6]);
 
-/* Adds suites from a NULL-terminated list and runs them; exit status. */
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
+/* test_main_run() (test-main.h) of `cases` (up to a NULL name) with
+ * warnings-only logging; main()'s exit status. */
+typedef struct test_main_case test_case;
 int test_run_suite(const char *suite, const test_case *cases);
 
 #endif

@@ -7,7 +7,10 @@
  *   - blame for a grant revoked mid-frame (vif_rx.c): on a bridge, a frame
  *     from A whose second slot A revoked fails when B's output copies it
  *     (straight into B's buffer, or into B's backlog when B has posted no
- *     buffer); the error is counted on A, not on B. */
+ *     buffer); the error is counted on A, not on B;
+ *   - the `mtu` key (vif_set_mtu): frames longer than mtu + 14 are dropped
+ *     and counted both from and to the guest; a frame of exactly that
+ *     length passes. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,17 +47,13 @@ static struct vif *attach_rx(uint16_t domid, struct nf **nfp, int rx_buffers)
     struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
                             .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
     struct vif_frontend fe;
-    char err[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char err[256];
 
     vif_frontend_linux_defaults(&o.features);
     struct nf *nf = nf_create(&o, err, sizeof err);
     if (!nf)
         return NULL;
-    snprintf(path, sizeof path, "%s/dom%u.info", dir, domid);
-    if (nf_write_info(nf, path) || nf_read_info(path, &d, &devid, &fe, mac)) {
+    if (nf_publish(nf, &fe)) {
         nf_destroy(nf);
         return NULL;
     }
@@ -198,6 +197,76 @@ static void test_revoked_mid_frame_blames_sender(void)
     nf_destroy(gc);
 }
 
+/* A broadcast of len bytes from g (source MAC 00:16:3e:5c:00:id). */
+static void send_bcast(struct nf *g, uint8_t id, unsigned len)
+{
+    static uint8_t frame[2000];
+    struct nf_offload off = { 0 };
+
+    memset(frame, 0, sizeof frame);
+    memset(frame, 0xff, 6);
+    memcpy(frame + 6, (uint8_t[]){ 0x00, 0x16, 0x3e, 0x5c, 0, id }, 6);
+    frame[12] = 0x08;                            /* IPv4: not a control frame */
+    CU_ASSERT_EQUAL(nf_send(g, frame, len, &off), 0);
+    nf_flush(g);
+    nf_kick(g);
+}
+
+static void test_mtu_both_ways(void)
+{
+    struct bridge *br = bridge_create("tbr1", NULL, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    struct nf *ga, *gb;
+    struct vif *a = attach(6, &ga), *b = attach(7, &gb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(a)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(b)), 0);
+    vif_set_mtu(a, 1000);
+    CU_ASSERT_EQUAL(vif_mtu(a), 1000);
+    spin(20);
+    const struct vif_stats *sa = vif_get_stats(a), *sb = vif_get_stats(b);
+
+    /* from A: 1014 bytes pass, 1015 do not */
+    send_bcast(ga, 6, 1014);
+    send_bcast(ga, 6, 1015);
+    for (int i = 0; i < 50 && sb->rx_frames < 1; i++) {
+        spin(10);
+        nf_poll(gb);
+    }
+    spin(20);
+    CU_ASSERT_EQUAL(sb->rx_frames, 1);
+    CU_ASSERT_EQUAL(sb->rx_bytes, 1014);
+    CU_ASSERT_EQUAL(sa->tx_frames, 1);
+    CU_ASSERT_EQUAL(vif_port(a)->stats.drops[DROP_MTU], 1);
+
+    /* to A: B's 1500-byte frame is dropped at A's output, 1014 bytes pass */
+    send_bcast(gb, 7, 1500);
+    send_bcast(gb, 7, 1014);
+    for (int i = 0; i < 50 && sa->rx_frames < 1; i++) {
+        spin(10);
+        nf_poll(ga);
+    }
+    spin(20);
+    CU_ASSERT_EQUAL(sa->rx_frames, 1);
+    CU_ASSERT_EQUAL(sa->rx_bytes, 1014);
+    CU_ASSERT_EQUAL(vif_port(a)->stats.drops[DROP_MTU], 2);
+    CU_ASSERT_EQUAL(vif_port(b)->stats.drops[DROP_MTU], 0);
+
+    /* mtu 0: no limit but the protocol's */
+    vif_set_mtu(a, 0);
+    send_bcast(ga, 6, 1500);
+    for (int i = 0; i < 50 && sb->rx_frames < 2; i++) {
+        spin(10);
+        nf_poll(gb);
+    }
+    CU_ASSERT_EQUAL(sb->rx_frames, 2);
+    CU_ASSERT_EQUAL(vif_state(a), VIF_CONNECTED);
+    bridge_destroy(br);
+    nf_destroy(ga);
+    nf_destroy(gb);
+}
+
 int main(void)
 {
     char err[256], spec[96];
@@ -219,6 +288,7 @@ int main(void)
     ADD_TEST(s, test_storm_held_then_served);
     ADD_TEST(s, test_busy_guest_never_held);
     ADD_TEST(s, test_revoked_mid_frame_blames_sender);
+    ADD_TEST(s, test_mtu_both_ways);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();

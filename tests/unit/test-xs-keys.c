@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "tests/unit/test-main.h"
 #include "xenstore/keys.h"
 
 static struct keys_err err;
@@ -335,24 +336,17 @@ test_vif(void)
 int
 main(void)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "mac", test_mac },
+        { "vlan", test_vlan },
+        { "vlan to port", test_vlan_to_port },
+        { "bridge", test_bridge },
+        { "rate", test_rate },
+        { "mtu/vifname/type/handle/online/switches", test_small_keys },
+        { "ip", test_ip },
+        { "vif", test_vif },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("xenstore keys", NULL, NULL);
-    CU_add_test(s, "mac", test_mac);
-    CU_add_test(s, "vlan", test_vlan);
-    CU_add_test(s, "vlan to port", test_vlan_to_port);
-    CU_add_test(s, "bridge", test_bridge);
-    CU_add_test(s, "rate", test_rate);
-    CU_add_test(s, "mtu/vifname/type/handle/online/switches", test_small_keys);
-    CU_add_test(s, "ip", test_ip);
-    CU_add_test(s, "vif", test_vif);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    return test_main_run("xenstore keys", NULL, NULL, cases);
 }

@@ -2,6 +2,7 @@
  * where each frontend state sends the backend, and the hops on the way. */
 #include <CUnit/Basic.h>
 
+#include "tests/unit/test-main.h"
 #include "xenstore/xenbus_state.h"
 
 /* Walk from `be` to `target`; the published sequence, "" if none. */
@@ -125,21 +126,14 @@ test_always_terminates(void)
 int
 main(void)
 {
-    CU_pSuite s;
-    unsigned fails;
+    static const struct test_main_case cases[] = {
+        { "connect", test_connect },
+        { "close and reconnect", test_close_and_reconnect },
+        { "teardown", test_teardown },
+        { "ignored states", test_ignored },
+        { "always terminates", test_always_terminates },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    s = CU_add_suite("xenbus state machine", NULL, NULL);
-    CU_add_test(s, "connect", test_connect);
-    CU_add_test(s, "close and reconnect", test_close_and_reconnect);
-    CU_add_test(s, "teardown", test_teardown);
-    CU_add_test(s, "ignored states", test_ignored);
-    CU_add_test(s, "always terminates", test_always_terminates);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    fails = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return fails ? 1 : 0;
+    return test_main_run("xenbus state machine", NULL, NULL, cases);
 }

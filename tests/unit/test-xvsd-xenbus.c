@@ -1,6 +1,7 @@
 /* Unit tests of the xenstore module's xenbus ops (daemon/xvsd_xenbus.c):
  * keys -> port settings, attach / detach without freeing, live updates
- * (VLANs, bridge moves, renames, policy, rate), name clashes, connect over
+ * (VLANs, bridge moves, renames, policy, rate), name clashes, HVM emulated
+ * NICs (fake taps: policy, following the vif, device gone), connect over
  * the simulated hypervisor with an in-process sim guest.  No xenstore (the
  * xenbus side has its own tests); bridges have fake host ports. */
 #include <config.h>
@@ -25,6 +26,7 @@
 #include "switch/fdb.h"
 #include "tests/sim/simfront.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/unit/test-main.h"
 #include "xenstore/keys.h"
 #include "xenstore/xenbus.h"
 
@@ -77,10 +79,7 @@ static int setup(void)
     struct conf_bridge b1 = { .name = "br1", .host_port = true, .ageing_s = 300,
                               .fdb_max = 1000 };
     struct nf_options o = { .domid = 1 };
-    char why[256], path[128];
-    uint16_t d;
-    uint32_t devid;
-    uint8_t mac[6];
+    char why[256];
 
     xlog_init(XLOG_TO_STDERR, XLOG_ERR);
     snprintf(dir, sizeof dir, "/tmp/xvs-test-xvsd-xenbus.XXXXXX");
@@ -99,8 +98,7 @@ static int setup(void)
     vif_frontend_linux_defaults(&o.features);
     if (!(guest = nf_create(&o, why, sizeof why)))
         return 1;
-    snprintf(path, sizeof path, "%s/dom1.info", dir);
-    if (nf_write_info(guest, path) || nf_read_info(path, &d, &devid, &guest_fe, mac))
+    if (nf_publish(guest, &guest_fe))
         return 1;
     ops = xvsd_xenbus_ops();
     return 0;
@@ -118,6 +116,23 @@ static int teardown(void)
     conf_free(conf);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) != 0 || fake_live != 0;
+}
+
+/* xenbus writes what ops->feature_at gives (tests/sim/xenstored-xenbus-test
+ * checks that on xenstore): it must be netback's own list, in full. */
+static void test_features(void)
+{
+    const char *key, *value, *nkey, *nvalue;
+    unsigned i;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ops->feature_at);
+    for (i = 0; ops->feature_at(NULL, i, &key, &value); i++) {
+        CU_ASSERT_TRUE_FATAL(vif_feature_at(i, &nkey, &nvalue));
+        CU_ASSERT_STRING_EQUAL(key, nkey);
+        CU_ASSERT_STRING_EQUAL(value, nvalue);
+    }
+    CU_ASSERT_FALSE(vif_feature_at(i, &nkey, &nvalue));
+    CU_ASSERT(i > 0 && i <= XENBUS_FEATURES_MAX);
 }
 
 static void test_create_attach(void)
@@ -148,9 +163,11 @@ static void test_create_attach(void)
     CU_ASSERT_TRUE(p->promiscuous);
     CU_ASSERT_TRUE(p->mac_locked);
     CU_ASSERT_EQUAL(memcmp(p->mac, (uint8_t[6]){ 0, 0x16, 0x3e, 0, 0, 1 }, 6), 0);
-    CU_ASSERT_EQUAL(p->n_ips, 2);                          /* IPv4 only */
+    CU_ASSERT_EQUAL(p->n_ips, 2);                          /* per family */
     CU_ASSERT_EQUAL(p->ips[0], htonl(0x0a000001));
     CU_ASSERT_EQUAL(p->ips[1], htonl(0x0a000002));
+    CU_ASSERT_EQUAL(p->n_ip6s, 1);
+    CU_ASSERT_EQUAL(memcmp(p->ip6s[0], (uint8_t[16]){ 0xfe, 0x80, [15] = 1 }, 16), 0);
     vif_get_rate(vif_from_port(p), &bytes, &usecs);
     CU_ASSERT_EQUAL(bytes, 125000);
     CU_ASSERT_EQUAL(usecs, 50000);
@@ -267,6 +284,140 @@ static void test_update(void)
     ops->destroy(NULL, h);
 }
 
+/* HVM emulated NICs: fake taps (null ports of kind "tap") from a factory
+ * that records the gone callback, so the test can pull the device. */
+static const struct port_ops tap_ops = { "tap", NULL, NULL, NULL };
+static int taps_live;
+static void (*tap_gone_cb)(void *, struct port *);
+static void *tap_gone_arg;
+
+static void fake_tap_output(struct port *p, struct frame **f, const uint16_t *tci, unsigned n)
+{
+    (void)p; (void)f; (void)tci; (void)n;
+}
+
+static void fake_tap_destroy(struct port *p)
+{
+    taps_live--;
+    free(p);
+}
+
+static int fake_tap(struct evloop *l, const char *ifname, const char *owner,
+                    const uint8_t mac[6], void (*gone)(void *, struct port *), void *arg,
+                    struct port **out, char *e, size_t n)
+{
+    static struct port_ops o;
+    struct port *p;
+
+    (void)l; (void)owner; (void)mac;
+    if (!strncmp(ifname, "bad", 3)) {
+        snprintf(e, n, "tap %s: no such device", ifname);
+        return -ENODEV;
+    }
+    o = tap_ops;
+    o.output = fake_tap_output;
+    o.destroy = fake_tap_destroy;
+    if (!(p = calloc(1, sizeof *p)))
+        return -ENOMEM;
+    port_init(p, ifname, &o);
+    tap_gone_cb = gone;
+    tap_gone_arg = arg;
+    taps_live++;
+    *out = p;
+    return 0;
+}
+
+static void test_tap(void)
+{
+    static const char *const kv[][2] = {
+        { "mac", "00:16:3e:00:00:07" }, { "bridge", "br0.10" }, { "type", "vif_ioemu" },
+        { "forged-transmits", "reject" }, { "ip", "10.0.0.7" }, { NULL, NULL },
+    };
+    static const char *const kv_br1[][2] = {
+        { "mac", "00:16:3e:00:00:07" }, { "bridge", "br1" }, { "type", "vif_ioemu" },
+        { "vlan", "20" }, { NULL, NULL },
+    };
+    struct brmgr_factory f = fake_factory;
+    struct keys_vif c = cfg_of(kv);
+    struct xenbus_vif_id id = id_of(7, 0, "vif7.0");
+    struct bridge *br;
+    struct port *t, *p;
+    void *h;
+
+    /* Without a tap maker (unit tests' default), refused with a reason. */
+    h = ops->create(NULL, &id, &c, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_EQUAL(ops->attach(NULL, h, &c, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), -EOPNOTSUPP);
+    ASSERT_ERR("tap vif7.0-emu: emulated NICs are not supported by this xvsd");
+
+    f.tap_create = fake_tap;
+    brmgr_init(loop, &f);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "bad7", &c, err, sizeof err), -ENODEV);
+    ASSERT_ERR("tap bad7: no such device");
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "br1", &c, err, sizeof err), -EEXIST);
+    ASSERT_ERR("tap br1: already port br1 of bridge br1");
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0", &c, err, sizeof err), -EEXIST);
+    CU_ASSERT_EQUAL(taps_live, 0);
+
+    /* On the vif's bridge with the vif's policy. */
+    CU_ASSERT_EQUAL_FATAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    t = port_of("vif7.0-emu", &br);
+    p = port_of("vif7.0", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_STRING_EQUAL(bridge_name(br), "br0");
+    CU_ASSERT_EQUAL(t->vlan_mode, PORT_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(t->pvid, 10);
+    CU_ASSERT_TRUE(t->mac_locked);
+    CU_ASSERT_EQUAL(memcmp(t->mac, p->mac, 6), 0);
+    CU_ASSERT_EQUAL(t->n_ips, 1);
+    CU_ASSERT_EQUAL(t->ips[0], inet_addr("10.0.0.7"));
+    /* Again (adoption after a restart): the same port. */
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", NULL), t);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    /* Its name is taken for other vifs and their taps. */
+    struct xenbus_vif_id id8 = id_of(8, 0, "vif7.0-emu");
+    CU_ASSERT_PTR_NULL(ops->create(NULL, &id8, &c, err, sizeof err));
+
+    /* Live keys: both move to br1, VLAN 20, unlocked, any source. */
+    c = cfg_of(kv_br1);
+    CU_ASSERT_EQUAL(ops->update(NULL, h, &c, 1u << KEY_BRIDGE | 1u << KEY_VLAN
+                                | 1u << KEY_FORGED_TRANSMITS | 1u << KEY_IP, err,
+                                sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", &br), t);
+    CU_ASSERT_STRING_EQUAL(bridge_name(br), "br1");
+    CU_ASSERT_EQUAL(t->pvid, 20);
+    CU_ASSERT_FALSE(t->mac_locked);
+    CU_ASSERT_EQUAL(t->n_ips, 0);
+
+    /* Follows the vif off its bridge and back. */
+    ops->detach(NULL, h);
+    CU_ASSERT_PTR_NULL(t->bridge);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    CU_ASSERT_EQUAL(ops->attach(NULL, h, &c, err, sizeof err), 0);
+    CU_ASSERT_PTR_EQUAL(port_of("vif7.0-emu", NULL), t);
+
+    /* The device goes: the port goes, the vif stays. */
+    tap_gone_cb(tap_gone_arg, t);
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_PTR_NULL(port_of("vif7.0-emu", NULL));
+    CU_ASSERT_PTR_NOT_NULL(port_of("vif7.0", NULL));
+    ops->tap_detach(NULL, h, "vif7.0-emu");             /* libxl's remove: nothing left */
+
+    /* tap_detach, whatever name it gives, and the vif's removal free it. */
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    ops->tap_detach(NULL, h, "other-emu");
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_EQUAL(ops->tap_attach(NULL, h, "vif7.0-emu", &c, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(taps_live, 1);
+    ops->detach(NULL, h);
+    ops->destroy(NULL, h);
+    CU_ASSERT_EQUAL(taps_live, 0);
+    CU_ASSERT_PTR_NULL(port_of("vif7.0-emu", NULL));
+    brmgr_init(loop, &fake_factory);
+}
+
 /* Connect with the guest's rings; detach keeps the vif (and its
  * connection); destroy frees it. */
 static void test_connect_detach(void)
@@ -355,21 +506,18 @@ static void test_module_idle(void)
     xvsd_xenbus_stop();
 }
 
-int main(void)
+int
+main(void)
 {
-    CU_pSuite s;
+    static const struct test_main_case cases[] = {
+        { "feature keys are netback's", test_features },
+        { "create, attach, name clashes, missing bridge", test_create_attach },
+        { "live updates: VLANs, bridge move, rename, policy", test_update },
+        { "connect, detach keeps the vif, disconnect", test_connect_detach },
+        { "HVM emulated NIC: tap on the vif's bridge, policy, gone", test_tap },
+        { "module without xenbus", test_module_idle },
+        { NULL, NULL },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    s = CU_add_suite("xenstore module ops", setup, teardown);
-    CU_add_test(s, "create, attach, name clashes, missing bridge", test_create_attach);
-    CU_add_test(s, "live updates: VLANs, bridge move, rename, policy", test_update);
-    CU_add_test(s, "connect, detach keeps the vif, disconnect", test_connect_detach);
-    CU_add_test(s, "module without xenbus", test_module_idle);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed()
-                      + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return test_main_run("xenstore module ops", setup, teardown, cases);
 }

@@ -323,9 +323,18 @@ for src in "$HERE"/guest-*.c; do
     name=$(basename "$src" .c)
     libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
     # shellcheck disable=SC2086
-    gcc -O2 -Wall -Wextra -Werror -static -o "$G/usr/bin/$name" "$src" $libs ||
+    gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$G/usr/bin/$name" "$src" $libs ||
         die "cannot build $name from $src (libs: ${libs:-none}; static libxen*.a come from libxen-dev)"
     log "guest program $name (libs:${libs:- none})"
+done
+# Kernel modules for guest programs that the base guest image leaves out
+# (guest-evilfront grants pages and binds event channels from userspace:
+# gntalloc, evtchn), as plain files for insmod, so that the base image and
+# its modules.dep stay as they are.
+mkdir -p "$G/usr/lib/xvs-guest"
+for m in xen-gntalloc xen-evtchn; do
+    cp "$PKGROOT/lib/modules/$KVER/kernel/drivers/xen/$m.ko" "$G/usr/lib/xvs-guest/" ||
+        die "kernel module $m not found in $KVER"
 done
 mkcpio "$BASE/domU-base" "$OUT/domU-base.cpio"
 mkcpio "$G" "$OUT/domU-tests.cpio"

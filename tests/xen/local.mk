@@ -29,3 +29,15 @@ check-xen: all
 	$(SHELL) $(top_srcdir)/tests/xen/run.sh -B $(XEN_CHECK_BUDGET) \
 	    -o $(abs_top_builddir)/tests/xen/out $(abs_top_builddir)
 .PHONY: check-xen
+
+# Restart and hostile-guest scenarios (issue 7 on real Xen) and the hostile
+# guest-side netfront they use (built by build-images.sh, not by make).
+EXTRA_DIST += \
+	tests/xen/rootfs/dom0/xvs/sc-restart.sh \
+	tests/xen/rootfs/dom0/xvs/sc-hostile.sh \
+	tests/xen/guest-evilfront.c \
+	tests/xen/xenfront-xen.c
+
+# The guest programs of the image build here too (no QEMU): make check.
+TESTS += tests/xen/test-guest-build.sh
+EXTRA_DIST += tests/xen/test-guest-build.sh

@@ -10,14 +10,16 @@
  * with PACKET_QDISC_BYPASS instead (one driver call per frame).
  *
  *   xvs-pktgen -i IF -d DSTMAC [-s SRCMAC] [-l LEN] [-t SECS] [-n COUNT]
- *              [-e ETHERTYPE] [-q VLAN] [-B]
+ *              [-e ETHERTYPE] [-q VLAN] [-B] [-r RATE]
  *
  * Frames are LEN bytes (default 60: a 64-byte frame on the wire with its
  * FCS) from SRCMAC (default: the interface's own address) to DSTMAC with
  * ETHERTYPE (default 0x88b5, IEEE "local experimental": no receiving stack
  * answers it, so nothing flows back).  -q adds an 802.1Q tag.  It stops
- * after SECS seconds (default 10) or COUNT frames, whichever comes first,
- * and prints one line:
+ * after SECS seconds (default 10) or COUNT frames, whichever comes first.
+ * -r paces it at RATE frames/s (small batches, sleeping in between; frames
+ * it fell behind with are sent at once), for tests that compare what a
+ * backend delivers of a fixed offered load.  It prints one line:
  *
  *   pktgen: sent N frames in S s (R frames/s), M busy retries
  *
@@ -42,6 +44,7 @@
 #define PKTGEN_BATCH     64       /* frames per sendmmsg() */
 #define PKTGEN_LEN_MIN   60       /* Ethernet minimum without FCS */
 #define PKTGEN_LEN_MAX   1514
+#define PKTGEN_PACE_HZ   100      /* -r: batches per second at most */
 
 static int
 parse_mac(const char *s, uint8_t mac[6])
@@ -74,7 +77,7 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: xvs-pktgen -i IF -d DSTMAC [-s SRCMAC] [-l LEN] [-t SECS] "
-            "[-n COUNT] [-e ETHERTYPE] [-q VLAN] [-B]\n");
+            "[-n COUNT] [-e ETHERTYPE] [-q VLAN] [-B] [-r RATE]\n");
     exit(2);
 }
 
@@ -85,10 +88,10 @@ main(int argc, char **argv)
     uint8_t dst[6], src[6];
     int have_dst = 0, have_src = 0, vlan = 0, bypass = 0, o;
     unsigned len = PKTGEN_LEN_MIN, ethertype = 0x88b5;
-    double secs = 10;
+    double secs = 10, rate = 0;
     unsigned long long count = 0;
 
-    while ((o = getopt(argc, argv, "i:d:s:l:t:n:e:q:B")) != -1) {
+    while ((o = getopt(argc, argv, "i:d:s:l:t:n:e:q:Br:")) != -1) {
         switch (o) {
         case 'i': ifname = optarg; break;
         case 'd': if (parse_mac(optarg, dst)) usage(); have_dst = 1; break;
@@ -99,11 +102,12 @@ main(int argc, char **argv)
         case 'e': ethertype = strtoul(optarg, NULL, 0); break;
         case 'q': vlan = atoi(optarg); break;
         case 'B': bypass = 1; break;
+        case 'r': rate = strtod(optarg, NULL); break;
         default: usage();
         }
     }
     if (!ifname || !have_dst || len < PKTGEN_LEN_MIN || len > PKTGEN_LEN_MAX
-        || secs <= 0 || vlan < 0 || vlan > 4094 || ethertype > 0xffff) {
+        || secs <= 0 || rate < 0 || vlan < 0 || vlan > 4094 || ethertype > 0xffff) {
         usage();
     }
 
@@ -168,6 +172,22 @@ main(int argc, char **argv)
         unsigned n = PKTGEN_BATCH;
         if (count && count - sent < n) {
             n = (unsigned) (count - sent);
+        }
+        if (rate > 0) {
+            /* frames due by now; wait (at most a pace period) for the next */
+            double due = rate * (t - t0) - (double) sent;
+            if (due < 1) {
+                struct timespec ts = { 0, (long) (1e9 / PKTGEN_PACE_HZ) };
+                if ((1 - due) / rate < 1.0 / PKTGEN_PACE_HZ) {
+                    ts.tv_nsec = (long) ((1 - due) / rate * 1e9);
+                }
+                nanosleep(&ts, NULL);
+                t = now_s();
+                continue;
+            }
+            if (due < n) {
+                n = (unsigned) due;
+            }
         }
         int r = sendmmsg(fd, msgs, n, 0);
         if (r > 0) {

@@ -1,0 +1,525 @@
+/* Anti-spoofing (switch/antispoof.c) through the bridge: a guest port `pg`
+ * with address lists, a peer `pp` that records what got through, drops
+ * counted on pg by reason. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "switch/antispoof.h"
+#include "switch/bridge.h"
+#include "tests/unit/test-switch-common.h"
+
+#define BCAST "ff:ff:ff:ff:ff:ff"
+#define MAC_G "00:16:3e:00:00:0a"
+#define MAC_P "00:16:3e:00:00:0b"
+
+#define L2 14                       /* IPv6 header offset */
+#define L3 (L2 + 40)                /* after the fixed IPv6 header */
+#define NH_HOP 0
+#define NH_UDP 17
+#define NH_DSTOPTS 60
+#define NH_ICMP6 58
+
+static uint64_t now = 5000;
+static struct bridge *br;
+static struct test_port pg, pp;
+static int tag = -1;                /* TCI of the frames built, -1: untagged */
+
+static void
+set_lists(const char *const *v4, const char *const *v6)
+{
+    uint32_t a4[PORT_IPS_MAX];
+    uint8_t a6[PORT_IP6S_MAX][16];
+    unsigned n4 = 0, n6 = 0;
+
+    for (; v4 && *v4; v4++) {
+        CU_ASSERT_FATAL(inet_pton(AF_INET, *v4, &a4[n4++]) == 1);
+    }
+    for (; v6 && *v6; v6++) {
+        CU_ASSERT_FATAL(inet_pton(AF_INET6, *v6, a6[n6++]) == 1);
+    }
+    CU_ASSERT_EQUAL_FATAL(port_set_ips(&pg.port, a4, n4,
+                                       (const uint8_t (*)[16]) a6, n6), 0);
+}
+
+static void
+setup(const char *const *v4, const char *const *v6)
+{
+    br = bridge_create("br0", NULL, test_clock, &now);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    test_port_init(&pg, "pg");
+    test_port_init(&pp, "pp");
+    CU_ASSERT_EQUAL(bridge_add_port(br, &pg.port), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, &pp.port), 0);
+    set_lists(v4, v6);
+}
+
+/* An IPv6 frame of `len` bytes from the guest, next header nh, the rest
+ * of the payload zero. */
+static void
+build_ip6(struct test_frame *tf, const char *src, const char *dst, uint8_t nh,
+          uint32_t len)
+{
+    uint8_t *h;
+
+    test_frame_build(tf, BCAST, MAC_G, 0x86dd, tag, 0, len);
+    h = tf->f.head;
+    memset(h + L2, 0, len - L2);
+    h[L2] = 0x60;
+    h[L2 + 4] = (uint8_t) ((len - L3) >> 8);
+    h[L2 + 5] = (uint8_t) (len - L3);
+    h[L2 + 6] = nh;
+    h[L2 + 7] = 255;
+    CU_ASSERT_FATAL(inet_pton(AF_INET6, src, h + L2 + 8) == 1);
+    CU_ASSERT_FATAL(inet_pton(AF_INET6, dst, h + L2 + 24) == 1);
+}
+
+/* ICMPv6 of `type` at offset `at`; NS/NA target (8 bytes in) if given. */
+static void
+put_icmp6(struct test_frame *tf, unsigned at, uint8_t type, const char *target)
+{
+    tf->f.head[at] = type;
+    if (target) {
+        CU_ASSERT_FATAL(inet_pton(AF_INET6, target, tf->f.head + at + 8) == 1);
+    }
+}
+
+/* A Neighbor Advertisement (with a target link-layer address option). */
+static void
+build_na(struct test_frame *tf, const char *src, const char *target)
+{
+    build_ip6(tf, src, "ff02::1", NH_ICMP6, L3 + 32);
+    put_icmp6(tf, L3, 136, target);
+}
+
+static void
+build_ip4(struct test_frame *tf, const char *src)
+{
+    uint8_t *h;
+
+    test_frame_build(tf, BCAST, MAC_G, 0x0800, -1, 0, 60);
+    h = tf->f.head;
+    memset(h + L2, 0, 60 - L2);
+    h[L2] = 0x45;
+    h[L2 + 9] = 6;
+    CU_ASSERT_FATAL(inet_pton(AF_INET, src, h + L2 + 12) == 1);
+}
+
+static void
+build_arp(struct test_frame *tf, const char *spa)
+{
+    uint8_t *h;
+
+    test_frame_build(tf, BCAST, MAC_G, 0x0806, -1, 0, 60);
+    h = tf->f.head;
+    memset(h + L2, 0, 60 - L2);
+    h[15] = 1;                  /* Ethernet */
+    h[16] = 0x08;               /* IPv4 */
+    h[18] = 6;
+    h[19] = 4;
+    h[21] = 1;
+    CU_ASSERT_FATAL(inet_pton(AF_INET, spa, h + 28) == 1);
+}
+
+/* Sends tf in on pg; true if pp got it.  Otherwise *why is the reason it
+ * was counted under on pg (exactly one drop counter moved). */
+static bool
+passes(struct test_frame *tf, int *why)
+{
+    struct port_stats before = pg.port.stats;
+    unsigned n = pp.n;
+
+    *why = -1;
+    test_send(br, &pg, tf);
+    if (pp.n == n + 1) {
+        return true;
+    }
+    for (int r = 0; r < DROP_N_REASONS; r++) {
+        if (pg.port.stats.drops[r] == before.drops[r] + 1) {
+            CU_ASSERT_EQUAL(*why, -1);
+            *why = r;
+        }
+    }
+    return false;
+}
+
+#define PASS(tf) do { int why_; CU_ASSERT(passes(tf, &why_)); } while (0)
+#define DROP(tf, reason) do {                                   \
+        int why_;                                               \
+        CU_ASSERT_FALSE(passes(tf, &why_));                     \
+        CU_ASSERT_EQUAL(why_, reason);                          \
+    } while (0)
+
+static const char *const v6list[] = { "2001:db8::5", "2001:db8:1::6", NULL };
+static const char *const v4list[] = { "10.0.0.5", NULL };
+
+static void
+test_v6_sources(void)
+{
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 100);
+    PASS(&tf);
+    build_ip6(&tf, "2001:db8:1::6", "2001:db8::1", NH_UDP, 100);
+    PASS(&tf);
+    build_ip6(&tf, "2001:db8::7", "2001:db8::1", NH_UDP, 100);
+    DROP(&tf, DROP_SPOOF_IP);
+    /* link-local is fe80::/10: febf:: is in, fec0:: (site-local) not */
+    build_ip6(&tf, "fe80::216:3eff:fe00:a", "ff02::2", NH_ICMP6, 70);
+    put_icmp6(&tf, L3, 133, NULL);      /* router solicitation */
+    PASS(&tf);
+    build_ip6(&tf, "febf::1", "ff02::1", NH_UDP, 70);
+    PASS(&tf);
+    build_ip6(&tf, "fec0::5", "ff02::1", NH_UDP, 70);
+    DROP(&tf, DROP_SPOOF_IP);
+    /* Other guests' addresses and multicast are not sources. */
+    build_ip6(&tf, "ff02::1", "2001:db8::1", NH_UDP, 70);
+    DROP(&tf, DROP_SPOOF_IP);
+    build_ip6(&tf, "::1", "2001:db8::1", NH_UDP, 70);
+    DROP(&tf, DROP_SPOOF_IP);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_IP], 4);
+    CU_ASSERT_EQUAL(pg.port.stats.rx_packets, 4);
+    bridge_destroy(br);
+}
+
+static void
+test_v6_unspecified(void)
+{
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    /* DAD: NS from :: to the solicited-node group */
+    build_ip6(&tf, "::", "ff02::1:ff00:5", NH_ICMP6, L3 + 24);
+    put_icmp6(&tf, L3, 135, "2001:db8::5");
+    PASS(&tf);
+    /* ... but not unicast, and nothing else from :: */
+    build_ip6(&tf, "::", "2001:db8::1", NH_ICMP6, L3 + 24);
+    put_icmp6(&tf, L3, 135, "2001:db8::5");
+    DROP(&tf, DROP_SPOOF_IP);
+    build_ip6(&tf, "::", "ff02::1", NH_UDP, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    build_ip6(&tf, "::", "ff02::1", NH_ICMP6, L3 + 32);
+    put_icmp6(&tf, L3, 136, "fe80::1");
+    DROP(&tf, DROP_SPOOF_IP);
+    /* MLDv2 report from :: behind a hop-by-hop header (RFC 3590) */
+    build_ip6(&tf, "::", "ff02::16", NH_HOP, L3 + 8 + 28);
+    tf.f.head[L3] = NH_ICMP6;           /* hop-by-hop: next, len 0 */
+    put_icmp6(&tf, L3 + 8, 143, NULL);
+    PASS(&tf);
+    /* ICMPv6 with its type cut off: cannot be checked */
+    build_ip6(&tf, "::", "ff02::1:ff00:5", NH_ICMP6, L3);
+    DROP(&tf, DROP_BAD_FRAME);
+    bridge_destroy(br);
+}
+
+static void
+test_na_target(void)
+{
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    build_na(&tf, "fe80::1", "2001:db8::5");
+    PASS(&tf);
+    build_na(&tf, "2001:db8::5", "fe80::1");
+    PASS(&tf);
+    /* a listed or link-local source advertising someone else's address */
+    build_na(&tf, "fe80::1", "2001:db8::99");
+    DROP(&tf, DROP_SPOOF_IP);
+    build_na(&tf, "2001:db8::5", "2001:db8::99");
+    DROP(&tf, DROP_SPOOF_IP);
+    /* hidden behind a destination options header: still found */
+    build_ip6(&tf, "fe80::1", "ff02::1", NH_DSTOPTS, L3 + 8 + 32);
+    tf.f.head[L3] = NH_ICMP6;
+    put_icmp6(&tf, L3 + 8, 136, "2001:db8::99");
+    DROP(&tf, DROP_SPOOF_IP);
+    /* a Neighbor Solicitation's target is not checked (it asks) */
+    build_ip6(&tf, "fe80::1", "ff02::1:ff00:99", NH_ICMP6, L3 + 24);
+    put_icmp6(&tf, L3, 135, "2001:db8::99");
+    PASS(&tf);
+    /* an NA whose target is cut off */
+    build_na(&tf, "fe80::1", "2001:db8::5");
+    tf.f.len = tf.f.head_len = L3 + 8 + 15;
+    DROP(&tf, DROP_BAD_FRAME);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_IP], 3);
+    bridge_destroy(br);
+}
+
+/* A list that names link-local addresses allows no other: the guest
+ * cannot claim its router's fe80::1. */
+static void
+test_link_local_pinned(void)
+{
+    static const char *const pinned[] = { "2001:db8::5", "fe80::216:3eff:fe00:a", NULL };
+    struct test_frame tf;
+
+    setup(NULL, pinned);
+    build_ip6(&tf, "fe80::216:3eff:fe00:a", "ff02::2", NH_ICMP6, 70);
+    put_icmp6(&tf, L3, 133, NULL);
+    PASS(&tf);
+    build_ip6(&tf, "fe80::1", "ff02::1", NH_UDP, 70);
+    DROP(&tf, DROP_SPOOF_IP);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::1");
+    DROP(&tf, DROP_SPOOF_IP);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::216:3eff:fe00:a");
+    PASS(&tf);
+    build_na(&tf, "2001:db8::5", "2001:db8::5");
+    PASS(&tf);
+    build_ip6(&tf, "::", "ff02::1:ff00:a", NH_ICMP6, L3 + 24);
+    put_icmp6(&tf, L3, 135, "fe80::216:3eff:fe00:a");
+    PASS(&tf);
+    /* without a link-local address in the list, fe80::1 is allowed */
+    set_lists(NULL, v6list);
+    build_na(&tf, "fe80::216:3eff:fe00:a", "fe80::1");
+    PASS(&tf);
+    bridge_destroy(br);
+}
+
+static void
+test_v6_truncated(void)
+{
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    /* fixed header cut short */
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 80);
+    tf.f.len = tf.f.head_len = L3 - 1;
+    DROP(&tf, DROP_BAD_FRAME);
+    /* ethertype IPv6, version 4 */
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 80);
+    tf.f.head[L2] = 0x45;
+    DROP(&tf, DROP_BAD_FRAME);
+    /* an extension header chain that puts ICMPv6 past the head */
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_DSTOPTS, 80);
+    tf.f.head[L3] = NH_ICMP6;
+    tf.f.head[L3 + 1] = 10;             /* 88 bytes */
+    DROP(&tf, DROP_BAD_FRAME);
+    tf.f.head[L3] = NH_UDP;             /* nothing to check there: passes */
+    PASS(&tf);
+    /* an extension header whose own first two bytes are cut */
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_DSTOPTS, L3 + 1);
+    DROP(&tf, DROP_BAD_FRAME);
+    /* ANTISPOOF_IP6_EXT_MAX headers are walked, one more is not */
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_DSTOPTS,
+              L3 + 8 * ANTISPOOF_IP6_EXT_MAX + 8);
+    for (unsigned i = 0; i < ANTISPOOF_IP6_EXT_MAX; i++) {
+        tf.f.head[L3 + 8 * i] = i + 1 < ANTISPOOF_IP6_EXT_MAX ? NH_DSTOPTS : NH_UDP;
+    }
+    PASS(&tf);
+    tf.f.head[L3 + 8 * (ANTISPOOF_IP6_EXT_MAX - 1)] = NH_DSTOPTS;
+    tf.f.head[L3 + 8 * ANTISPOOF_IP6_EXT_MAX] = NH_UDP;
+    DROP(&tf, DROP_BAD_FRAME);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_IP], 0);
+    bridge_destroy(br);
+}
+
+/* Each family is checked only when the port lists addresses of it. */
+static void
+test_per_family(void)
+{
+    struct test_frame tf;
+
+    setup(v4list, NULL);
+    build_ip6(&tf, "2001:db8::99", "2001:db8::1", NH_UDP, 80);
+    PASS(&tf);                          /* SLAAC address, unlisted */
+    build_na(&tf, "fe80::1", "2001:db8::99");
+    PASS(&tf);
+    build_ip4(&tf, "10.0.0.9");
+    DROP(&tf, DROP_SPOOF_IP);
+    bridge_destroy(br);
+
+    setup(NULL, v6list);
+    build_ip4(&tf, "10.0.0.9");
+    PASS(&tf);
+    build_arp(&tf, "10.0.0.9");
+    PASS(&tf);
+    build_ip6(&tf, "2001:db8::99", "2001:db8::1", NH_UDP, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    bridge_destroy(br);
+
+    setup(v4list, v6list);
+    build_ip4(&tf, "10.0.0.5");
+    PASS(&tf);
+    build_arp(&tf, "10.0.0.9");
+    DROP(&tf, DROP_SPOOF_IP);
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 80);
+    PASS(&tf);
+    build_ip6(&tf, "2001:db8::99", "2001:db8::1", NH_UDP, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    /* No list at all: nothing checked, not even bad IPv6 headers. */
+    set_lists(NULL, NULL);
+    CU_ASSERT_FALSE(antispoof_active(&pg.port));
+    build_ip6(&tf, "2001:db8::99", "2001:db8::1", NH_UDP, 80);
+    tf.f.head[L2] = 0x45;
+    PASS(&tf);
+    bridge_destroy(br);
+}
+
+/* A second tag after a priority tag would hide the L3 header. */
+static void
+test_stacked_tags(void)
+{
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    test_frame_build(&tf, BCAST, MAC_G, 0x8100, 0 /* priority tag */, 0, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    test_frame_build(&tf, BCAST, MAC_G, 0x88a8, 0, 0, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    /* a priority-tagged IPv6 frame is checked like an untagged one */
+    tag = 0;
+    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 80);
+    CU_ASSERT(tf.f.flags & FRAME_F_TAGGED);
+    PASS(&tf);
+    build_ip6(&tf, "2001:db8::99", "2001:db8::1", NH_UDP, 80);
+    DROP(&tf, DROP_SPOOF_IP);
+    tag = -1;
+    set_lists(NULL, NULL);
+    test_frame_build(&tf, BCAST, MAC_G, 0x8100, 0, 0, 80);
+    PASS(&tf);
+    bridge_destroy(br);
+}
+
+/* antispoof_check() on the first `len` bytes of tf, in a buffer of exactly
+ * that size (a sanitizer build catches any read past it). */
+static int
+check_cut(const struct test_frame *tf, unsigned len)
+{
+    struct frame f = tf->f;
+    uint8_t *b = malloc(len);
+    int r;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    memcpy(b, tf->f.head, len);
+    f.head = b;
+    f.len = f.head_len = (uint16_t) len;
+    r = antispoof_check(&pg.port, &f);
+    free(b);
+    return r;
+}
+
+/* Every cut of frames whose check needs bytes up to `need`: shorter is a
+ * bad frame, from there on the verdict of the whole frame. */
+static void
+test_every_cut(void)
+{
+    static const struct {
+        const char *src, *target;
+        uint8_t nh, type;
+        unsigned at, need;          /* ICMPv6 offset; bytes the check reads */
+        int verdict;
+    } cases[] = {
+        { "2001:db8::5", NULL, NH_UDP, 0, 0, L3, 0 },
+        { "2001:db8::99", NULL, NH_UDP, 0, 0, L3, DROP_SPOOF_IP },
+        { "fe80::1", "2001:db8::99", NH_ICMP6, 136, L3, L3 + 24, DROP_SPOOF_IP },
+        { "fe80::1", "2001:db8::5", NH_ICMP6, 136, L3, L3 + 24, 0 },
+        { "fe80::1", "2001:db8::99", NH_DSTOPTS, 136, L3 + 16, L3 + 16 + 24,
+          DROP_SPOOF_IP },
+        { "::", "2001:db8::5", NH_ICMP6, 135, L3, L3 + 1, 0 },
+        { "::", NULL, NH_HOP, 143, L3 + 8, L3 + 8 + 1, 0 },
+    };
+    struct test_frame tf;
+
+    setup(NULL, v6list);
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        unsigned len = cases[c].need + 8;
+        bool ok = true;
+
+        build_ip6(&tf, cases[c].src, cases[c].src[0] == ':' ? "ff02::1:ff00:5" : "ff02::1",
+                  cases[c].nh, len);
+        if (cases[c].nh == NH_DSTOPTS) {
+            tf.f.head[L3] = NH_ICMP6;
+            tf.f.head[L3 + 1] = 1;      /* 16 bytes */
+        } else if (cases[c].nh == NH_HOP) {
+            tf.f.head[L3] = NH_ICMP6;
+        }
+        if (cases[c].at) {
+            put_icmp6(&tf, cases[c].at, cases[c].type, cases[c].target);
+        }
+        for (unsigned cut = ETH_HLEN_; cut <= len; cut++) {
+            int want = cut < cases[c].need ? DROP_BAD_FRAME : cases[c].verdict;
+            int got = check_cut(&tf, cut);
+
+            if (got != want) {
+                printf("\ncase %u cut at %u: %d, expected %d", c, cut, got, want);
+                ok = false;
+            }
+        }
+        CU_ASSERT(ok);
+    }
+    bridge_destroy(br);
+}
+
+/* Random IPv6 frames of random lengths: the parse stays inside the frame
+ * (under a sanitizer) and its verdict is one of three. */
+static void
+test_random_frames(void)
+{
+    struct test_frame tf;
+    unsigned seed = 1, bad = 0;
+
+    setup(v4list, v6list);
+    for (unsigned i = 0; i < 20000; i++) {
+        unsigned len = ETH_HLEN_ + rand_r(&seed) % (FRAME_HEAD_MAX - ETH_HLEN_ + 1);
+        int r;
+
+        build_ip6(&tf, "fe80::1", "ff02::1", NH_UDP, FRAME_HEAD_MAX);
+        for (unsigned j = L2 + 1; j < FRAME_HEAD_MAX; j++) {
+            /* mostly chains of extension headers and ICMPv6 */
+            static const uint8_t nhs[] = { NH_HOP, NH_DSTOPTS, 43, NH_ICMP6, 136, 135 };
+            unsigned x = (unsigned) rand_r(&seed);
+
+            tf.f.head[j] = x & 1 ? nhs[x % sizeof nhs] : (uint8_t) (x >> 8);
+        }
+        if (i % 3) {
+            tf.f.head[L2] = 0x60;
+        }
+        r = check_cut(&tf, len);
+        bad += r != 0 && r != DROP_SPOOF_IP && r != DROP_BAD_FRAME;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    bridge_destroy(br);
+}
+
+static void
+test_set_ips_limits(void)
+{
+    uint32_t a4[PORT_IPS_MAX + 1] = { 0 };
+    uint8_t a6[PORT_IP6S_MAX + 1][16] = { { 0 } };
+    struct port p;
+
+    port_init(&p, "p", NULL);
+    CU_ASSERT_EQUAL(port_set_ips(&p, a4, PORT_IPS_MAX, (const uint8_t (*)[16]) a6,
+                                 PORT_IP6S_MAX), 0);
+    CU_ASSERT_EQUAL(p.n_ips, PORT_IPS_MAX);
+    CU_ASSERT_EQUAL(p.n_ip6s, PORT_IP6S_MAX);
+    CU_ASSERT_EQUAL(port_set_ips(&p, a4, PORT_IPS_MAX + 1, NULL, 0), -E2BIG);
+    CU_ASSERT_EQUAL(port_set_ips(&p, NULL, 0, (const uint8_t (*)[16]) a6,
+                                 PORT_IP6S_MAX + 1), -E2BIG);
+    CU_ASSERT_EQUAL(p.n_ips, PORT_IPS_MAX);     /* unchanged */
+    CU_ASSERT_EQUAL(p.n_ip6s, PORT_IP6S_MAX);
+    CU_ASSERT_EQUAL(port_set_ips(&p, NULL, 0, NULL, 0), 0);
+    CU_ASSERT_EQUAL(p.n_ips + p.n_ip6s, 0);
+}
+
+int
+main(void)
+{
+    static const test_case cases[] = {
+        { "IPv6 sources: listed, unlisted, link-local", test_v6_sources },
+        { "IPv6 from :: (DAD NS, MLD report only)", test_v6_unspecified },
+        { "NA target spoofing", test_na_target },
+        { "listed link-local addresses pin them", test_link_local_pinned },
+        { "truncated IPv6 headers", test_v6_truncated },
+        { "families checked independently", test_per_family },
+        { "stacked tags", test_stacked_tags },
+        { "every cut of a frame", test_every_cut },
+        { "random frames", test_random_frames },
+        { "port_set_ips limits", test_set_ips_limits },
+        { NULL, NULL }
+    };
+
+    return test_run_suite("switch-antispoof", cases);
+}

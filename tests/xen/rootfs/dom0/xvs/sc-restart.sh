@@ -1,0 +1,172 @@
+# /xvs/sc-restart.sh -- scenario "restart" (sourced by tests.sh): kill -9 of
+# xvsd under TCP between two PV guests, restarted as dom0's init starts it
+# (no systemd), and nothing the guests could notice but a short pause.
+#
+#   domU1 --iperf3 TCP 20 s + ping every 50 ms (ping -D)--> domU2
+#   dom0: kill -9 xvsd ~6 s into the stream, start it again at once
+#
+# Asserted:
+#   * the new xvsd adopts both vifs from xenstore and takes their rings back
+#     ("adopted ... Connected", "(resumed)" in its log), both ports are back
+#     on xenbr0;
+#   * no frontend reconnect: the frontends' ring refs, event channels and
+#     state are the same before and after; a xenstore watch on each
+#     frontend's state fired only for its registration (netfront never wrote
+#     its state); the guests' eth0 carrier_changes did not move;
+#   * the TCP stream completes (iperf3 rc 0) and carries data in the
+#     seconds after the restart; the guests ping each other afterwards;
+#   * nothing is held twice: xvsd's grant mappings and event channels after
+#     the restart equal those before.
+# Measured (METRIC): restart_reattach_s (kill -> both ports listed again)
+# and restart_gap_ms, the longest silence the guests saw: the longest time
+# between two consecutive ping replies (50 ms apart when all is well;
+# pings sent meanwhile wait in the ring and are answered late or lost).
+# The issue's target is < 1 s; printed, not asserted (no timed assertions).
+
+RESTART_PING_N=400      # 20 s at 50 ms
+XEN_SCENARIOS+=" restart"
+
+# restart_fe_keys NAME: the frontend's connection keys (ring refs, event
+# channels, state), one "path = value" line each
+restart_fe_keys() {
+    local d=${DOMID[$1]} out
+    out=$(xenstore-ls -f "/local/domain/$d/device/vif/0" 2>&1) || { echo "$out"; return 1; }
+    grep -E '(ring-ref|event-channel[a-z-]*|/state) = ' <<< "$out"
+}
+# restart_cc NAME: V = how often NAME's eth0 lost or regained its carrier
+restart_cc() {
+    gxr "$1" 20 'read v < /sys/class/net/eth0/carrier_changes; echo cc=$v' && [[ $GX_OUT =~ cc=([0-9]+) ]] && V=${BASH_REMATCH[1]}
+}
+# restart_hms EPOCH.US: HH:MM:SS.mmm as in xvsd's log (UTC)
+restart_hms() { printf '%(%H:%M:%S)T.%s' "${1%.*}" "$(printf %.3s "${1#*.}")"; }
+# restart_xvsd: start xvsd as dom0's init does (rootfs/dom0/init start_xvs)
+restart_xvsd() {
+    "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
+    echo $! > /run/xvsd.pid
+}
+restart_ports_back() {   # both vif ports listed on xenbr0
+    port_listed xenbr0 "vif${DOMID[domU1]}.0" && port_listed xenbr0 "vif${DOMID[domU2]}.0"
+}
+
+scenario_restart() {
+    stack_ok || return
+    is_xvs || { bad "restart scenario runs on xvs" "stack $STACK"; return; }
+    [ -n "${DOMID[domU1]:-}" ] || create_guest domU1 $NET.2/24 "'bridge=xenbr0,mac=$MAC1'" $NET.2 || return
+    [ -n "${DOMID[domU2]:-}" ] || create_guest domU2 $NET.3/24 "'bridge=xenbr0,mac=$MAC2'" $NET.3 || return
+    need_guests domU1 domU2 || return
+    local g d1=${DOMID[domU1]} d2=${DOMID[domU2]} old new t0 t1 t DL
+    local -A keys0 cc0 wpid
+    gping domU1 $NET.3 >/dev/null || { bad "domU1 pings domU2 before the restart" "$GX_OUT"; return; }
+    xvsd_pid && old=$XVSD_PID
+    local m0 e0
+    m0=$(gnt_maps "$old") e0=$(evtchn_irqs "$old" xvsd)
+    note "before: xvsd $old holds $m0 grant mappings, $e0 event channels"
+    for g in domU1 domU2; do
+        keys0[$g]=$(restart_fe_keys $g) || { bad "read $g's frontend keys" "${keys0[$g]}"; return; }
+        note "$g frontend: ${keys0[$g]}"
+        restart_cc $g && cc0[$g]=$V || { bad "read $g's carrier_changes" "$GX_OUT"; return; }
+        # every write of the frontend's state fires this watch (the first
+        # line is the registration)
+        xenstore-watch "/local/domain/${DOMID[$g]}/device/vif/0/state" > /tmp/restart-watch-$g.txt 2>&1 &
+        wpid[$g]=$!
+    done
+    xenstore-watch "/local/domain/0/backend/vif/$d1/0/state" > /tmp/restart-watch-be.txt 2>&1 &
+    wpid[be]=$!
+    # the stream and the pings, in the background of domU1 (its agent stays free)
+    gx domU1 10 "( ( iperf3 -c $NET.3 -t 20 -i 1 -f m; echo iperf-rc=\$? ) > /tmp/rs-iperf.log 2>&1 & ping -D -n -i 0.05 -c $RESTART_PING_N -W 2 $NET.3 > /tmp/rs-ping.log 2>&1 & ) ; echo started" ||
+        { bad "start iperf3 and ping in domU1" "$GX_OUT"; return; }
+    nap 6
+    local nlog; nlog=$(grep -c '' /var/log/xvsd.log)
+    local w_kill w_gone w_start
+    now; t0=$NOW; w_kill=$EPOCHREALTIME
+    kill -9 "$old"
+    # the dead process's grant mappings and event channels go with it
+    deadline 10
+    local st=R
+    while [ "$st" != Z ] && [ -d "/proc/$old" ] && ! expired; do
+        read -r _ _ st _ < "/proc/$old/stat" 2>/dev/null || st=Z; [ "$st" = Z ] || nap 0.01
+    done
+    w_gone=$EPOCHREALTIME
+    restart_xvsd
+    w_start=$EPOCHREALTIME
+    deadline 30
+    until restart_ports_back; do
+        expired && break
+        nap 0.05
+    done
+    now; t1=$NOW
+    xvsd_pid && new=$XVSD_PID
+    if restart_ports_back; then
+        secs t $((t1 - t0)); ok "xvsd killed (-9, pid $old) and started again (pid $new): both vif ports back on xenbr0 ${t}s after the kill"
+        metric restart_reattach_s "$t" s
+    else
+        bad "the restarted xvsd puts both vifs back on xenbr0 within 30 s" "$("$XC" list-ports xenbr0 2>&1)" "$(tail -30 /var/log/xvsd.log)"
+    fi
+    note "wall clock: kill $(restart_hms $w_kill), old xvsd gone $(restart_hms $w_gone), new one started $(restart_hms $w_start) (compare with the log below)"
+    # dom0's addresses are on the host ports xvsd made: again, as init does
+    ip addr add $NET.1/24 dev xenbr0 2>/dev/null; ip link set xenbr0 up
+    ip addr add $NET1.1/24 dev xenbr1 2>/dev/null; ip link set xenbr1 up
+    local log; log=$(tail -n +$((nlog + 1)) /var/log/xvsd.log)
+    note "xvsd log after the restart:"$'\n'"$log"
+    for g in domU1 domU2; do
+        local d=${DOMID[$g]}
+        [[ $log =~ vif\ $d\.0\ [^$'\n']*adopted[^$'\n']*Connected ]] && ok "new xvsd adopted vif $d.0 ($g) from xenstore while Connected" ||
+            bad "new xvsd adopts vif $d.0 from xenstore" "$log"
+        [[ $log =~ vif\ $d\.0\ [^$'\n']*rings\ tx[^$'\n']*\(resumed\) ]] && ok "vif $d.0: rings mapped and event channels bound again, resumed from the ring indices" ||
+            bad "vif $d.0: rings resumed" "$log"
+    done
+    # wait for the stream's end (20 s from its start, ~6 s before the kill)
+    nap 14
+    gxr domU1 40 'i=0; c=; while [ $i -lt 300 ]; do IFS= read -r -d "" c < /tmp/rs-iperf.log; [[ $c == *iperf-rc* ]] && break; nap 0.1; i=$((i+1)); done; echo "$c"'
+    local ip=$GX_OUT
+    note "iperf3 across the restart:"$'\n'"$ip"
+    if [[ $ip == *iperf-rc=0* ]] && iperf_mbps "$ip"; then
+        ok "iperf3 TCP domU1->domU2 across the kill -9 completed: $MBPS Mbit/s over 20 s"
+        metric tcp_across_restart "$MBPS" Mbit/s
+    else bad "the TCP stream across the restart completes (iperf3 rc 0)" "$ip"; fi
+    # the stream after the restart (intervals from 12 s on; the kill was
+    # at ~6 s): most one-second intervals carry data.  (Under TCG on a busy
+    # host the stream stalls for a second now and then with or without a
+    # restart, so the rates before and after are printed side by side.)
+    local l n=0 z=0 kb_b=0 kb_a=0 nb=0 st kb
+    while IFS= read -r l; do
+        [[ $l =~ \]\ +([0-9.]+)-([0-9.]+)\ +sec\ +([0-9.]+)\ (K|M)Bytes ]] || { [[ $l =~ \]\ +([0-9.]+)-.*\ 0.00\ Bytes ]] && [[ $l != *sender* && $l != *receiver* ]] && { st=${BASH_REMATCH[1]%.*}; [ "$st" -ge 12 ] && n=$((n + 1)) z=$((z + 1)); [ "$st" -lt 6 ] && nb=$((nb + 1)); }; continue; }
+        [[ $l == *sender* || $l == *receiver* ]] && continue
+        st=${BASH_REMATCH[1]%.*}
+        kb=${BASH_REMATCH[3]%.*}; [ "${BASH_REMATCH[4]}" = M ] && kb=$((kb * 1024))
+        if [ "$st" -ge 12 ]; then n=$((n + 1)) kb_a=$((kb_a + kb)); elif [ "$st" -lt 6 ]; then nb=$((nb + 1)) kb_b=$((kb_b + kb)); fi
+    done <<< "$ip"
+    note "stream: ${kb_b} KB in the $nb intervals before the kill (0-6 s), ${kb_a} KB in the $n after the restart (12-20 s), $z of those empty"
+    [ $n -ge 6 ] && [ $kb_a -gt 0 ] && [ $((2 * z)) -lt $n ] &&
+        ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; ${kb_b} KB in the $nb before the kill)" ||
+        bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB"
+    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t; n++ } /DUP!/ { d++ } /transmitted/ { s = $0 } END { printf "replies=%d maxgap_ms=%.0f dups=%d | %s\n", n, m * 1000, d, s }'\'' /tmp/rs-ping.log'
+    note "pings across the restart: $GX_OUT"
+    if [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt $((RESTART_PING_N / 2)) ]; then
+        local dups=0; [[ $GX_OUT =~ dups=([0-9]+) ]] && dups=${BASH_REMATCH[1]}
+        [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]]
+        ok "pings domU1->domU2 every 50 ms across the restart: ${BASH_REMATCH[1]} of $RESTART_PING_N answered ($dups duplicates: requests taken but not answered before the kill are done again), longest silence ${BASH_REMATCH[2]} ms"
+        metric restart_gap_ms "${BASH_REMATCH[2]}" ms
+    else bad "pings every 50 ms continue across the restart" "$GX_OUT"; fi
+    # no reconnect
+    for g in domU1 domU2; do
+        local k1 w
+        k1=$(restart_fe_keys $g)
+        [ "$k1" = "${keys0[$g]}" ] && ok "$g: frontend ring refs, event channels and state unchanged ($(tr '\n' ' ' <<< "$k1" | sed 's|/local/domain/[0-9]*/device/vif/0/||g'))" ||
+            bad "$g: frontend keys unchanged (no reconnect)" "before: ${keys0[$g]}" "after: $k1"
+        kill "${wpid[$g]}" 2>/dev/null; wait "${wpid[$g]}" 2>/dev/null
+        w=$(grep -c . /tmp/restart-watch-$g.txt)
+        [ "$w" = 1 ] && ok "$g: netfront never wrote its state during the restart (state watch fired once: registration)" ||
+            bad "$g: netfront's state is not rewritten (watch fired $w times)" "$(cat /tmp/restart-watch-$g.txt)"
+        restart_cc $g && [ "$V" = "${cc0[$g]}" ] && ok "$g: eth0 carrier never dropped (carrier_changes $V)" ||
+            bad "$g: eth0 carrier stays up" "carrier_changes ${cc0[$g]} -> $V"
+    done
+    kill "${wpid[be]}" 2>/dev/null; wait "${wpid[be]}" 2>/dev/null
+    note "backend state watch of vif $d1/0 fired $(grep -c . /tmp/restart-watch-be.txt) time(s) (1 = registration only)"
+    gping domU1 $NET.3 && ok "domU1 pings domU2 after the restart" || bad "domU1 pings domU2 after the restart" "$GX_OUT"
+    gping domU2 $NET.1 && ok "domU2 pings dom0 (host port made again) after the restart" || bad "domU2 pings dom0 after the restart" "$GX_OUT"
+    local m1 e1
+    m1=$(gnt_maps "$new") e1=$(evtchn_irqs "$new" xvsd)
+    [ "$m1" = "$m0" ] && [ "$e1" = "$e0" ] && ok "new xvsd holds what the old one did: $m1 grant mappings, $e1 event channels" ||
+        bad "the restarted xvsd holds the same grants and event channels" "maps $m0 -> $m1, evtchns $e0 -> $e1"
+}

@@ -1,0 +1,27 @@
+#!/bin/bash
+# test-guest-build: the programs build-images.sh compiles into the real-Xen
+# guest image (tests/xen/guest-*.c, static, with the libraries named on
+# their "// xvs-guest-libs:" line) build here too, so that a change in the
+# code they share (tests/sim/simfront.c) is caught by `make check` and not
+# only by a QEMU boot of check-xen.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+out=$(mktemp -d /tmp/xvs-guest-build.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+pass=0 fail=0
+for src in "$HERE"/guest-*.c "$HERE"/xvs-pktgen.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
+    # shellcheck disable=SC2086
+    if err=$(gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$out/$name" "$src" $libs 2>&1 \
+             | grep -v 'statically linked applications requires at runtime'); [ -x "$out/$name" ]; then
+        echo "PASS: $name builds statically (libs:${libs:- none})"; pass=$((pass + 1))
+    else
+        echo "FAIL: $name does not build statically: $err"; fail=$((fail + 1))
+    fi
+done
+[ $pass -gt 0 ] || { echo "FAIL: no guest program found in $HERE"; fail=$((fail + 1)); }
+echo "test-guest-build: $pass passed, $fail failed"
+[ $fail = 0 ]
