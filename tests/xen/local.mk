@@ -24,9 +24,12 @@ EXTRA_DIST += \
 # $(XVS_XEN_CACHE) (default /var/cache/xvs-xen); the results, the
 # comparison table and the evidence of failures go to tests/xen/out/ of
 # the build tree.  Last line: "xen: N passed, M failed"; non-zero on failure.
+# hostile (issue 7) alone runs 20-25 minutes under TCG: run it with
+#     tests/xen/run.sh -s xvs -T hostile _build
 XEN_CHECK_BUDGET = 1800
+XEN_CHECK_SKIP = hostile
 check-xen: all
-	$(SHELL) $(top_srcdir)/tests/xen/run.sh -B $(XEN_CHECK_BUDGET) \
+	$(SHELL) $(top_srcdir)/tests/xen/run.sh -B $(XEN_CHECK_BUDGET) -X $(XEN_CHECK_SKIP) \
 	    -o $(abs_top_builddir)/tests/xen/out $(abs_top_builddir)
 .PHONY: check-xen
 

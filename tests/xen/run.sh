@@ -17,6 +17,8 @@
 #   -T LIST    scenarios (comma list, see rootfs/dom0/xvs/tests.sh) instead
 #              of each stack's default set; STACK:NAME runs NAME on that
 #              stack only (-T basic,perf,xvs:vlan)
+#   -X LIST    leave these scenarios out of each stack's default set
+#              (make check-xen: the ones too long for its budget)
 #   -t SECS    limit per boot (default 1500)
 #   -B SECS    time budget of the whole run (images included): a boot gets
 #              at most what is left minus 300 s for each boot after it; a
@@ -45,11 +47,11 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${XVS_XEN_CACHE:-/var/cache/xvs-xen}
-OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin BUDGET=""
-while getopts "o:s:r:T:t:D:c:P:B:h" o; do
+OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin BUDGET="" SKIPT=""
+while getopts "o:s:r:T:t:D:c:P:B:X:h" o; do
     case $o in
         o) OUT=$OPTARG;; s) STACKS=$OPTARG;; r) ROUNDS=$OPTARG;; T) TESTS=$OPTARG;;
-        t) LIMIT=$OPTARG;; B) BUDGET=$OPTARG;; D) DEBUG=$OPTARG;; c) NCPU=$OPTARG;; P) PLACE=$OPTARG;;
+        t) LIMIT=$OPTARG;; B) BUDGET=$OPTARG;; X) SKIPT=$OPTARG;; D) DEBUG=$OPTARG;; c) NCPU=$OPTARG;; P) PLACE=$OPTARG;;
         *) sed -n '2,/^set -uo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 2;;
     esac
 done
@@ -99,6 +101,7 @@ boot() {
         xen_cmd+=" dom0_max_vcpus=$NCPU"
     fi
     [ -n "$TESTS" ] && d0_cmd+=" xvs.tests=$TESTS"
+    [ -n "$SKIPT" ] && d0_cmd+=" xvs.skip=$SKIPT"
     mods="$BASE/vmlinuz ${d0_cmd//,/,,},$d/initrd.cpio"      # multiboot: "," is ",,"
     local q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$NCPU" -m 2048 -machine pc
              -vga none -display none -monitor none -nic none -no-reboot

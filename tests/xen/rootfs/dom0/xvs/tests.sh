@@ -25,6 +25,10 @@ add_before_destroy DEFAULT_TESTS_xvs "$XEN_SCENARIOS"
 add_before_destroy DEFAULT_TESTS_kernel "$XEN_SCENARIOS_KERNEL"
 TESTS=${1:-}
 [ -n "$TESTS" ] || eval "TESTS=\$DEFAULT_TESTS_$STACK"
+# XVS_SKIP (run.sh -X): scenarios left out of the default set
+if [ -z "${1:-}" ] && [ -n "${XVS_SKIP:-}" ]; then
+    for s in ${XVS_SKIP//,/ }; do TESTS=,$TESTS,; TESTS=${TESTS/,$s,/,}; TESTS=${TESTS#,}; TESTS=${TESTS%,}; done
+fi
 
 is_xvs() { [ "$STACK" = xvs ]; }
 # the stack must be up, and (xvs) xen-netback must never have been loaded
