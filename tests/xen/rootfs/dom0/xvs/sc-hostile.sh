@@ -134,8 +134,10 @@ hostile_attack() {
     say "attack ($i) $mode"
     hostile_attach "$i" || return
     # guest-evilfront is started again if it dies before it connected (a
-    # freshly started program now and then crashes at start under TCG)
-    gx evil 200 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3; do guest-evilfront -n $EV_DEV -m $mode -d $MAC2 -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; i=0; c=; while [ \$i -lt 1200 ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || break; done; echo \"\$c\""
+    # freshly started program now and then crashes at start under TCG).
+    # Its log is emptied first: devids are reused, and the loop must not
+    # read the last attack's "connected" before the new process truncates it.
+    gx evil 200 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3; do rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $MAC2 -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; i=0; c=; while [ \$i -lt 1200 ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || break; done; echo \"\$c\""
     [[ $GX_OUT == *driver-none* ]] && ok "($i) evil's vif-$EV_DEV has no kernel driver (guest-evilfront is its frontend)" ||
         { bad "($i) no kernel driver on evil's vif-$EV_DEV" "$GX_OUT"; hostile_detach; return; }
     if [[ $GX_OUT != *"evilfront: connected"* ]]; then
