@@ -349,7 +349,15 @@ attach_vif() {
     [ -n "$dev" ] || { bad "xl network-list $g shows the vif on $br" "$(xl network-list $g 2>&1)"; return 1; }
     VIFDEV[$g]=$dev
     # builtins only (a `cat` here was seen to segfault at start), retried
-    gxr $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; while IFS= read -r l; do echo "$l"; done < /tmp/vif2.log; read r < /tmp/vif2.done && exit $r'
+    gxr $g 150 'i=0; while [ ! -e /tmp/vif2.done ] && [ $i -lt 1400 ]; do nap 0.1; i=$((i+1)); done; while IFS= read -r l; do echo "$l"; done < /tmp/vif2.log; read r < /tmp/vif2.done && exit $r' && return 0
+    # Under TCG the set-up's subshell can die at its start (seen: its `rm`
+    # segfaulted, no log was ever written): then run the set-up once more,
+    # in the foreground, now that the vif is there.  A set-up that ran and
+    # failed (a log exists) is the answer.
+    gx $g 10 '[ -e /tmp/vif2.log ] || echo no-log'
+    [[ $GX_OUT == *no-log* ]] || return 1
+    note "$g: the new vif's set-up never started (TCG); running it again"
+    gxr $g 60 "D=eth1; { $setup; } > /tmp/vif2.log 2>&1"
 }
 sc_vlan() {
     stack_ok || return
