@@ -16,7 +16,7 @@ tests_sim_xvs_simback_LDADD = ports/libports.a $(NETBACK_LIBS) $(MNL_LIBS)
 
 # Integration tests on the sim hypervisor (no root, no network namespace).
 TESTS += tests/sim/test-sim-pair.sh tests/sim/test-sim-hostile.sh
-EXTRA_DIST += tests/sim/sim-lib.sh tests/sim/test-sim-pair.sh tests/sim/test-sim-hostile.sh
+EXTRA_DIST += tests/sim/sim-lib.sh tests/sim/xs-e2e-lib.sh tests/sim/test-sim-pair.sh tests/sim/test-sim-hostile.sh
 # Real traffic (ping, iperf3) through TAP guests, an uplink and the host
 # port, in network namespaces xvs-nb-* (root).
 TESTS += tests/sim/test-sim-netns.sh

@@ -60,50 +60,9 @@ BE=/local/domain/0/backend/vif
 MAC5=00:16:3e:48:05:00
 MAC6=00:16:3e:48:06:00
 
-cleanup() {
-    rc=$?
-    set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    for p in $PIDS; do wait "$p" 2>/dev/null; done
-    for n in $NS; do ip netns del "$n" 2>/dev/null; done
-    [ $rc = 0 ] || { echo "--- xvsd log (tail)"; tail -25 "$DIR/xvsd.err"; }
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$DIR" "$KEEP"; fi
-    rm -rf "$DIR"
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok - $*"; }
-be() { xenstore-read "$BE/$1/$2/$3" 2>/dev/null; }
-be_is() { [ "$(be "$1" "$2" "$3")" = "$4" ]; }
-ctl() { "$XVSCTL" -t 5 "$@"; }
-pyj() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
-wait_for() { # SECONDS CMD...: poll until CMD succeeds
-    local t=$1 i=0; shift
-    until "$@" >/dev/null 2>&1; do
-        i=$((i + 1)); [ $i -le $((t * 50)) ] || return 1
-        sleep 0.02
-    done
-}
-in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-ping_ok() { # NS DST [ARGS]
-    local n=$1 d=$2; shift 2
-    in_ns "$n" ping -c 3 -i 0.2 -W 2 "$@" "$d" >/dev/null 2>&1 ||
-        in_ns "$n" ping -c 3 -i 0.2 -W 2 "$@" "$d" >/dev/null 2>&1 || fail "ping $n -> $d $*"
-}
-ping_fails() { # NS DST [ARGS]
-    local n=$1 d=$2; shift 2
-    ! in_ns "$n" ping -c 2 -i 0.2 -W 1 "$@" "$d" >/dev/null 2>&1 ||
-        fail "ping $n -> $d $* still answered"
-}
+. "$(dirname "$0")/xs-e2e-lib.sh"
 ports() { ctl -j list-ports hvmbr0 | pyj "' '.join(sorted(j))"; }
 ports_are() { [ "$(ports)" = "$1" ]; }
-# port_is PORT EXPR VALUE: EXPR of the port (p, from xvsctl show) is VALUE
-port_is() {
-    [ "$(ctl -j show | pyj "[($2) for b in j['bridges'] for p in b['ports'] if p['name'] == '$1']")" = "[$3]" ]
-}
 # qemu D: QEMU for domain D: tap vifD.0-emu in dom0, the guest's eth0
 qemu() {
     ip netns exec xvs-hvm-d0 "$QEMU" "vif$1.0-emu" "xvs-hvm-g$1" eth0 300 \
@@ -122,17 +81,14 @@ hvm() {
         >"$DIR/add$1.out" 2>&1 || fail "nic-add dom$1: $(cat "$DIR/add$1.out")"
     be_is "$1" 0 hotplug-status connected || fail "dom$1: hotplug-status '$(be "$1" 0 hotplug-status)'"
 }
-
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; ip -n "$n" link set lo up; done
+xs_e2e_netns
 ip -n xvs-hvm-d0 link add hvup0 type veth peer name eth0 netns xvs-hvm-net
 ip -n xvs-hvm-d0 link set hvup0 up
 ip -n xvs-hvm-net addr add 10.218.1.100/24 dev eth0
 ip -n xvs-hvm-net link set eth0 up
 
 # ---- xenstored, xvsd ----
-"$FAKE" -s "$XENSTORED_PATH" 2>"$DIR/xs.err" &
-PIDS="$PIDS $!"
-wait_for 5 test -S "$XENSTORED_PATH" || fail "fake xenstored did not start"
+xs_e2e_xenstored
 cat >"$DIR/xvs.conf" <<EOC
 [global]
 log-level = info
@@ -143,13 +99,7 @@ xenstore = yes
 uplink = hvup0
 host-port = no
 EOC
-start_xvsd() {
-    ip netns exec xvs-hvm-d0 "$XVSD" -f -c "$DIR/xvs.conf" --control "$XVS_CTL_SOCKET" \
-        --log-target=stderr 2>>"$DIR/xvsd.err" &
-    PID_xvsd=$!
-    wait_for 5 ctl vif-list || fail "xvsd did not start: $(tail -5 "$DIR/xvsd.err")"
-}
-start_xvsd
+xs_e2e_xvsd xvs-hvm-d0
 ports_are hvup0 || fail "ports at start: $(ports)"
 
 # ---- xl create: two HVM guests, QEMU first (libxl starts the device model
@@ -277,7 +227,7 @@ ok "network-detach of dom6 (offline, remove type_if=tap of a tap already gone): 
 
 # ---- xvsd restarted: the tap is taken back ----
 kill -TERM "$PID_xvsd"; wait "$PID_xvsd" 2>/dev/null || true
-start_xvsd
+xs_e2e_xvsd xvs-hvm-d0
 wait_for 3 ports_are "hvup0 vif5.0 vif5.0-emu" || fail "after restart: $(ports)"
 grep -q "emulated NIC vif5.0-emu taken back" "$DIR/xvsd.err" || fail "no log line for the adoption"
 ping_ok xvs-hvm-g5 10.218.1.100

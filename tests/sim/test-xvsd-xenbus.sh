@@ -59,55 +59,14 @@ PIDS=""
 PID_xvsd=""
 BE=/local/domain/0/backend/vif
 
-cleanup() {
-    rc=$?
-    set +e
-    [ -n "$PID_xvsd" ] && kill -9 "$PID_xvsd" 2>/dev/null
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    for p in $PIDS; do wait "$p" 2>/dev/null; done
-    for n in $NS; do ip netns del "$n" 2>/dev/null; done
-    [ $rc = 0 ] || { echo "--- xvsd log (tail)"; tail -25 "$DIR/xvsd.err"; }
-    if [ -n "$KEEP" ]; then rm -rf "$KEEP"; cp -r "$DIR" "$KEEP"; fi
-    rm -rf "$DIR"
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok - $*"; }
+. "$(dirname "$0")/xs-e2e-lib.sh"
 info() { sed -n "s/^$2=//p" "$1"; }
-be() { xenstore-read "$BE/$1/$2/$3" 2>/dev/null; }
-be_is() { [ "$(be "$1" "$2" "$3")" = "$4" ]; }
-ctl() { "$XVSCTL" -t 5 "$@"; }
-pyj() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
-wait_for() { # SECONDS CMD...: poll until CMD succeeds
-    local t=$1 i=0; shift
-    until "$@" >/dev/null 2>&1; do
-        i=$((i + 1)); [ $i -le $((t * 50)) ] || return 1
-        sleep 0.02
-    done
-}
-in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-ping_ok() { # NS DST
-    in_ns "$1" ping -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 ||
-        in_ns "$1" ping -c 3 -i 0.2 -W 2 "$2" >/dev/null 2>&1 || fail "ping $1 -> $2"
-}
-ping_fails() { # NS DST
-    ! in_ns "$1" ping -c 2 -i 0.2 -W 1 "$2" >/dev/null 2>&1 || fail "ping $1 -> $2 still answered"
-}
 ports() { ctl -j list-ports "$1" | pyj "' '.join(sorted(j))"; }
 vif_list() { ctl -j vif-list | pyj "$1"; }
-# port_is PORT EXPR VALUE: EXPR of the port (p, from xvsctl show) is VALUE
-port_is() {
-    [ "$(ctl -j show | pyj "[($2) for b in j['bridges'] for p in b['ports'] if p['name'] == '$1']")" = "[$3]" ]
-}
-
-for n in $NS; do ip netns del "$n" 2>/dev/null || true; ip netns add "$n"; ip -n "$n" link set lo up; done
+xs_e2e_netns
 
 # ---- xenstored, xvsd ----
-"$FAKE" -s "$XENSTORED_PATH" 2>"$DIR/xs.err" &
-PIDS="$PIDS $!"
-wait_for 5 test -S "$XENSTORED_PATH" || fail "fake xenstored did not start"
+xs_e2e_xenstored
 cat >"$DIR/xvs.conf" <<EOF
 [global]
 log-level = info
@@ -120,10 +79,7 @@ host-port = yes
 host-port = yes
 EOF
 start_xvsd() {
-    ip netns exec xvs-bind-sw "$XVSD" -f -c "$DIR/xvs.conf" --control "$XVS_CTL_SOCKET" \
-        --log-target=stderr 2>>"$DIR/xvsd.err" &
-    PID_xvsd=$!
-    wait_for 5 ctl vif-list || fail "xvsd did not start: $(tail -5 "$DIR/xvsd.err")"
+    xs_e2e_xvsd xvs-bind-sw
     ip -n xvs-bind-sw addr add 10.216.5.9/24 dev bindbr0
     ip -n xvs-bind-sw addr add 10.216.6.9/24 dev bindbr1
     ip -n xvs-bind-sw link set bindbr0 up
