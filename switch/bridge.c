@@ -330,6 +330,22 @@ bridge_stage_promisc(struct bridge *b, const struct port *skip1,
     }
 }
 
+/* A frame port security refused: counted, and logged at the port's own
+ * rate (a guest triggers this at will). */
+static void
+policy_drop(struct port *in, const struct frame *f, int reason, const char *why)
+{
+    const uint8_t *m = frame_src(f);
+
+    in->stats.drops[reason]++;
+    if (xlog_ratelimit(&in->policy_rl)) {
+        XLOG_WARN_(XLOG_MOD_BRIDGE, "bridge %s: port %s: dropped (%s): %s, from "
+                   "%02x:%02x:%02x:%02x:%02x:%02x", in->bridge ? in->bridge->name : "-",
+                   in->name, port_drop_reason_name(reason), why,
+                   m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+}
+
 /* Admission of one frame: VLAN and input policy.  Returns the frame's
  * VLAN and its source as fdb_mac48(), or 0 if it was dropped (counted). */
 static inline uint16_t
@@ -353,14 +369,15 @@ bridge_admit(struct port *in, struct frame *f, uint64_t *src48)
         return 0;
     }
     if (in->mac_locked && memcmp(frame_src(f), in->mac, 6)) {
-        in->stats.drops[DROP_SPOOF_MAC]++;
+        policy_drop(in, f, DROP_SPOOF_MAC, "source MAC is not the port's MAC");
         return 0;
     }
     if (antispoof_active(in)) {
-        int reason = antispoof_check(in, f);
+        const char *why = "";
+        int reason = antispoof_check(in, f, &why);
 
         if (reason) {
-            in->stats.drops[reason]++;
+            policy_drop(in, f, reason, why);
             return 0;
         }
     }

@@ -19,6 +19,8 @@ port_init(struct port *p, const char *name, const struct port_ops *ops)
     p->vlan_mode = PORT_VLAN_ACCESS;
     p->pvid = 1;
     p->learning = true;
+    p->policy_rl = (struct xlog_ratelimit) XLOG_RATELIMIT_INIT(PORT_POLICY_LOG_PER_SEC,
+                                                              PORT_POLICY_LOG_BURST);
 }
 
 int
@@ -172,6 +174,8 @@ static const char *const drop_reason_names[DROP_N_REASONS] = {
     [DROP_MTU] = "mtu",
     [DROP_TX_ERROR] = "tx_error",
     [DROP_NO_BUFFERS] = "no_buffers",
+    [DROP_RA_GUARD] = "ra_guard",
+    [DROP_DHCP_GUARD] = "dhcp_guard",
 };
 
 const char *

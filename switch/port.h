@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/log.h"
 #include "switch/frame.h"
 
 #define VLAN_ID_MIN 1
@@ -27,6 +28,11 @@
 #define VLAN_BITMAP_WORDS (4096 / 64)
 
 enum port_vlan_mode { PORT_VLAN_ACCESS, PORT_VLAN_TRUNK };
+
+/* RA guard and DHCP-server guard of a port (switch/antispoof.h).  AUTO
+ * (the zero value): on while the port has port security -- a source MAC
+ * lock or an address list -- as OpenStack port security does. */
+enum port_guard { PORT_GUARD_AUTO, PORT_GUARD_ON, PORT_GUARD_OFF };
 
 /* Why a frame was dropped; counted per port (the input port for ingress
  * reasons, the output port for egress reasons). */
@@ -41,6 +47,8 @@ enum port_drop_reason {
     DROP_MTU,            /* larger than the output's MTU */
     DROP_TX_ERROR,       /* output failed (sendmsg, grant copy, ...) */
     DROP_NO_BUFFERS,     /* guest posted no rx buffers in time */
+    DROP_RA_GUARD,       /* IPv6 Router Advertisement, port not a router */
+    DROP_DHCP_GUARD,     /* DHCPv4/v6 server message, port not a server */
     DROP_N_REASONS
 };
 const char *port_drop_reason_name(enum port_drop_reason);
@@ -93,6 +101,13 @@ struct port {
 #define PORT_IP6S_MAX 16
     uint8_t ip6s[PORT_IP6S_MAX][16];
     unsigned n_ip6s;
+    enum port_guard ra_guard;       /* Router Advertisements */
+    enum port_guard dhcp_guard;     /* DHCPv4 / DHCPv6 server messages */
+#define PORT_POLICY_LOG_PER_SEC 1
+#define PORT_POLICY_LOG_BURST 5
+    /* Policy drops (spoofing, guards) are logged with the port's name,
+     * at most this port's own rate: one guest cannot mute another's. */
+    struct xlog_ratelimit policy_rl;
 
     struct port_stats stats;
     uint32_t fdb_learned;           /* dynamic FDB entries pointing here */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "switch/antispoof.h"
 #include "switch/bridge.h"
@@ -296,8 +297,12 @@ test_v6_truncated(void)
     tf.f.head[L3] = NH_ICMP6;
     tf.f.head[L3 + 1] = 10;             /* 88 bytes */
     DROP(&tf, DROP_BAD_FRAME);
-    tf.f.head[L3] = NH_UDP;             /* nothing to check there: passes */
+    /* UDP there: a DHCPv6 server's reply could hide past the head */
+    tf.f.head[L3] = NH_UDP;
+    DROP(&tf, DROP_BAD_FRAME);
+    pg.port.dhcp_guard = PORT_GUARD_OFF;    /* nothing to check there: passes */
     PASS(&tf);
+    pg.port.dhcp_guard = PORT_GUARD_AUTO;
     /* an extension header whose own first two bytes are cut */
     build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_DSTOPTS, L3 + 1);
     DROP(&tf, DROP_BAD_FRAME);
@@ -382,6 +387,333 @@ test_stacked_tags(void)
     bridge_destroy(br);
 }
 
+/* ---- link-layer addresses of a port whose source MAC is locked --------- */
+
+#define MAC_X "00:16:3e:00:00:99"   /* another guest's MAC */
+
+static void
+setup_locked(const char *const *v4, const char *const *v6)
+{
+    setup(v4, v6);
+    test_mac(MAC_G, pg.port.mac);
+    pg.port.mac_locked = true;
+}
+
+static void
+put_mac(struct test_frame *tf, unsigned at, const char *mac)
+{
+    test_mac(mac, tf->f.head + at);
+}
+
+static void
+test_arp_sender_mac(void)
+{
+    struct test_frame tf;
+
+    setup_locked(NULL, NULL);
+    build_arp(&tf, "10.0.0.5");
+    put_mac(&tf, L2 + 8, MAC_G);
+    PASS(&tf);
+    /* poisoning: own Ethernet source, someone else's MAC inside */
+    put_mac(&tf, L2 + 8, MAC_X);
+    DROP(&tf, DROP_SPOOF_MAC);
+    /* not Ethernet hardware: the sender address cannot be judged */
+    put_mac(&tf, L2 + 8, MAC_G);
+    tf.f.head[L2 + 1] = 6;                  /* IEEE 802 */
+    DROP(&tf, DROP_BAD_FRAME);
+    tf.f.head[L2 + 1] = 1;
+    tf.f.head[L2 + 4] = 8;                  /* hardware address length */
+    DROP(&tf, DROP_BAD_FRAME);
+    tf.f.head[L2 + 4] = 6;
+    tf.f.len = tf.f.head_len = L2 + 8 + 5;  /* sender MAC cut */
+    DROP(&tf, DROP_BAD_FRAME);
+    /* with an address list too: both checked */
+    set_lists(v4list, NULL);
+    build_arp(&tf, "10.0.0.5");
+    put_mac(&tf, L2 + 8, MAC_G);
+    PASS(&tf);
+    build_arp(&tf, "10.0.0.9");
+    put_mac(&tf, L2 + 8, MAC_G);
+    DROP(&tf, DROP_SPOOF_IP);
+    build_arp(&tf, "10.0.0.5");
+    put_mac(&tf, L2 + 8, MAC_X);
+    DROP(&tf, DROP_SPOOF_MAC);
+    /* the MAC is not locked: the sender MAC is the guest's business */
+    pg.port.mac_locked = false;
+    PASS(&tf);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_MAC], 2);
+    bridge_destroy(br);
+}
+
+/* An NDP message of `type` from fe80::a with one link-layer option of
+ * option type `opt` (0: none) carrying `mac`, behind `ext` destination
+ * options headers of 8 bytes. */
+static void
+build_nd(struct test_frame *tf, uint8_t type, uint8_t opt, const char *mac, unsigned ext)
+{
+    unsigned body = type == 133 ? 8 : type == 134 ? 16 : 24;
+    unsigned at = L3 + 8 * ext;
+
+    build_ip6(tf, "fe80::a", type == 136 ? "ff02::1" : "ff02::1:ff00:5",
+              ext ? NH_DSTOPTS : NH_ICMP6, at + body + (opt ? 8 : 0));
+    for (unsigned i = 0; i < ext; i++) {
+        tf->f.head[L3 + 8 * i] = i + 1 < ext ? NH_DSTOPTS : NH_ICMP6;
+    }
+    put_icmp6(tf, at, type, type >= 135 ? "fe80::a" : NULL);
+    if (opt) {
+        tf->f.head[at + body] = opt;
+        tf->f.head[at + body + 1] = 1;
+        put_mac(tf, at + body + 2, mac);
+    }
+}
+
+static void
+test_nd_lladdr(void)
+{
+    struct test_frame tf;
+
+    setup_locked(NULL, v6list);
+    build_nd(&tf, 135, 1, MAC_G, 0);        /* NS, source lladdr */
+    PASS(&tf);
+    build_nd(&tf, 135, 1, MAC_X, 0);
+    DROP(&tf, DROP_SPOOF_MAC);
+    build_nd(&tf, 135, 0, NULL, 0);         /* no option (DAD-like) */
+    PASS(&tf);
+    build_nd(&tf, 136, 2, MAC_G, 0);        /* NA, target lladdr */
+    PASS(&tf);
+    build_nd(&tf, 136, 2, MAC_X, 0);
+    DROP(&tf, DROP_SPOOF_MAC);
+    build_nd(&tf, 133, 1, MAC_G, 0);        /* RS */
+    PASS(&tf);
+    build_nd(&tf, 133, 1, MAC_X, 0);
+    DROP(&tf, DROP_SPOOF_MAC);
+    /* behind extension headers: still found */
+    build_nd(&tf, 136, 2, MAC_X, 3);
+    DROP(&tf, DROP_SPOOF_MAC);
+    build_nd(&tf, 135, 1, MAC_X, 2);
+    DROP(&tf, DROP_SPOOF_MAC);
+    /* after another option (a nonce, type 14) */
+    build_ip6(&tf, "fe80::a", "ff02::1:ff00:5", NH_ICMP6, L3 + 24 + 16);
+    put_icmp6(&tf, L3, 135, "fe80::a");
+    tf.f.head[L3 + 24] = 14;
+    tf.f.head[L3 + 25] = 1;
+    tf.f.head[L3 + 32] = 1;
+    tf.f.head[L3 + 33] = 1;
+    put_mac(&tf, L3 + 34, MAC_X);
+    DROP(&tf, DROP_SPOOF_MAC);
+    /* an option of length 0 (RFC 4861: discard) */
+    tf.f.head[L3 + 25] = 0;
+    DROP(&tf, DROP_BAD_FRAME);
+    /* options past the head */
+    build_nd(&tf, 135, 1, MAC_G, 0);
+    tf.f.head_len = L3 + 24 + 4;
+    DROP(&tf, DROP_BAD_FRAME);
+    /* payload length past the frame */
+    build_nd(&tf, 135, 1, MAC_G, 0);
+    tf.f.head[L2 + 5] += 8;
+    DROP(&tf, DROP_BAD_FRAME);
+    /* the MAC not locked: the options are not checked */
+    pg.port.mac_locked = false;
+    build_nd(&tf, 136, 2, MAC_X, 0);
+    PASS(&tf);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_MAC], 6);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_IP], 0);
+    bridge_destroy(br);
+}
+
+/* ---- RA guard and DHCP-server guard ------------------------------------- */
+
+static void
+build_ra(struct test_frame *tf)
+{
+    build_nd(tf, 134, 1, MAC_G, 0);
+}
+
+static void
+build_udp6(struct test_frame *tf, unsigned sport, unsigned dport)
+{
+    build_ip6(tf, "fe80::a", "ff02::1:2", NH_UDP, L3 + 8 + 20);
+    tf->f.head[L3] = (uint8_t) (sport >> 8);
+    tf->f.head[L3 + 1] = (uint8_t) sport;
+    tf->f.head[L3 + 2] = (uint8_t) (dport >> 8);
+    tf->f.head[L3 + 3] = (uint8_t) dport;
+}
+
+static void
+build_udp4(struct test_frame *tf, const char *src, unsigned sport, unsigned dport)
+{
+    build_ip4(tf, src);
+    tf->f.head[L2 + 9] = NH_UDP;
+    tf->f.head[L2 + 20] = (uint8_t) (sport >> 8);
+    tf->f.head[L2 + 21] = (uint8_t) sport;
+    tf->f.head[L2 + 22] = (uint8_t) (dport >> 8);
+    tf->f.head[L2 + 23] = (uint8_t) dport;
+}
+
+static void
+test_ra_guard(void)
+{
+    struct test_frame tf;
+
+    /* no port security: a router may sit there */
+    setup(NULL, NULL);
+    test_mac(MAC_G, pg.port.mac);
+    build_ra(&tf);
+    PASS(&tf);
+    pg.port.ra_guard = PORT_GUARD_ON;       /* router-advertisements=reject */
+    DROP(&tf, DROP_RA_GUARD);
+    pg.port.ra_guard = PORT_GUARD_AUTO;
+    /* a MAC lock or an address list turns it on */
+    pg.port.mac_locked = true;
+    DROP(&tf, DROP_RA_GUARD);
+    pg.port.mac_locked = false;
+    set_lists(v4list, NULL);
+    DROP(&tf, DROP_RA_GUARD);
+    set_lists(NULL, v6list);
+    DROP(&tf, DROP_RA_GUARD);
+    /* behind a hop-by-hop header, or in a first fragment */
+    build_ip6(&tf, "fe80::a", "ff02::1", NH_HOP, L3 + 8 + 16);
+    tf.f.head[L3] = NH_ICMP6;
+    put_icmp6(&tf, L3 + 8, 134, NULL);
+    DROP(&tf, DROP_RA_GUARD);
+    build_ip6(&tf, "fe80::a", "ff02::1", 44, L3 + 8 + 16);
+    tf.f.head[L3] = NH_ICMP6;
+    tf.f.head[L3 + 3] = 1;                  /* more fragments, offset 0 */
+    put_icmp6(&tf, L3 + 8, 134, NULL);
+    DROP(&tf, DROP_RA_GUARD);
+    tf.f.head[L3 + 3] = 8;                  /* offset 8: no ICMPv6 header */
+    PASS(&tf);
+    /* other ICMPv6 passes; allowed (a router guest), RAs pass */
+    build_nd(&tf, 133, 1, MAC_G, 0);
+    PASS(&tf);
+    pg.port.ra_guard = PORT_GUARD_OFF;      /* router-advertisements=accept */
+    build_ra(&tf);
+    PASS(&tf);
+    /* an allowed router's own MAC lock still covers its lladdr option */
+    pg.port.mac_locked = true;
+    PASS(&tf);
+    build_nd(&tf, 134, 1, MAC_X, 0);
+    DROP(&tf, DROP_SPOOF_MAC);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_RA_GUARD], 6);
+    bridge_destroy(br);
+}
+
+static void
+test_dhcp_guard(void)
+{
+    struct test_frame tf;
+
+    setup(v4list, v6list);
+    build_udp4(&tf, "10.0.0.5", 67, 68);    /* a DHCPOFFER/ACK */
+    DROP(&tf, DROP_DHCP_GUARD);
+    build_udp4(&tf, "10.0.0.5", 67, 67);    /* a relay agent */
+    DROP(&tf, DROP_DHCP_GUARD);
+    build_udp4(&tf, "10.0.0.5", 68, 67);    /* a client's renewal */
+    PASS(&tf);
+    build_udp4(&tf, "0.0.0.0", 68, 67);     /* a client's discover */
+    PASS(&tf);
+    build_udp4(&tf, "10.0.0.5", 67, 68);
+    tf.f.head[L2 + 7] = 1;                  /* a later fragment: no UDP header */
+    PASS(&tf);
+    build_udp6(&tf, 547, 546);              /* DHCPv6 reply */
+    DROP(&tf, DROP_DHCP_GUARD);
+    build_udp6(&tf, 547, 547);              /* DHCPv6 relay */
+    DROP(&tf, DROP_DHCP_GUARD);
+    build_udp6(&tf, 546, 547);              /* DHCPv6 client */
+    PASS(&tf);
+    /* in a first fragment */
+    build_ip6(&tf, "fe80::a", "ff02::1:2", 44, L3 + 8 + 8);
+    tf.f.head[L3] = NH_UDP;
+    tf.f.head[L3 + 3] = 1;
+    tf.f.head[L3 + 8] = 547 >> 8;
+    tf.f.head[L3 + 9] = 547 & 0xff;
+    DROP(&tf, DROP_DHCP_GUARD);
+    /* allowed: a DHCP server guest */
+    pg.port.dhcp_guard = PORT_GUARD_OFF;
+    PASS(&tf);
+    build_udp4(&tf, "10.0.0.5", 67, 68);
+    PASS(&tf);
+    /* the source list still applies to a server */
+    build_udp4(&tf, "10.0.0.9", 67, 68);
+    DROP(&tf, DROP_SPOOF_IP);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_DHCP_GUARD], 5);
+    /* MAC lock alone turns it on; no port security leaves it off */
+    set_lists(NULL, NULL);
+    pg.port.dhcp_guard = PORT_GUARD_AUTO;
+    build_udp4(&tf, "192.168.0.1", 67, 68);
+    PASS(&tf);
+    build_udp6(&tf, 547, 546);
+    PASS(&tf);
+    test_mac(MAC_G, pg.port.mac);
+    pg.port.mac_locked = true;
+    build_udp4(&tf, "192.168.0.1", 67, 68);
+    DROP(&tf, DROP_DHCP_GUARD);
+    build_udp6(&tf, 547, 546);
+    DROP(&tf, DROP_DHCP_GUARD);
+    /* ...and ON without port security */
+    pg.port.mac_locked = false;
+    pg.port.dhcp_guard = PORT_GUARD_ON;
+    CU_ASSERT(antispoof_active(&pg.port));
+    build_udp4(&tf, "192.168.0.1", 67, 68);
+    DROP(&tf, DROP_DHCP_GUARD);
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_DHCP_GUARD], 8);
+    bridge_destroy(br);
+}
+
+/* Policy drops are logged with the port's name and the reason, at most
+ * PORT_POLICY_LOG_BURST at once per port: one guest cannot mute another's
+ * lines. */
+static unsigned
+count_lines(FILE *f, const char *needle)
+{
+    char line[512];
+    unsigned n = 0;
+
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        n += strstr(line, needle) != NULL;
+    }
+    return n;
+}
+
+static void
+test_policy_log(void)
+{
+    struct test_frame tf;
+    FILE *log = tmpfile();
+    int saved = dup(STDERR_FILENO);
+    unsigned a, b;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    CU_ASSERT_FATAL(saved >= 0);
+    setup_locked(NULL, NULL);
+    test_mac(MAC_P, pp.port.mac);
+    pp.port.mac_locked = true;
+    fflush(stderr);
+    dup2(fileno(log), STDERR_FILENO);
+    for (unsigned i = 0; i < 4 * PORT_POLICY_LOG_BURST; i++) {
+        build_arp(&tf, "10.0.0.5");
+        put_mac(&tf, L2 + 8, MAC_X);
+        test_send(br, &pg, &tf);
+    }
+    build_ra(&tf);
+    memcpy(tf.f.head + 6, pp.port.mac, 6);
+    put_mac(&tf, L3 + 16 + 2, MAC_P);
+    test_send(br, &pp, &tf);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    a = count_lines(log, "bridge br0: port pg: dropped (spoof_mac): ARP sender MAC is not "
+                    "the port's MAC, from 00:16:3e:00:00:0a");
+    b = count_lines(log, "bridge br0: port pp: dropped (ra_guard): IPv6 Router Advertisement");
+    CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_MAC], 4 * PORT_POLICY_LOG_BURST);
+    /* the bucket may refill by one if the loop crossed a second */
+    CU_ASSERT(a >= PORT_POLICY_LOG_BURST && a <= PORT_POLICY_LOG_BURST + 1);
+    CU_ASSERT_EQUAL(b, 1);
+    fclose(log);
+    bridge_destroy(br);
+}
+
 /* antispoof_check() on the first `len` bytes of tf, in a buffer of exactly
  * that size (a sanitizer build catches any read past it). */
 static int
@@ -395,7 +727,7 @@ check_cut(const struct test_frame *tf, unsigned len)
     memcpy(b, tf->f.head, len);
     f.head = b;
     f.len = f.head_len = (uint16_t) len;
-    r = antispoof_check(&pg.port, &f);
+    r = antispoof_check(&pg.port, &f, NULL);
     free(b);
     return r;
 }
@@ -411,7 +743,7 @@ test_every_cut(void)
         unsigned at, need;          /* ICMPv6 offset; bytes the check reads */
         int verdict;
     } cases[] = {
-        { "2001:db8::5", NULL, NH_UDP, 0, 0, L3, 0 },
+        { "2001:db8::5", NULL, NH_UDP, 0, 0, L3 + 2, 0 },    /* DHCP guard */
         { "2001:db8::99", NULL, NH_UDP, 0, 0, L3, DROP_SPOOF_IP },
         { "fe80::1", "2001:db8::99", NH_ICMP6, 136, L3, L3 + 24, DROP_SPOOF_IP },
         { "fe80::1", "2001:db8::5", NH_ICMP6, 136, L3, L3 + 24, 0 },
@@ -453,7 +785,7 @@ test_every_cut(void)
 }
 
 /* Random IPv6 frames of random lengths: the parse stays inside the frame
- * (under a sanitizer) and its verdict is one of three. */
+ * (under a sanitizer) and its verdict is one of those possible. */
 static void
 test_random_frames(void)
 {
@@ -461,14 +793,16 @@ test_random_frames(void)
     unsigned seed = 1, bad = 0;
 
     setup(v4list, v6list);
-    for (unsigned i = 0; i < 20000; i++) {
+    test_mac(MAC_G, pg.port.mac);
+    for (unsigned i = 0; i < 40000; i++) {
         unsigned len = ETH_HLEN_ + rand_r(&seed) % (FRAME_HEAD_MAX - ETH_HLEN_ + 1);
         int r;
 
         build_ip6(&tf, "fe80::1", "ff02::1", NH_UDP, FRAME_HEAD_MAX);
         for (unsigned j = L2 + 1; j < FRAME_HEAD_MAX; j++) {
             /* mostly chains of extension headers and ICMPv6 */
-            static const uint8_t nhs[] = { NH_HOP, NH_DSTOPTS, 43, NH_ICMP6, 136, 135 };
+            static const uint8_t nhs[] = { NH_HOP, NH_DSTOPTS, 43, 44, NH_ICMP6, 136,
+                                           135, 134, 133, 1, 2 };
             unsigned x = (unsigned) rand_r(&seed);
 
             tf.f.head[j] = x & 1 ? nhs[x % sizeof nhs] : (uint8_t) (x >> 8);
@@ -476,8 +810,10 @@ test_random_frames(void)
         if (i % 3) {
             tf.f.head[L2] = 0x60;
         }
+        pg.port.mac_locked = i >= 20000;    /* link-layer options too */
         r = check_cut(&tf, len);
-        bad += r != 0 && r != DROP_SPOOF_IP && r != DROP_BAD_FRAME;
+        bad += r != 0 && r != DROP_SPOOF_IP && r != DROP_BAD_FRAME && r != DROP_RA_GUARD
+               && r != DROP_DHCP_GUARD && r != DROP_SPOOF_MAC;
     }
     CU_ASSERT_EQUAL(bad, 0);
     bridge_destroy(br);
@@ -518,6 +854,11 @@ main(void)
         { "every cut of a frame", test_every_cut },
         { "random frames", test_random_frames },
         { "port_set_ips limits", test_set_ips_limits },
+        { "ARP sender MAC of a MAC-locked port", test_arp_sender_mac },
+        { "NDP link-layer options of a MAC-locked port", test_nd_lladdr },
+        { "RA guard", test_ra_guard },
+        { "DHCP server guard", test_dhcp_guard },
+        { "policy drops logged, rate-limited per port", test_policy_log },
         { NULL, NULL }
     };
 
