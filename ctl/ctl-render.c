@@ -87,7 +87,8 @@ print_port(FILE *out, const json_t *p)
 {
     static const char *const known[] = {
         "name", "kind", "ofport", "link_up", "vlan_mode", "pvid", "trunks",
-        "promiscuous", "mac_locked", "mac", "learning", "origin", "vif", NULL
+        "promiscuous", "mac_locked", "mac", "learning", "origin", "vif", "ra_guard",
+        "dhcp_guard", NULL
     };
     const char *origin = str_or(p, "origin", NULL);
     const char *vif = str_or(p, "vif", NULL);       /* a tap: its vif */
@@ -110,12 +111,15 @@ print_port(FILE *out, const json_t *p)
         fprintf(out, "        vlan: %s %lld\n", mode, pvid);
     }
 
-    /* "mac: M, promiscuous, mac-locked, no learning" (what applies). */
+    /* "mac: M, promiscuous, mac-locked, no learning, ra-guard, dhcp-guard"
+     * (what applies). */
     const char *mac = str_or(p, "mac", NULL);
     const char *flags[] = {
         json_is_true(json_object_get(p, "promiscuous")) ? "promiscuous" : NULL,
         json_is_true(json_object_get(p, "mac_locked")) ? "mac-locked" : NULL,
         json_is_false(json_object_get(p, "learning")) ? "no learning" : NULL,
+        json_is_true(json_object_get(p, "ra_guard")) ? "ra-guard" : NULL,
+        json_is_true(json_object_get(p, "dhcp_guard")) ? "dhcp-guard" : NULL,
     };
     const char *sep = "";
     if (mac) {

@@ -15,6 +15,7 @@
 #include "daemon/ctl_args.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "switch/antispoof.h"
 #include "switch/bridge.h"
 #include "switch/fdb.h"
 #include "switch/port.h"
@@ -49,6 +50,11 @@ static json_t *port_json(const struct brmgr_bridge *rec, const struct port *p)
                   "promiscuous", p->promiscuous, "mac_locked", p->mac_locked,
                   "learning", p->learning, "mac", mac,
                   "origin", origin ? json_string(origin) : json_null());
+    if (o) {
+        json_object_set_new(o, "ra_guard", json_boolean(antispoof_guard_on(p, p->ra_guard)));
+        json_object_set_new(o, "dhcp_guard",
+                            json_boolean(antispoof_guard_on(p, p->dhcp_guard)));
+    }
     if (o && p->ops->describe)
         p->ops->describe(p, o);
     return o;

@@ -21,6 +21,7 @@
 #include "lib/util.h"
 #include "netback/netback.h"
 #include "netback/vif.h"
+#include "switch/antispoof.h"
 #include "switch/bridge.h"
 #include "switch/port.h"
 
@@ -143,6 +144,8 @@ static json_t *vif_json(const struct bridge *br, struct vif *v)
         json_object_set_new(o, "fatal_reason", json_string(vif_fatal_reason(v)));
     json_object_set_new(o, "mac", eth_addr_is_zero(p->mac) ? json_null() : json_string(mac));
     json_object_set_new(o, "mac_locked", json_boolean(p->mac_locked));
+    json_object_set_new(o, "ra_guard", json_boolean(antispoof_guard_on(p, p->ra_guard)));
+    json_object_set_new(o, "dhcp_guard", json_boolean(antispoof_guard_on(p, p->dhcp_guard)));
     json_object_set_new(o, "ips", ips_json(AF_INET, p->ips, sizeof p->ips[0],
                                            MIN(p->n_ips, PORT_IPS_MAX)));
     json_object_set_new(o, "ip6s", ips_json(AF_INET6, p->ip6s, sizeof p->ip6s[0],
@@ -210,7 +213,7 @@ static int arg_uint(const char *what, const char *s, unsigned long long min,
 /* Frontend keys, as netfront writes them in xenstore (O_SG..O_MCAST), then
  * the port's anti-spoofing policy. */
 enum { O_NAME, O_MAC, O_SG, O_GSO4, O_GSO6, O_CSUM6, O_NO_CSUM, O_RX_NOTIFY, O_MCAST,
-       O_MAC_LOCKED, O_IPS, O_N };
+       O_MAC_LOCKED, O_IPS, O_RA, O_DHCP, O_N };
 
 static int apply_features(const struct ctl_opt *o, struct vif_frontend *fe, char **err)
 {
@@ -278,12 +281,33 @@ static int parse_ips(const char *s, struct ctl_ips *ips, char **err)
     }
 }
 
+/* router-advertisements= / dhcp-server=: accept (guard off), reject (on),
+ * unset (auto: switch/antispoof.h), as the xenstore keys of those names. */
+static int parse_guard(const struct ctl_opt *o, enum port_guard *g, char **err)
+{
+    *g = PORT_GUARD_AUTO;
+    if (!o->value)
+        return 0;
+    if (!strcmp(o->value, "accept"))
+        *g = PORT_GUARD_OFF;
+    else if (!strcmp(o->value, "reject"))
+        *g = PORT_GUARD_ON;
+    else {
+        ctl_errf(err, "%s: '%s' is not accept or reject", o->key, o->value);
+        return -1;
+    }
+    return 0;
+}
+
 /* The policy options: mac-locked needs the guest's MAC. */
 static int apply_policy(const struct ctl_opt *o, const uint8_t mac[ETH_ADDR_LEN],
-                        bool *locked, struct ctl_ips *ips, char **err)
+                        bool *locked, struct ctl_ips *ips, enum port_guard guard[2],
+                        char **err)
 {
     *locked = false;
     memset(ips, 0, sizeof *ips);
+    if (parse_guard(&o[O_RA], &guard[0], err) || parse_guard(&o[O_DHCP], &guard[1], err))
+        return -1;
     if (o[O_MAC_LOCKED].value) {
         if (conf_parse_bool(o[O_MAC_LOCKED].value, locked)) {
             ctl_errf(err, "mac-locked: '%s' is not 0 or 1", o[O_MAC_LOCKED].value);
@@ -331,6 +355,7 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
         [O_RX_NOTIFY] = { "feature-rx-notify", NULL },
         [O_MCAST] = { "request-multicast-control", NULL },
         [O_MAC_LOCKED] = { "mac-locked", NULL }, [O_IPS] = { "ips", NULL },
+        [O_RA] = { "router-advertisements", NULL }, [O_DHCP] = { "dhcp-server", NULL },
     };
     unsigned long long domid, devid, txref, rxref, ch, ch_rx = 0;
     struct netback *nb = xvsd_netback();
@@ -340,13 +365,15 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
     uint16_t vlan;
     uint8_t mac[ETH_ADDR_LEN] = { 0 };
     struct ctl_ips ips;
+    enum port_guard guard[2];
     bool locked;
     char why[256];
     size_t first_opt = 6;
 
     if (ctl_args_count(argc, 6, 7 + O_N, "vif-attach BR DOMID DEVID TXREF RXREF EVTCHN "
                        "[EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
-                       "[mac-locked=0|1] [ips=ADDR,...]", err))
+                       "[mac-locked=0|1] [ips=ADDR,...] [router-advertisements=accept|reject] "
+                       "[dhcp-server=accept|reject]", err))
         return NULL;
     if (!nb)
         return ctl_errf(err, "no guest backend in this xvsd (%s)",
@@ -377,7 +404,7 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
                            || eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)))
         return ctl_errf(err, "mac: '%s' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)",
                         o[O_MAC].value);
-    if (apply_policy(o, mac, &locked, &ips, err))
+    if (apply_policy(o, mac, &locked, &ips, guard, err))
         return NULL;
     if (check_unique((uint16_t)domid, (uint32_t)devid, o[O_NAME].value, err))
         return NULL;
@@ -398,6 +425,8 @@ static json_t *cmd_vif_attach(size_t argc, const char *const *argv, void *arg,
     }
     memcpy(p->mac, mac, ETH_ADDR_LEN);
     p->mac_locked = locked;
+    p->ra_guard = guard[0];
+    p->dhcp_guard = guard[1];
     port_set_ips(p, ips.v4, ips.n4, (const uint8_t (*)[16])ips.v6, ips.n6);
     if (vlan)
         port_set_access(p, vlan);

@@ -13,7 +13,8 @@
  *       guest's QEMU tap port: name, bridge, link_up).
  *   vif-attach BR DOMID DEVID TXREF RXREF EVTCHN [EVTCHN_RX] [name=NAME]
  *              [mac=MAC] [feature-KEY=0|1 ...] [mac-locked=0|1]
- *              [ips=ADDR,...]
+ *              [ips=ADDR,...] [router-advertisements=accept|reject]
+ *              [dhcp-server=accept|reject]
  *       Direct attach, without xenstore (sim tests, debugging): connects a
  *       vif to the rings and event channel(s) a frontend published and puts
  *       it on bridge BR (a VLAN bridge BR.N makes it an access port of VLAN
@@ -27,7 +28,10 @@
  *       PORT_IP6S_MAX) set the port's anti-spoofing policy
  *       (switch/antispoof.h; the xenstore keys forged-transmits and ip do
  *       that for xenstore vifs); vif-show shows them as mac_locked, ips
- *       (IPv4) and ip6s (IPv6).
+ *       (IPv4) and ip6s (IPv6).  router-advertisements= and dhcp-server=
+ *       set the RA and DHCP-server guards as the xenstore keys of those
+ *       names do (unset: on while the port has a MAC lock or ips=);
+ *       vif-show shows whether each is on as ra_guard and dhcp_guard.
  *       Returns the vif as vif-show shows it.
  *   vif-detach VIF
  *       Removes a vif made by vif-attach (its FDB entries go with it).

@@ -129,7 +129,8 @@ static int set_vlans(struct port *p, const struct keys_vif *cfg, bool *changed,
 }
 
 /* What the keys make of a port -- the vif's, or its emulated NIC's, which
- * gets the same: VLANs, MAC, promiscuous, source MAC lock and sources. */
+ * gets the same: VLANs, MAC, promiscuous, source MAC lock, sources and the
+ * RA / DHCP-server guards. */
 static int set_policy(struct port *p, const struct keys_vif *cfg, char *err, size_t n)
 {
     bool vlans_changed;
@@ -140,6 +141,8 @@ static int set_policy(struct port *p, const struct keys_vif *cfg, char *err, siz
     memcpy(p->mac, cfg->mac, sizeof p->mac);
     p->promiscuous = cfg->promiscuous;
     p->mac_locked = !cfg->forged_transmits || !cfg->mac_changes;
+    p->ra_guard = keys_vif_guard(cfg, KEY_ROUTER_ADVERTISEMENTS);
+    p->dhcp_guard = keys_vif_guard(cfg, KEY_DHCP_SERVER);
     /* keys_parse_ip() keeps n4 + n6 <= KEYS_IP_MAX, within both limits. */
     port_set_ips(p, cfg->ip.v4, MIN(cfg->ip.n4, PORT_IPS_MAX),
                  (const uint8_t (*)[16])cfg->ip.v6, MIN(cfg->ip.n6, PORT_IP6S_MAX));
@@ -527,16 +530,22 @@ static const struct xenbus_ops ops = {
     .tap_detach = op_tap_detach,
 };
 
+/* A vif's emulated NIC as vif-show and vif-list show it: null, or its
+ * port's name, bridge ("" while off one) and link. */
+static json_t *tap_json(const struct port *t)
+{
+    return !t ? json_null()
+              : json_pack("{s:s, s:s, s:b}", "name", t->name,
+                          "bridge", t->bridge ? bridge_name(t->bridge) : "",
+                          "link_up", t->link_up);
+}
+
 /* vif-show's "emulated_nic" for the vifs of this module. */
 static void show_tap(const struct vif *v, json_t *o)
 {
     for (const struct xx_vif *x = vifs; x; x = x->next)
         if (x->vif == v) {
-            const struct port *t = x->tap;
-            json_object_set_new(o, "emulated_nic", !t ? json_null()
-                                : json_pack("{s:s, s:s, s:b}", "name", t->name,
-                                            "bridge", t->bridge ? bridge_name(t->bridge) : "",
-                                            "link_up", t->link_up));
+            json_object_set_new(o, "emulated_nic", tap_json(x->tap));
             return;
         }
 }
@@ -547,7 +556,12 @@ const struct xenbus_ops *xvsd_xenbus_ops(void) { return &ops; }
 
 static json_t *info_json(const struct xenbus_vif_info *i)
 {
-    return json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:b, s:b, s:b, s:s}",
+    const struct xx_vif *x = vifs;
+    json_t *o;
+
+    while (x && (x->domid != i->domid || x->devid != i->devid))
+        x = x->next;
+    o = json_pack("{s:i, s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:b, s:b, s:b, s:b, s:s}",
                      "domid", (int)i->domid, "devid", (int)i->devid, "name", i->name,
                      "bridge", i->bridge, "backend_state", (int)i->be_state,
                      "backend_state_name", xb_state_name(i->be_state),
@@ -556,6 +570,9 @@ static json_t *info_json(const struct xenbus_vif_info *i)
                      "online", i->online, "attached", i->attached,
                      "connected", i->connected, "hotplug_connected", i->hotplug_connected,
                      "error", i->error);
+    if (o)
+        json_object_set_new(o, "emulated_nic", tap_json(x ? x->tap : NULL));
+    return o;
 }
 
 /* "backend/vif/D/N" (maybe absolute, maybe with a trailing '/') -> D, N. */

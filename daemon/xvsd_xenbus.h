@@ -22,6 +22,8 @@
  *   forged-transmits, mac-changes   either "reject": mac_locked
  *   ip                         port_set_ips(): allowed IPv4 and IPv6
  *                              sources (switch/antispoof.h)
+ *   router-advertisements, dhcp-server   port ra_guard, dhcp_guard:
+ *                              unset AUTO, accept OFF, reject ON
  *   rate                       vif_set_rate()
  *   mtu                        validated, kept, not enforced (no per-port
  *                              MTU in the switch; netfront reads its own)
@@ -60,7 +62,9 @@
  *   vif-list
  *       Every device of backend/vif xvsd knows: domid, devid, name, bridge,
  *       backend_state / frontend_state (number and name), online, attached,
- *       connected, hotplug_connected, error ("" if none).
+ *       connected, hotplug_connected, error ("" if none), emulated_nic
+ *       (an HVM guest's QEMU tap attached by vif-online tap=: its port's
+ *       name, bridge -- "" while off one -- and link_up; null if none).
  * Without a running xenbus each says why ("no guest backend: xenif =
  * none", "xenstored not reachable: ...", "[xen] xenstore = no"). */
 #ifndef XVS_XVSD_XENBUS_H

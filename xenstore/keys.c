@@ -607,6 +607,7 @@ static const char *const key_names[KEY_N] = {
     [KEY_VIFNAME] = "vifname", [KEY_TYPE] = "type", [KEY_HANDLE] = "handle",
     [KEY_ONLINE] = "online", [KEY_PROMISCUOUS] = "promiscuous",
     [KEY_FORGED_TRANSMITS] = "forged-transmits", [KEY_MAC_CHANGES] = "mac-changes",
+    [KEY_ROUTER_ADVERTISEMENTS] = "router-advertisements", [KEY_DHCP_SERVER] = "dhcp-server",
 };
 
 void
@@ -654,6 +655,12 @@ keys_vif_set(struct keys_vif *v, const char *key, const char *s, struct keys_err
     case KEY_MAC_CHANGES:
         r = keys_parse_switch(key, s, &v->mac_changes, err);
         break;
+    case KEY_ROUTER_ADVERTISEMENTS:
+        r = keys_parse_switch(key, s, &v->router_advertisements, err);
+        break;
+    case KEY_DHCP_SERVER:
+        r = keys_parse_switch(key, s, &v->dhcp_server, err);
+        break;
     default:
         return 1;
     }
@@ -661,6 +668,17 @@ keys_vif_set(struct keys_vif *v, const char *key, const char *s, struct keys_err
         v->set |= 1u << k;
     }
     return r;
+}
+
+enum port_guard
+keys_vif_guard(const struct keys_vif *v, enum keys_vif_key k)
+{
+    bool accept = k == KEY_DHCP_SERVER ? v->dhcp_server : v->router_advertisements;
+
+    if (!(v->set & (1u << k))) {
+        return PORT_GUARD_AUTO;
+    }
+    return accept ? PORT_GUARD_OFF : PORT_GUARD_ON;
 }
 
 int

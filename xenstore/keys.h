@@ -9,7 +9,7 @@
  * The values and their meaning are documented in man/xvs-xenstore.7.
  * Keys written by libxl: mac, bridge, vlan, rate, mtu, ip, vifname, type,
  * handle, online, script, frontend-id.  Keys of ours: promiscuous,
- * forged-transmits, mac-changes.
+ * forged-transmits, mac-changes, router-advertisements, dhcp-server.
  *
  * struct keys_vif gathers one vif's configuration: keys_vif_set() takes
  * one (key, value) pair, keys_vif_finish() checks what depends on several
@@ -91,7 +91,7 @@ int keys_vlan_to_port(const struct keys_vlan *, enum port_vlan_mode *, uint16_t 
 enum keys_vif_key {
     KEY_MAC, KEY_BRIDGE, KEY_VLAN, KEY_RATE, KEY_MTU, KEY_IP, KEY_VIFNAME,
     KEY_TYPE, KEY_HANDLE, KEY_ONLINE, KEY_PROMISCUOUS, KEY_FORGED_TRANSMITS,
-    KEY_MAC_CHANGES, KEY_N
+    KEY_MAC_CHANGES, KEY_ROUTER_ADVERTISEMENTS, KEY_DHCP_SERVER, KEY_N
 };
 
 struct keys_vif {
@@ -109,7 +109,15 @@ struct keys_vif {
     bool promiscuous;               /* default off */
     bool forged_transmits;          /* default accept */
     bool mac_changes;               /* default accept */
+    /* Unset (not in `set`): the guard follows port security
+     * (PORT_GUARD_AUTO); accept: off; reject: on. */
+    bool router_advertisements;
+    bool dhcp_server;
 };
+
+/* The port_guard (switch/port.h) a guard key gives: k is
+ * KEY_ROUTER_ADVERTISEMENTS or KEY_DHCP_SERVER. */
+enum port_guard keys_vif_guard(const struct keys_vif *, enum keys_vif_key k);
 
 void keys_vif_init(struct keys_vif *);
 /* The name of a key this module knows, NULL past the end. */
