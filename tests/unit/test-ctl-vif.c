@@ -142,6 +142,7 @@ static void test_attach_show_detach(void)
     CU_ASSERT_TRUE(json_is_null(json_object_get(v, "rate")));
     CU_ASSERT_TRUE(jbool(v, "mac_locked"));
     CU_ASSERT_TRUE(bridge_find_port(bridge_lookup("br0"), "vif1.0")->mac_locked);
+    CU_ASSERT_TRUE(jbool(v, "ra_guard") && jbool(v, "dhcp_guard"));    /* auto: locked */
     CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ips")), 0);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(v, "ip6s")), 0);
     CU_ASSERT_EQUAL(jint(v, "stats.tx_frames"), 0);
@@ -153,10 +154,13 @@ static void test_attach_show_detach(void)
     v = tctl_result(tctl_run("vif-attach", "br0.7", "2", "0", tx, rx, ch, ch_rx, "name=guest2",
                              "feature-sg=0", "feature-gso-tcpv4=0", "feature-no-csum-offload=1",
                              "request-multicast-control=1",
-                             "ips=10.1.2.3,2001:db8::7,192.168.0.1", NULL));
+                             "ips=10.1.2.3,2001:db8::7,192.168.0.1",
+                             "router-advertisements=accept", NULL));
     CU_ASSERT_STRING_EQUAL(jstr(v, "name"), "guest2");
     CU_ASSERT_TRUE(json_is_null(json_object_get(v, "mac")));
     CU_ASSERT_FALSE(jbool(v, "mac_locked"));
+    CU_ASSERT_FALSE(jbool(v, "ra_guard"));                  /* accept */
+    CU_ASSERT_TRUE(jbool(v, "dhcp_guard"));                 /* auto: ips= */
     json_t *ips = json_object_get(v, "ips");
     CU_ASSERT_EQUAL(json_array_size(ips), 2);
     CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(ips, 0)), "10.1.2.3");
@@ -178,6 +182,8 @@ static void test_attach_show_detach(void)
     CU_ASSERT_EQUAL(p->ip6s[0][0], 0x20);
     CU_ASSERT_EQUAL(p->ip6s[0][15], 7);
     CU_ASSERT_FALSE(p->mac_locked);
+    CU_ASSERT_EQUAL(p->ra_guard, PORT_GUARD_OFF);
+    CU_ASSERT_EQUAL(p->dhcp_guard, PORT_GUARD_AUTO);
 
     /* a vif made by someone else (the xenstore module) */
     struct vif *xs = vif_create(xvsd_netback(), 5, 1, NULL, err, sizeof err);
@@ -197,7 +203,9 @@ static void test_attach_show_detach(void)
     /* traffic: a broadcast from dom1 reaches the host port (VLAN 1), not
      * guest2 (VLAN 7); the ring moved, the FDB learned dom1's MAC */
     uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                          0x00, 0x16, 0x3e, 0x5c, 0x00, 0x01, 0x08, 0x06 };
+                          0x00, 0x16, 0x3e, 0x5c, 0x00, 0x01, 0x08, 0x06,
+                          /* ARP request, sender MAC its own (mac-locked) */
+                          0, 1, 0x08, 0, 6, 4, 0, 1, 0x00, 0x16, 0x3e, 0x5c, 0x00, 0x01 };
     struct nf_offload off = { 0 };
     CU_ASSERT_EQUAL(nf_send(g1, frame, sizeof frame, &off), 0);
     nf_flush(g1);
@@ -256,7 +264,8 @@ static void test_bad_arguments(void)
         { { "br0", "3", "0", "1", "2", NULL },
           "vif-attach: missing arguments (usage: vif-attach BR DOMID DEVID TXREF RXREF "
           "EVTCHN [EVTCHN_RX] [name=NAME] [mac=MAC] [feature-KEY=0|1 ...] "
-          "[mac-locked=0|1] [ips=ADDR,...])" },
+          "[mac-locked=0|1] [ips=ADDR,...] [router-advertisements=accept|reject] "
+          "[dhcp-server=accept|reject])" },
         { { "nobr", "3", "0", "1", "2", "3", NULL }, "vif-attach: no bridge named 'nobr'" },
         { { "br0", "0", "0", "1", "2", "3", NULL },
           "vif-attach: DOMID: '0' is not a number in 1..32751" },
@@ -278,7 +287,12 @@ static void test_bad_arguments(void)
           "vif-attach: unexpected argument 'colour=red' (expected name=, mac=, "
           "feature-sg=, feature-gso-tcpv4=, feature-gso-tcpv6=, "
           "feature-ipv6-csum-offload=, feature-no-csum-offload=, feature-rx-notify=, "
-          "request-multicast-control=, mac-locked=, ips=)" },
+          "request-multicast-control=, mac-locked=, ips=, router-advertisements=, "
+          "dhcp-server=)" },
+        { { "br0", "3", "0", "1", "2", "3", "router-advertisements=yes", NULL },
+          "vif-attach: router-advertisements: 'yes' is not accept or reject" },
+        { { "br0", "3", "0", "1", "2", "3", "dhcp-server=on", NULL },
+          "vif-attach: dhcp-server: 'on' is not accept or reject" },
         { { "br0", "3", "0", "1", "2", "3", "mac-locked=1", NULL },
           "vif-attach: mac-locked=1 needs the guest's mac=" },
         { { "br0", "3", "0", "1", "2", "3", "mac=00:16:3e:00:00:03", "mac-locked=maybe",

@@ -333,11 +333,41 @@ test_vif(void)
     CU_ASSERT_PTR_NULL(keys_vif_key_name(KEY_N));
 }
 
+/* router-advertisements and dhcp-server: unset = auto, accept = guard
+ * off, reject = guard on; a bad value names the key. */
+static void
+test_guards(void)
+{
+    static const enum keys_vif_key keys[] = { KEY_ROUTER_ADVERTISEMENTS, KEY_DHCP_SERVER };
+    struct keys_vif v;
+
+    CU_ASSERT_STRING_EQUAL(keys_vif_key_name(KEY_ROUTER_ADVERTISEMENTS),
+                           "router-advertisements");
+    CU_ASSERT_STRING_EQUAL(keys_vif_key_name(KEY_DHCP_SERVER), "dhcp-server");
+    for (unsigned i = 0; i < 2; i++) {
+        const char *name = keys_vif_key_name(keys[i]);
+
+        keys_vif_init(&v);
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[i]), PORT_GUARD_AUTO);
+        CU_ASSERT_EQUAL(keys_vif_set(&v, name, "accept", &err), 0);
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[i]), PORT_GUARD_OFF);
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[1 - i]), PORT_GUARD_AUTO);
+        CU_ASSERT_EQUAL(keys_vif_set(&v, name, "reject", &err), 0);
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[i]), PORT_GUARD_ON);
+        CU_ASSERT_EQUAL(keys_vif_set(&v, name, "Off", &err), 0);
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[i]), PORT_GUARD_ON);
+        keys_vif_init(&v);
+        assert_err(keys_vif_set(&v, name, "router", &err), name, "expected accept or reject");
+        CU_ASSERT_EQUAL(keys_vif_guard(&v, keys[i]), PORT_GUARD_AUTO);
+    }
+}
+
 int
 main(void)
 {
     static const struct test_main_case cases[] = {
         { "mac", test_mac },
+        { "router-advertisements, dhcp-server", test_guards },
         { "vlan", test_vlan },
         { "vlan to port", test_vlan_to_port },
         { "bridge", test_bridge },

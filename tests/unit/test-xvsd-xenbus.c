@@ -224,6 +224,20 @@ static void test_update(void)
     CU_ASSERT_EQUAL(p->vlan_mode, PORT_VLAN_ACCESS);
     CU_ASSERT_EQUAL(p->pvid, 1);                           /* untagged: VLAN 1 */
     CU_ASSERT_TRUE(p->mac_locked);
+    CU_ASSERT_EQUAL(p->ra_guard, PORT_GUARD_AUTO);         /* on: MAC locked */
+    CU_ASSERT_EQUAL(p->dhcp_guard, PORT_GUARD_AUTO);
+
+    /* A router guest: RAs allowed, DHCP servers refused even unlocked. */
+    static const char *const kv_router[][2] = {
+        { "mac", "00:16:3e:00:00:01" }, { "bridge", "br0" }, { "rate", "1000,1000" },
+        { "mac-changes", "reject" }, { "router-advertisements", "accept" },
+        { "dhcp-server", "reject" }, { NULL, NULL },
+    };
+    c = cfg_of(kv_router);
+    CU_ASSERT_EQUAL(ops->update(NULL, h, &c, 1u << KEY_ROUTER_ADVERTISEMENTS
+                                | 1u << KEY_DHCP_SERVER, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(p->ra_guard, PORT_GUARD_OFF);
+    CU_ASSERT_EQUAL(p->dhcp_guard, PORT_GUARD_ON);
 
     /* VLAN change: a trunk; entries learned on the old VLAN are flushed. */
     fdb_learn(bridge_fdb(br), mac_x, 1, p);
@@ -240,6 +254,8 @@ static void test_update(void)
     CU_ASSERT_TRUE(port_vlan_allowed(p, 20) && port_vlan_allowed(p, 31) && port_vlan_allowed(p, 10));
     CU_ASSERT_FALSE(port_vlan_allowed(p, 1) || port_vlan_allowed(p, 21));
     CU_ASSERT_FALSE(p->mac_locked);
+    CU_ASSERT_EQUAL(p->ra_guard, PORT_GUARD_AUTO);         /* keys removed */
+    CU_ASSERT_EQUAL(p->dhcp_guard, PORT_GUARD_AUTO);
     CU_ASSERT_PTR_NULL(fdb_lookup(bridge_fdb(br), mac_x, 1));
 
     /* Bridge move with a rename and the rate removed. */
