@@ -45,6 +45,7 @@ struct xb_vif {
     bool finished;                  /* closed for good; waiting for removal */
     bool resume;                    /* adopted while Connected: resume rings */
     bool script_warned;
+    bool down_logged;               /* set_down() logged key_err's reason */
 };
 
 struct xenbus {

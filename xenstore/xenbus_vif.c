@@ -199,7 +199,12 @@ set_down(struct xb_vif *v, const char *msg)
 {
     const char *kv[][2] = { { "hotplug-error", msg }, { "hotplug-status", "error" } };
 
-    XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": %s", VIF_ARGS(v), msg);
+    /* Once per reason: the hotplug script's vif-online finds the vif down
+     * for the reason already logged when the device was created. */
+    if (!v->down_logged || strcmp(msg, v->key_err)) {
+        XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": %s", VIF_ARGS(v), msg);
+    }
+    v->down_logged = true;
     if (msg != v->key_err) {
         snprintf(v->key_err, sizeof v->key_err, "%s", msg);
     }
@@ -233,6 +238,7 @@ attach(struct xb_vif *v, char *err, size_t errlen)
     }
     v->hotplug_connected = true;
     v->last_err[0] = '\0';
+    v->down_logged = false;
     return 0;
 }
 
@@ -666,6 +672,7 @@ config_key_changed(struct xb_vif *v, unsigned k)
     if (was_down) {
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": configuration valid again", VIF_ARGS(v));
         v->key_err[0] = '\0';
+        v->down_logged = false;     /* the same bad value again is logged again */
         if (v->online_requested) {
             attach(v, err, sizeof err);
         }

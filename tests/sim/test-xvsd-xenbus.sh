@@ -172,6 +172,8 @@ e=$(vif_list "[v['error'] for v in j if v['name'] == 'vif1.0'][0]")
 [ "$e" = "$(be 1 0 hotplug-error)" ] || fail "vif-list error '$e' is not hotplug-error"
 xenstore-rm "$BE/1/0/vlan"
 wait_for 3 be_is 1 0 hotplug-status connected || fail "vlan fixed: not connected again"
+n=$(grep -cF 'warn: vif 1.0 (vif1.0): vlan "abc"' "$DIR/xvsd.err")
+[ "$n" = 1 ] || fail "live vlan=abc: its warning is in xvsd's log $n times, not once"
 ping_ok xvs-bind-a 10.216.5.2
 ok "live bad key: vlan=abc -> vif1.0 down, hotplug-error \"$e\"; fixed -> back"
 
@@ -200,6 +202,9 @@ bad() { # DOMID EXPECT KEY=VALUE...
     fi
     grep -qF -- "$expect" "$DIR/bad$d.out" || fail "nic-add $*: $(cat "$DIR/bad$d.out")"
     be_is "$d" 0 hotplug-status error || fail "dom$d: hotplug-status $(be "$d" 0 hotplug-status)"
+    # logged once, not again when vif-xvs's vif-online finds the vif down
+    n=$(grep -cF -- "warn: vif $d.0 (vif$d.0): $expect" "$DIR/xvsd.err")
+    [ "$n" = 1 ] || fail "dom$d: the bad key's warning is in xvsd's log $n times, not once"
     "$XL" nic-remove "$d" 0 >/dev/null || fail "removing dom$d"
     "$XL" domain-destroy "$d"
     echo "#   $* -> $(grep hotplug-error "$DIR/bad$d.out" | head -1)"
@@ -212,7 +217,7 @@ bad 7 'vlan "10p/20p": more than one PVID' mac=00:16:3e:00:07:00 bridge=bindbr0 
 bad 8 'rate "fast"' mac=00:16:3e:00:08:00 bridge=bindbr0 rate=fast
 [ "$(vif_list 'len(j)')" = 2 ] || fail "bad devices left in vif-list: $(ctl -j vif-list)"
 ping_ok xvs-bind-a 10.216.5.2
-ok "bad keys at create: xl fails with hotplug-error naming the key/bridge; other vifs unaffected"
+ok "bad keys at create: xl fails with hotplug-error naming the key/bridge, each logged once; other vifs unaffected"
 
 # ---- xvsd restarted with vifs attached ----
 restart() { # SIGNAL
