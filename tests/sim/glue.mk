@@ -2,7 +2,7 @@
 # owner; included by tests/sim/local.mk).  Root: network namespaces
 # xvs-glue-* / xvs-bind-*, TAP guests (xvs-simfront), iperf3.
 TESTS += tests/sim/test-xvsd-sim.sh
-EXTRA_DIST += tests/sim/test-xvsd-sim.sh
+EXTRA_DIST += tests/sim/test-xvsd-sim.sh tests/sim/spoof-send.py
 
 # The xenstore module in the real xvsd: fake xenstored, libxl's side
 # (tests/sim/xenstored-xl of the xenstore owner), hotplug/vif-xvs, sim

@@ -114,13 +114,17 @@ port_is vif5.0-emu "p['kind'], p['vif'], p['link_up'], p['mac'], p['vlan_mode'],
     fail "show vif5.0-emu: $(ctl -j show | pyj "[p for b in j['bridges'] for p in b['ports'] if p['kind'] == 'tap']")"
 s=$(ctl -j vif-show vif5.0 | pyj "j[0]['emulated_nic']")
 [ "$s" = "{'name': 'vif5.0-emu', 'bridge': 'hvmbr0', 'link_up': True}" ] || fail "vif-show vif5.0: emulated_nic $s"
+s=$(ctl -j vif-list | pyj "[v['emulated_nic'] for v in j if v['name'] == 'vif5.0'][0]")
+[ "$s" = "{'name': 'vif5.0-emu', 'bridge': 'hvmbr0', 'link_up': True}" ] || fail "vif-list: vif5.0's emulated_nic $s"
+ctl vif-list >"$DIR/vif-list.txt"
+grep -q "vif5.0-emu" "$DIR/vif-list.txt" || fail "xvsctl vif-list (text) does not name the tap: $(cat "$DIR/vif-list.txt")"
 ctl show | grep -A1 "Port vif5.0-emu" >"$DIR/show.txt"
 grep -q "kind: tap of vif vif5.0, ofport: [0-9]*, link: up" "$DIR/show.txt" ||
     fail "xvsctl show (text): $(cat "$DIR/show.txt")"
 be_is 5 0 state 2 || fail "dom5: backend state $(be 5 0 state) (no frontend yet)"
 grep -q "vif 5.0 (vif5.0): emulated NIC vif5.0-emu on bridge hvmbr0" "$DIR/xvsd.err" ||
     fail "no log line for the tap"
-ok "xl create x2 (type=vif_ioemu): vif online, then add type_if=tap: vif5.0-emu/vif6.0-emu are tap ports of hvmbr0"
+ok "xl create x2 (type=vif_ioemu): vif online, then add type_if=tap: vif5.0-emu/vif6.0-emu are tap ports of hvmbr0 (show, vif-show, vif-list)"
 
 ping_ok xvs-hvm-g5 10.218.1.100
 ping_ok xvs-hvm-net 10.218.1.5
@@ -217,6 +221,8 @@ grep -q "vif 6.0 (vif6.0): emulated NIC vif6.0-emu removed: its tap device is go
     fail "no log line for the deleted tap"
 s=$(ctl -j vif-show vif6.0 | pyj "j[0]['emulated_nic']")
 [ "$s" = None ] || fail "vif-show vif6.0 after the tap went: $s"
+s=$(ctl -j vif-list | pyj "[v['emulated_nic'] for v in j if v['name'] == 'vif6.0'][0]")
+[ "$s" = None ] || fail "vif-list: vif6.0's emulated_nic after the tap went: $s"
 ping_ok xvs-hvm-g5 10.218.1.100
 wait_for 5 sh -c "! kill -0 $PID_qemu6 2>/dev/null" || fail "fake-qemu-tap 6 did not notice"
 ok "tap deleted under xvsd (ip link del): port gone, logged; vif6.0 and guest 5 untouched"

@@ -14,8 +14,11 @@
 # resumes from the ring indices; it comes back with ips=, and the guests'
 # real IPv6 stacks -- DAD, MLD, NDP, ping6 -- pass without one spoof drop,
 # while an address guest b was not given is unreachable and its frames are
-# counted as spoof_ip), a reload leaves the vifs alone, SIGTERM stops xvsd
-# cleanly.
+# counted as spoof_ip; with b's MAC locked, hand-made frames from b -- an
+# ARP reply and an NA with a forged MAC inside, a Router Advertisement,
+# DHCPv4/v6 server datagrams -- are dropped, counted, logged and leave
+# guest a unchanged, while the same from the host port get through), a
+# reload leaves the vifs alone, SIGTERM stops xvsd cleanly.
 # Every loop is bounded; everything is removed on exit (KEEP=DIR keeps a
 # copy of the run's files, xvsd's log included, in DIR).
 set -e
@@ -192,10 +195,12 @@ fi
 echo "ok - vif-detach vif2.0: port and its FDB entries gone, guest b unreachable"
 
 # The guest never saw a disconnect: attaching again resumes from its rings.
-# This time with an address list (anti-spoofing, both families).
-attach 2 ips=10.214.9.2,fd00:214:9::2 >"$SIM_DIR/att2.json" ||
+# This time with port security: the MAC locked and an address list (both
+# families), so the RA and DHCP-server guards are on too.
+attach 2 mac-locked=1 ips=10.214.9.2,fd00:214:9::2 >"$SIM_DIR/att2.json" ||
     sim_fail "vif-attach dom2 again"
-[ "$(pyj "$SIM_DIR/att2.json" "j['ips'], j['ip6s']")" = "['10.214.9.2'] ['fd00:214:9::2']" ] ||
+[ "$(pyj "$SIM_DIR/att2.json" "j['ips'], j['ip6s'], j['mac_locked'], j['ra_guard'], j['dhcp_guard']")" = \
+  "['10.214.9.2'] ['fd00:214:9::2'] True True True" ] ||
     sim_fail "vif-attach ips= not shown: $(cat "$SIM_DIR/att2.json")"
 ping_ok xvs-glue-a 10.214.9.2
 echo "ok - vif-attach again: guest b back, resumed from the ring indices"
@@ -240,6 +245,113 @@ drops=$(spoof_drops vif2.0)
 [ "$drops" -ge 2 ] || sim_fail "only $drops spoof_ip drops on vif2.0 for fd00:214:9::66"
 ping6_ok xvs-glue-a fd00:214:9::2
 echo "ok - fd00:214:9::66 (not in ips=): unreachable, $drops frames dropped as spoof_ip"
+
+# ---- port security: addresses inside ARP/NDP, RA guard, DHCP-server guard ----
+# Hand-made frames from guest b (its own Ethernet source, which the MAC
+# lock lets through); each is dropped, counted under its reason, and has
+# no effect on guest a; the same frame from the host port (no port
+# security) does have it, so the check can fail.
+SPOOF="python3 $(cd "$(dirname "$0")" && pwd)/spoof-send.py"
+drops_of() { # PORT REASON
+    ctl -j port-stats $BR "$1" | python3 -c \
+        "import json,sys; r=json.load(sys.stdin); r=r[0] if isinstance(r,list) else r; print(r['drops']['$2'])"
+}
+expect_drops() { # REASON BEFORE N WHAT
+    n=$(drops_of vif2.0 "$1")
+    [ "$n" = $(($2 + $3)) ] || sim_fail "$4: $1 drops on vif2.0 went from $2 to $n, not by $3"
+}
+neigh_of() { # ADDR: guest a's neighbour entry's MAC
+    ip -n xvs-glue-a neigh show "$1" dev eth0 | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}'
+}
+neigh_is() { [ "$(neigh_of "$1")" = "$2" ]; }
+wait_until() { # SECONDS CMD...
+    t=$(($1 * 20)); shift
+    until "$@"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.05; done
+}
+[ "$(drops_of vif2.0 spoof_mac)" = 0 ] ||
+    sim_fail "guest b's real ARP and NDP (link-layer options) got $(drops_of vif2.0 spoof_mac) spoof_mac drops"
+MAC_SW=$(ip -n xvs-glue-sw link show $BR | awk '/link\/ether/ {print $2}')
+FAKE=00:16:3e:de:ad:02
+
+# ARP: "10.214.9.2 is at FAKE" (its own address, a forged sender MAC)
+ping_ok xvs-glue-a 10.214.9.2
+neigh_is 10.214.9.2 "$MAC2" || sim_fail "a's ARP entry for b: $(neigh_of 10.214.9.2)"
+# A stale entry, left alone past the ARP locktime (1 s): a reply may
+# override it (a reachable one, or one updated within 1 s, it may not).
+ip -n xvs-glue-a neigh replace 10.214.9.2 lladdr "$MAC2" dev eth0 nud stale
+sleep 1.1
+b0=$(drops_of vif2.0 spoof_mac)
+in_ns xvs-glue-b $SPOOF arp eth0 "$MAC2" $FAKE 10.214.9.2 "$MAC1" 10.214.9.1
+sleep 0.3
+expect_drops spoof_mac "$b0" 1 "ARP reply with a forged sender MAC"
+neigh_is 10.214.9.2 "$MAC2" || sim_fail "a's ARP cache poisoned: 10.214.9.2 is at $(neigh_of 10.214.9.2)"
+in_ns xvs-glue-sw $SPOOF arp $BR "$MAC_SW" $FAKE 10.214.9.2 "$MAC1" 10.214.9.1
+wait_until 1 neigh_is 10.214.9.2 $FAKE || {
+    in_ns xvs-glue-sw $SPOOF arp $BR "$MAC_SW" $FAKE 10.214.9.2 "$MAC1" 10.214.9.1
+    wait_until 2 neigh_is 10.214.9.2 $FAKE; } ||
+    sim_fail "control: the forged ARP reply from the host port did not reach a's cache ($(neigh_of 10.214.9.2))"
+ip -n xvs-glue-a neigh del 10.214.9.2 dev eth0
+echo "ok - ARP reply with a forged sender MAC from the MAC-locked vif: dropped as spoof_mac, a's cache kept"
+
+# NDP: an unsolicited override NA "fd00:214:9::2 is at FAKE"
+ping6_ok xvs-glue-a fd00:214:9::2
+neigh_is fd00:214:9::2 "$MAC2" || sim_fail "a's neighbour entry for b: $(neigh_of fd00:214:9::2)"
+ip -n xvs-glue-a -6 neigh replace fd00:214:9::2 lladdr "$MAC2" dev eth0 nud stale
+b0=$(drops_of vif2.0 spoof_mac)
+in_ns xvs-glue-b $SPOOF na eth0 "$MAC2" fd00:214:9::2 "$MAC1" fd00:214:9::1 fd00:214:9::2 $FAKE
+sleep 0.3
+expect_drops spoof_mac "$b0" 1 "NA with a forged target link-layer address"
+neigh_is fd00:214:9::2 "$MAC2" || sim_fail "a's neighbour cache poisoned: $(neigh_of fd00:214:9::2)"
+in_ns xvs-glue-sw $SPOOF na $BR "$MAC_SW" fd00:214:9::2 "$MAC1" fd00:214:9::1 fd00:214:9::2 $FAKE
+wait_until 2 neigh_is fd00:214:9::2 $FAKE ||
+    sim_fail "control: the forged NA from the host port did not reach a's cache ($(neigh_of fd00:214:9::2))"
+ip -n xvs-glue-a -6 neigh del fd00:214:9::2 dev eth0
+echo "ok - NA with a forged target link-layer address: dropped as spoof_mac, a's cache kept"
+
+# RA guard: b advertises a prefix; a must not configure an address from it
+a_has() { ip -n xvs-glue-a -6 addr show dev eth0 | grep -q "inet6 $1"; }
+b0=$(drops_of vif2.0 ra_guard)
+in_ns xvs-glue-b $SPOOF ra eth0 "$MAC2" "$ll_b" 2001:db8:99::/64
+sleep 1
+expect_drops ra_guard "$b0" 1 "Router Advertisement from a guest"
+! a_has 2001:db8:99: || sim_fail "a took an address from b's Router Advertisement"
+in_ns xvs-glue-sw $SPOOF ra $BR "$MAC_SW" fe80::4 2001:db8:98::/64
+wait_until 3 a_has 2001:db8:98: ||
+    sim_fail "control: a did not take an address from the host port's Router Advertisement"
+echo "ok - RA guard: b's Router Advertisement dropped as ra_guard (a took no address); the host port's is taken"
+
+# DHCP-server guard: UDP from port 67 (IPv4) and 547 (IPv6)
+ip -n xvs-glue-sw addr add fd00:214:9::4/64 dev $BR nodad
+dhcp_check() { # FAMILY-ADDR-OF-A PORT-A SRC-B SPORT SRC-SW
+    in_ns xvs-glue-a $SPOOF udp-recv "$1" "$2" 2 >"$SIM_DIR/udp.n" &
+    rpid=$!
+    sleep 0.3
+    b0=$(drops_of vif2.0 dhcp_guard)
+    in_ns xvs-glue-b $SPOOF udp-send "$3" "$4" "$6" "$2" 3
+    wait $rpid
+    [ "$(cat "$SIM_DIR/udp.n")" = 0 ] || sim_fail "a got $(cat "$SIM_DIR/udp.n") datagrams from b's port $4"
+    expect_drops dhcp_guard "$b0" 3 "UDP from port $4"
+    in_ns xvs-glue-a $SPOOF udp-recv "$1" "$2" 2 >"$SIM_DIR/udp.n" &
+    rpid=$!
+    sleep 0.3
+    in_ns xvs-glue-sw $SPOOF udp-send "$5" "$4" "$6" "$2" 3
+    wait $rpid
+    [ "$(cat "$SIM_DIR/udp.n")" = 3 ] ||
+        sim_fail "control: a got $(cat "$SIM_DIR/udp.n") of 3 datagrams from the host port's port $4"
+}
+dhcp_check 0.0.0.0 68 10.214.9.2 67 10.214.9.4 10.214.9.1
+dhcp_check :: 546 fd00:214:9::2 547 fd00:214:9::4 fd00:214:9::1
+ping_ok xvs-glue-a 10.214.9.2
+echo "ok - DHCP-server guard: b's UDP from ports 67 and 547 dropped as dhcp_guard; the host port's delivered"
+for why in "spoof_mac): ARP sender MAC is not the port's MAC" \
+           "spoof_mac): NDP target link-layer address is not the port's MAC" \
+           "ra_guard): IPv6 Router Advertisement" \
+           "dhcp_guard): DHCPv4 server message (UDP source port 67)" \
+           "dhcp_guard): DHCPv6 server message (UDP source port 547)"; do
+    grep -qF "bridge $BR: port vif2.0: dropped ($why, from $MAC2" "$SIM_DIR/xvsd.err" ||
+        sim_fail "no log line for the drop ($why"
+done
+echo "ok - each drop logged with the vif, the reason and the source MAC"
 
 # ---- reload: [xen] changes wait for a restart, the vifs carry on ----
 sed -i 's/^rx-queue-bytes = .*/rx-queue-bytes = 8388608/' "$SIM_DIR/xvs.conf"
