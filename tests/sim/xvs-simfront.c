@@ -70,6 +70,9 @@ static void usage(void)
 "         [--forge-mac MAC: generated frames come from MAC, not the guest's]\n"
 "         [--src-ip ADDR: IPv4 (10.0.0.1) or IPv6 source of generated frames;\n"
 "          IPv6: UDP to 2001:db8::2, not with --gso]\n"
+"         [--udp-sport N: UDP source port of generated frames (1000)]\n"
+"         [--arp-sha MAC: generated frames are ARP replies from --src-ip (IPv4)\n"
+"          with sender hardware address MAC]\n"
 "         [--evil MODE [--repeat]] [--verify]\n"
 "evil modes: prod-jump, slots:N, bad-offset, zero-size, zero-frags, first-smaller,\n"
 "            bad-gref, revoked-mid, revoked-late,\n"
@@ -88,6 +91,9 @@ struct app {
     uint8_t src_ip[4];
     uint8_t src_ip6[16];
     bool ip6;                           /* --src-ip was IPv6: UDP over IPv6 */
+    uint16_t udp_sport;                 /* --udp-sport */
+    bool arp;                           /* --arp-sha: ARP replies */
+    uint8_t arp_sha[6];
     double rate;                        /* frames per second, 0: no limit */
     double tokens, tokens_at;           /* the rate's token bucket */
     uint64_t evil_sent;                 /* misbehaving frames or kicks sent */
@@ -216,11 +222,13 @@ static void from_tap(struct app *a)
 
 /* ---- generator ---- */
 
-/* UDP 1000 -> 2000 at uh, l4 bytes, over IPv6 (header ip6) or IPv4 (ip). */
+/* UDP udp_sport (1000) -> 2000 at uh, l4 bytes, over IPv6 (header ip6) or IPv4 (ip). */
 static void build_udp(struct app *a, uint8_t *uh, uint16_t l4, uint32_t pseudo,
                       struct nf_offload *o)
 {
-    memcpy(uh, "\x03\xe8\x07\xd0", 4);
+    uh[0] = (uint8_t)(a->udp_sport >> 8);
+    uh[1] = (uint8_t)a->udp_sport;
+    memcpy(uh + 2, "\x07\xd0", 2);
     uh[4] = (uint8_t)(l4 >> 8);
     uh[5] = (uint8_t)l4;
     uh[6] = uh[7] = 0;
@@ -274,6 +282,17 @@ static uint32_t build_frame(struct app *a, uint8_t *f, struct nf_offload *o)
     }
     if (a->ip6)
         return build_frame6(a, f, o);
+    if (a->arp) {
+        /* ARP reply "src_ip is at arp_sha" to 10.0.0.2 (the spoofing tests) */
+        memcpy(f + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x02", 10);
+        memcpy(f + 22, a->arp_sha, 6);
+        memcpy(f + 28, a->src_ip, 4);
+        memcpy(f + 32, a->dst, 6);
+        memcpy(f + 38, "\x0a\x00\x00\x02", 4);
+        for (uint32_t i = 42; i < len; i++)
+            f[i] = pattern(i);
+        return len;
+    }
     f[12] = 0x08;                               /* IPv4 */
     f[13] = 0x00;
     uint8_t *ip = f + 14;
@@ -485,11 +504,11 @@ int main(int argc, char **argv)
         { "tap", 1, 0, 'T' }, { "gen", 0, 0, 'g' }, { "dst", 1, 0, 'a' },
         { "size", 1, 0, 'z' }, { "count", 1, 0, 'c' }, { "gso", 0, 0, 'o' },
         { "rate", 1, 0, 'r' }, { "forge-mac", 1, 0, 'f' }, { "src-ip", 1, 0, 'p' },
-        { "repeat", 0, 0, 'E' },
+        { "repeat", 0, 0, 'E' }, { "udp-sport", 1, 0, 'u' }, { "arp-sha", 1, 0, 'A' },
         { "idle", 1, 0, 'I' }, { "mcast-join", 1, 0, 'J' }, { "delay", 1, 0, 'y' }, { "bench", 0, 0, 'b' }, { "rx-buffers", 1, 0, 'P' }, { "from", 1, 0, 'F' }, { "evil", 1, 0, 'e' }, { "verify", 0, 0, 'V' }, { "csum", 0, 0, 'x' }, { "help", 0, 0, 'h' }, { 0 },
     };
     struct nf_options o = { .dir = NULL };
-    struct app a = { .tap = -1, .size = 64, .src_ip = { 10, 0, 0, 1 } };
+    struct app a = { .tap = -1, .size = 64, .src_ip = { 10, 0, 0, 1 }, .udp_sport = 1000 };
     const char *info = NULL, *tap = NULL, *evil_mode = NULL;
     char infobuf[256], err[256];
     double duration = 0, idle = 0, delay = 0, attached_at = 0;
@@ -543,11 +562,18 @@ int main(int argc, char **argv)
             }
             break;
         case 'E': repeat = true; break;
+        case 'u': a.udp_sport = (uint16_t)atoi(optarg); break;
+        case 'A': if (parse_mac(optarg, a.arp_sha)) { usage(); return 2; } a.arp = true; break;
         default: usage(); return 2;
         }
     }
     if (!o.domid || a.size < 14 || a.size > NF_FRAME_MAX) {
         usage();
+        return 2;
+    }
+    if (a.arp && (a.ip6 || a.gso || a.size < 60)) {
+        fprintf(stderr, "xvs-simfront: --arp-sha needs an IPv4 --src-ip, --size 60 or "
+                "more and no --gso\n");
         return 2;
     }
     if (a.ip6 && (a.gso || a.size < 62)) {

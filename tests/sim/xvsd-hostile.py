@@ -718,6 +718,22 @@ def run(s):
                                                   "--count", 10**9)],
              expect_spoof("spoof_ip"),
              attach_opts=("mac-locked=1", "ips=10.0.0.66,2001:db8::66"))
+    # ARP poisoning: its own Ethernet source, the victim's MAC as sender
+    s.attack("(j) forged-arp", lambda dom: [Guest(d, dom, "--gen", "--rate", ATTACK_FPS,
+                                                  "--src-ip", "10.0.0.66",
+                                                  "--arp-sha", mac_of(2), *dst,
+                                                  "--count", 10**9)],
+             expect_spoof("spoof_mac"), attach_opts=("mac-locked=1", "ips=10.0.0.66"))
+    # a rogue DHCP server (DHCPv4 from port 67, DHCPv6 from port 547)
+    s.attack("(j) dhcp-server", lambda dom: [Guest(d, dom, "--gen", "--rate", ATTACK_FPS,
+                                                   "--src-ip", "10.0.0.66", "--udp-sport", 67,
+                                                   *dst, "--count", 10**9)],
+             expect_spoof("dhcp_guard"), attach_opts=("mac-locked=1", "ips=10.0.0.66"))
+    s.attack("(j) dhcp6-server", lambda dom: [Guest(d, dom, "--gen", "--rate", ATTACK_FPS,
+                                                    "--src-ip", "2001:db8::66",
+                                                    "--udp-sport", 547, *dst,
+                                                    "--count", 10**9)],
+             expect_spoof("dhcp_guard"), attach_opts=("mac-locked=1", "ips=2001:db8::66"))
     policy_sanity(s, "10.0.0.67")
     policy_sanity(s, "2001:db8::67")
     bad_options(s)
@@ -813,7 +829,7 @@ def expect_fdb_fair(dom, info):
 
 
 def expect_spoof(counter):
-    """Every forged frame dropped at the port and counted; the victim's MAC
+    """Every forged frame dropped at the port, counted and logged; the victim's MAC
     never moves to the attacker (with a forged MAC, it would without
     mac-locked: the victim's traffic would go to the attacker)."""
     def verify(dom, info):
@@ -831,6 +847,8 @@ def expect_spoof(counter):
         on = {e["mac"]: e["port"] for e in x.ctl("fdb-show", BR)}
         check(on.get(mac_of(2)) == "vif2.0", "dom%d: victim's MAC now on %s"
               % (dom, on.get(mac_of(2))))
+        want = "port vif%d.0: dropped (%s): " % (dom, counter)
+        check(want in info["log"], "dom%d: no log line '%s'" % (dom, want))
     return verify
 
 
