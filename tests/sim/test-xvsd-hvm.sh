@@ -169,6 +169,17 @@ xenstore-rm "$BE/5/0/forged-transmits"
 wait_for 3 port_is vif5.0-emu "p['mac_locked']" False || fail "forged-transmits removed: still locked"
 ok "forged-transmits=reject on the tap: a changed source MAC is dropped, the guest's passes"
 
+xenstore-write "$BE/5/0/router-advertisements" reject
+xenstore-write "$BE/5/0/dhcp-server" accept
+guards() { port_is "$1" "p['ra_guard'], p['dhcp_guard']" "$2"; }
+wait_for 3 guards vif5.0-emu "(True, False)" || fail "router-advertisements=reject: not on the tap"
+guards vif5.0 "(True, False)" || fail "router-advertisements=reject: not on vif5.0"
+guards vif6.0-emu "(False, False)" || fail "dom6's tap guarded by dom5's keys"
+xenstore-rm "$BE/5/0/router-advertisements"
+xenstore-rm "$BE/5/0/dhcp-server"
+wait_for 3 guards vif5.0-emu "(False, False)" || fail "guard keys removed: still on the tap"
+ok "router-advertisements=reject, dhcp-server=accept on the vif and its tap, live; removed: off (no port security)"
+
 ip -n xvs-hvm-g5 addr add 10.218.1.55/24 dev eth0
 ping_ok xvs-hvm-g5 10.218.1.100 -I 10.218.1.55
 xenstore-write "$BE/5/0/ip" 10.218.1.5

@@ -215,6 +215,10 @@ bad 5 'mac' mac=ff:ff:ff:ff:ff:ff bridge=bindbr0
 bad 6 'mac "01:00:5e:00:00:01": multicast' mac=01:00:5e:00:00:01 bridge=bindbr0
 bad 7 'vlan "10p/20p": more than one PVID' mac=00:16:3e:00:07:00 bridge=bindbr0 vlan=10p/20p
 bad 8 'rate "fast"' mac=00:16:3e:00:08:00 bridge=bindbr0 rate=fast
+bad 9 'router-advertisements "router": expected accept or reject' mac=00:16:3e:00:09:00 \
+    bridge=bindbr0 router-advertisements=router
+bad 10 'dhcp-server "server": expected accept or reject' mac=00:16:3e:00:0a:00 \
+    bridge=bindbr0 dhcp-server=server
 [ "$(vif_list 'len(j)')" = 2 ] || fail "bad devices left in vif-list: $(ctl -j vif-list)"
 ping_ok xvs-bind-a 10.216.5.2
 ok "bad keys at create: xl fails with hotplug-error naming the key/bridge, each logged once; other vifs unaffected"
