@@ -203,8 +203,10 @@ check_nd_opts(const struct port *p, const struct frame *f, unsigned off, int typ
     unsigned end = ETH_HLEN_ + IP6_HLEN + be16(h + IP6_PLEN);
     unsigned want = type == ICMP6_NA ? ND_OPT_TLLA : ND_OPT_SLLA;
 
-    if (end > f->len) {
-        return drop(why, "IPv6 payload length past the frame", DROP_BAD_FRAME);
+    if (end > f->len || end < o) {
+        /* hosts drop an NDP message shorter than its fixed part too */
+        return drop(why, "IPv6 payload length past the frame or short of the NDP message",
+                    DROP_BAD_FRAME);
     }
     if (end > f->head_len) {
         if (type != ICMP6_RA) {

@@ -508,9 +508,12 @@ test_nd_lladdr(void)
     build_nd(&tf, 135, 1, MAC_G, 0);
     tf.f.head_len = L3 + 24 + 4;
     DROP(&tf, DROP_BAD_FRAME);
-    /* payload length past the frame */
-    build_nd(&tf, 135, 1, MAC_G, 0);
+    /* payload length past the frame, or short of the NS itself (the
+     * options would not be looked at) */
+    build_nd(&tf, 135, 1, MAC_X, 0);
     tf.f.head[L2 + 5] += 8;
+    DROP(&tf, DROP_BAD_FRAME);
+    tf.f.head[L2 + 5] = 16;
     DROP(&tf, DROP_BAD_FRAME);
     /* the MAC not locked: the options are not checked */
     pg.port.mac_locked = false;
