@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "netback/vif.h"
+#include "switch/antispoof.h"
 #include "switch/bridge.h"
 #include "switch/fdb.h"
 #include "switch/port.h"
@@ -264,9 +265,11 @@ static int put_on(struct xx_vif *x, struct bridge *br, char *err, size_t n)
                      strerror(-e));
         return e;
     }
-    xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": on bridge %s, %s%s%s", XX_ARGS(x),
+    xlog(XLOG_MOD_XENSTORE, XLOG_INFO, XX_FMT ": on bridge %s, %s%s%s%s%s", XX_ARGS(x),
          bridge_name(br), vlan_text(p, vl, sizeof vl), p->promiscuous ? ", promiscuous" : "",
-         p->mac_locked ? ", source MAC locked" : "");
+         p->mac_locked ? ", source MAC locked" : "",
+         antispoof_guard_on(p, p->ra_guard) ? ", RA guard" : "",
+         antispoof_guard_on(p, p->dhcp_guard) ? ", DHCP-server guard" : "");
     tap_follow(x, err, n);
     return 0;
 }
