@@ -21,12 +21,15 @@
 #define CTL_SWEEP_MS 5000
 #define CTL_ACCEPTS_PER_TURN 16
 #define CTL_DRAIN_MAX (1u << 20)        /* bytes read after the last reply */
+#define CTL_IN_FIRST 4096               /* a client's first input buffer */
 
 struct ctl_client {
     struct ctl_server *srv;
     int fd;
-    char *in;                           /* CTL_REQUEST_MAX bytes */
-    size_t in_len;
+    char *in;                           /* in_cap bytes: CTL_IN_FIRST, doubled
+                                         * up to CTL_REQUEST_MAX as a line
+                                         * needs (most requests are short) */
+    size_t in_len, in_cap;
     char *out;
     size_t out_len, out_off, out_cap;
     bool eof;                           /* the client sent EOF */
@@ -199,6 +202,19 @@ static void drain(struct ctl_client *c)
     }
 }
 
+/* Doubles c->in (full, shorter than CTL_REQUEST_MAX). */
+static int grow_in(struct ctl_client *c)
+{
+    size_t cap = MIN(c->in_cap * 2, (size_t)CTL_REQUEST_MAX);
+    char *in = realloc(c->in, cap);
+
+    if (!in)
+        return -ENOMEM;
+    c->in = in;
+    c->in_cap = cap;
+    return 0;
+}
+
 static void on_client(int fd, uint32_t events, void *arg)
 {
     struct ctl_client *c = arg;
@@ -209,7 +225,11 @@ static void on_client(int fd, uint32_t events, void *arg)
     }
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
         while (!c->eof && !c->closing && c->in_len < CTL_REQUEST_MAX) {
-            ssize_t n = recv(fd, c->in + c->in_len, CTL_REQUEST_MAX - c->in_len,
+            if (c->in_len == c->in_cap && grow_in(c)) {
+                client_close(c);        /* out of memory */
+                return;
+            }
+            ssize_t n = recv(fd, c->in + c->in_len, c->in_cap - c->in_len,
                              MSG_DONTWAIT);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -282,7 +302,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
         if (!refusal || refused < CTL_REFUSED_MAX)
             c = calloc(1, sizeof *c);
         if (c)
-            c->in = malloc(CTL_REQUEST_MAX);
+            c->in = malloc(c->in_cap = CTL_IN_FIRST);
         if (!c || !c->in || slot == ARRAY_SIZE(s->clients)
             || evloop_add_fd(s->loop, fd, EPOLLIN, on_client, c)) {
             if (c)

@@ -2,7 +2,7 @@
  *
  * Listens on a unix socket (protocol in ctl.h), accepts up to
  * CTL_CLIENTS_MAX clients at once, reads each client's requests into a
- * buffer of CTL_REQUEST_MAX bytes, runs every complete line through
+ * buffer that grows to CTL_REQUEST_MAX bytes, runs every complete line through
  * ctl_dispatch_line() and queues the replies.  A client whose replies pile
  * up beyond CTL_OUT_HIGH is not read until they drain, so a client that
  * does not read cannot make xvsd buffer without bound.  Nothing blocks: a

@@ -404,6 +404,7 @@ fdb_table_install(struct fdb *fdb, const struct fdb_table *t, uint32_t max)
     fdb->n_entries = 0;
     fdb->n_static = 0;
     fdb->free_head = FDB_NIL;
+    /* Pushed from the top: entry 1 is handed out first. */
     for (uint32_t i = max; i >= 1; i--) {
         fdb->entries[i].next = fdb->free_head;
         fdb->free_head = i;
@@ -761,12 +762,20 @@ void
 fdb_dump(struct fdb *fdb, fdb_dump_cb *cb, void *arg)
 {
     uint32_t now = (uint32_t) fdb_now(fdb);
+    uint32_t left = fdb->n_entries;
 
-    for (uint32_t i = 1; i <= fdb->max_entries; i++) {
+    /* Free entries are handed out lowest index first (see
+     * fdb_table_install()), so the used ones are mostly at the start: stop
+     * after the last of them rather than walk all max_entries slots. */
+    for (uint32_t i = 1; i <= fdb->max_entries && left; i++) {
         const struct fdb_entry *e = &fdb->entries[i];
         struct fdb_entry_info info;
 
-        if (!e->key || fdb_entry_expired(fdb, e, now)) {
+        if (!e->key) {
+            continue;
+        }
+        left--;
+        if (fdb_entry_expired(fdb, e, now)) {
             continue;
         }
         fdb_key_mac(e->key, info.mac);

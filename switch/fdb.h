@@ -86,7 +86,8 @@ unsigned fdb_age(struct fdb *);
 
 void fdb_get_stats(const struct fdb *, struct fdb_stats *);
 
-/* Calls cb for every live entry; stops early if cb returns non-zero. */
+/* Calls cb for every live entry; stops early if cb returns non-zero.  cb
+ * must not change the table. */
 typedef int fdb_dump_cb(const struct fdb_entry_info *, void *arg);
 void fdb_dump(struct fdb *, fdb_dump_cb *, void *arg);
 

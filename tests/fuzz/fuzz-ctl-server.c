@@ -121,6 +121,61 @@ static void settle(int fd, struct replies *r, bool reading)
         turn();
 }
 
+/* Reply lines that passed, kept by their exact text (the check is a
+ * function of the text alone, and most replies repeat: the same request
+ * errors, list-commands): their JSON parse was a tenth of the target's
+ * time.  Direct-mapped by a hash of the text; hashed and compared by the
+ * harness's own loops (memcmp()'s libFuzzer hook would file harness
+ * comparisons among the fuzzer's compare operands). */
+#define FUZZ_SRV_SEEN 256
+#define FUZZ_SRV_SEEN_MAX 4096           /* longer lines are not kept */
+
+static struct seen_line {
+    char *text;
+    size_t len;
+} seen[FUZZ_SRV_SEEN];
+
+static uint32_t text_hash(const char *t, size_t len)
+{
+    uint32_t h = 2166136261u;           /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)t[i]) * 16777619u;
+    return h;
+}
+
+static bool same_text(const char *a, const char *b, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && a[i] == b[i])
+        i++;
+    return i == len;
+}
+
+/* Whether reply line `t` (len bytes, no '\n') is a JSON object with a
+ * boolean "ok". */
+static bool reply_ok(const char *t, size_t len)
+{
+    struct seen_line *s = &seen[text_hash(t, len) % FUZZ_SRV_SEEN];
+
+    if (s->text && s->len == len && same_text(s->text, t, len))
+        return true;
+    json_t *j = json_loadb(t, len, 0, NULL);
+    bool ok = json_is_object(j) && json_is_boolean(json_object_get(j, "ok"));
+    json_decref(j);
+    if (ok && len <= FUZZ_SRV_SEEN_MAX) {
+        char *copy = malloc(len ? len : 1);
+        if (copy) {
+            memcpy(copy, t, len);
+            free(s->text);
+            s->text = copy;
+            s->len = len;
+        }
+    }
+    return ok;
+}
+
 static void check_replies(const struct replies *r, size_t requests)
 {
     size_t lines = 0, start = 0;
@@ -129,12 +184,10 @@ static void check_replies(const struct replies *r, size_t requests)
     for (size_t i = 0; i < r->len; i++) {
         if (r->buf[i] != '\n')
             continue;
-        json_t *j = json_loadb(r->buf + start, i - start, 0, NULL);
-        if (!json_is_object(j) || !json_is_boolean(json_object_get(j, "ok"))) {
+        if (!reply_ok(r->buf + start, i - start)) {
             snprintf(why, sizeof why, "%.*s", (int)MIN(i - start, 200), r->buf + start);
             xvsd_fail("a reply line is not {\"ok\": bool, ...}", why, cur_data, cur_size);
         }
-        json_decref(j);
         lines++;
         start = i + 1;
     }

@@ -21,6 +21,15 @@ tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c \
 	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_ctl_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
 
+# The control socket server's framing on a real socket, in-process.
+check_PROGRAMS += tests/unit/test-ctl-server
+TESTS += tests/unit/test-ctl-server
+tests_unit_test_ctl_server_SOURCES = tests/unit/test-ctl-server.c \
+	tests/unit/test-ctl-fake.c tests/unit/test-ctl-fake.h \
+	tests/unit/test-ctl-run.c tests/unit/test-ctl-run.h \
+	tests/unit/test-main.c tests/unit/test-main.h
+tests_unit_test_ctl_server_LDADD = $(XVSD_CORE_LIBS) $(CUNIT_LIBS)
+
 # The netback module and the vif commands over the sim hypervisor, with
 # in-process sim guests.
 check_PROGRAMS += tests/unit/test-ctl-vif

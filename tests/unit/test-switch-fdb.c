@@ -649,6 +649,73 @@ test_dump(void)
     fdb_destroy(fdb);
 }
 
+/* A dump stops after the last used entry: entries left at the start, the
+ * middle and the end of a big table after most were deleted, expired ones
+ * (not yet aged out: still used) before live ones, a static at the end. */
+struct mark_ctx {
+    uint32_t n;
+    bool seen[1000];
+};
+
+static int
+mark_cb(const struct fdb_entry_info *e, void *arg)
+{
+    struct mark_ctx *c = arg;
+    uint8_t m[6];
+
+    for (uint32_t i = 0; i < 1000; i++) {
+        test_mac_n(i, m);
+        if (!memcmp(e->mac, m, 6)) {
+            c->seen[i] = true;
+        }
+    }
+    c->n++;
+    return 0;
+}
+
+static void
+test_dump_sparse(void)
+{
+    static const uint32_t keep[] = { 0, 1, 500, 997, 998 };
+    struct fdb *fdb = setup(1000, 300);
+    struct mark_ctx *c = calloc(1, sizeof *c);
+    uint8_t m[6];
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (uint32_t i = 0; i < 999; i++) {
+        learn_n(fdb, i, 1, i == 1 ? B : A);
+        if (i == 1) {
+            now += 200000;                  /* 0 and 1 expire first */
+        }
+    }
+    for (uint32_t i = 0, k = 0; i < 999; i++) {
+        if (k < ARRAY_SIZE(keep) && keep[k] == i) {
+            k++;
+            continue;
+        }
+        test_mac_n(i, m);
+        CU_ASSERT_EQUAL(fdb_del(fdb, m, 1), 0);
+    }
+    test_mac_n(999, m);
+    CU_ASSERT_EQUAL(fdb_add_static(fdb, m, 1, C), 0);
+    CU_ASSERT_EQUAL(stats(fdb).entries, 6);
+    fdb_dump(fdb, mark_cb, c);
+    CU_ASSERT_EQUAL(c->n, 6);
+    for (uint32_t k = 0; k < ARRAY_SIZE(keep); k++) {
+        CU_ASSERT(c->seen[keep[k]]);
+    }
+    CU_ASSERT(c->seen[999]);
+
+    now += 150000;                          /* 0 and 1 expired, not aged */
+    memset(c, 0, sizeof *c);
+    fdb_dump(fdb, mark_cb, c);
+    CU_ASSERT_EQUAL(c->n, 4);
+    CU_ASSERT(!c->seen[0] && !c->seen[1]);
+    CU_ASSERT(c->seen[500] && c->seen[997] && c->seen[998] && c->seen[999]);
+    free(c);
+    fdb_destroy(fdb);
+}
+
 /* Random operations against the invariants of fdb.h. */
 struct check_ctx {
     unsigned per_port[3], n_static, n;
@@ -750,6 +817,7 @@ main(void)
         { "limits and bad args", test_limits_bad_args },
         { "flush by bridge/port/VLAN", test_flush },
         { "dump", test_dump },
+        { "dump of a sparse table with expired entries", test_dump_sparse },
         { "random operations keep invariants", test_random_invariants },
         { NULL, NULL },
     };
