@@ -120,13 +120,19 @@ fatal(struct xb_vif *v, const char *msg)
 /* ---- keys ------------------------------------------------------------- */
 
 /* One listing, then reads of the keys that exist only (libxl writes
- * about half of them): fewer round trips on the way to InitWait. */
-static void
+ * about half of them): fewer round trips on the way to InitWait.  Returns
+ * whether hotplug-error is (or may be: no listing) there. */
+static bool
 read_keys(struct xb_vif *v)
 {
     char **names = NULL;
     unsigned n = 0;
     bool listed = !store_directory(v->xb->st, STORE_TX_NONE, v->be_path, &names, &n);
+    bool hotplug_error = !listed;
+
+    for (unsigned i = 0; i < n && !hotplug_error; i++) {
+        hotplug_error = !strcmp(names[i], "hotplug-error");
+    }
 
     for (unsigned k = 0; k < KEY_N; k++) {
         const char *key = keys_vif_key_name(k);
@@ -141,6 +147,7 @@ read_keys(struct xb_vif *v)
         }
     }
     free(names);
+    return hotplug_error;
 }
 
 /* The configuration the raw values give, or why they give none. */
@@ -212,8 +219,10 @@ set_down(struct xb_vif *v, const char *msg)
     be_update(v, kv, 2);
 }
 
+/* published: hotplug-status already says connected and there is no
+ * hotplug-error (an adopted device): nothing to write. */
 static int
-attach(struct xb_vif *v, char *err, size_t errlen)
+attach(struct xb_vif *v, bool published, char *err, size_t errlen)
 {
     const char *kv[][2] = { { "hotplug-status", "connected" }, { "hotplug-error", NULL } };
     int r;
@@ -226,7 +235,7 @@ attach(struct xb_vif *v, char *err, size_t errlen)
         }
         v->attached = true;
     }
-    r = be_update(v, kv, 2);
+    r = published ? 0 : be_update(v, kv, 2);
     if (r) {
         snprintf(err, errlen, "%s: cannot write hotplug-status: %s", v->be_path, strerror(-r));
         return r;
@@ -513,7 +522,7 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         v->hotplug_connected = !strcmp(s, "connected");
         free(s);
     }
-    read_keys(v);
+    bool hotplug_error = read_keys(v);
     if (build_cfg(v, &v->cfg, err, sizeof err)) {
         snprintf(v->key_err, sizeof v->key_err, "%s", err);
         keys_vif_init(&v->cfg);
@@ -555,11 +564,13 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": Initialising -> InitWait", VIF_ARGS(v));
     } else {
         /* Adopted after a restart: the hotplug script ran for the previous
-         * xvsd, so put the port back on its bridge now. */
+         * xvsd, so put the port back on its bridge now (its keys say so
+         * already: writing them again would cost five round trips through
+         * xenstored while the guests wait). */
         v->resume = state == XB_CONNECTED;
         if (v->hotplug_connected && v->handle && !v->key_err[0]
             && (state == XB_INITWAIT || state == XB_CONNECTED)) {
-            attach(v, err, sizeof err);
+            attach(v, !hotplug_error, err, sizeof err);
             adopt_tap(v);
         }
     }
@@ -667,7 +678,7 @@ config_key_changed(struct xb_vif *v, unsigned k)
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": configuration valid again", VIF_ARGS(v));
         v->key_err[0] = '\0';
         if (v->online_requested) {
-            attach(v, err, sizeof err);
+            attach(v, false, err, sizeof err);
         }
         run(v);
     }
@@ -752,7 +763,7 @@ xbv_online(struct xb_vif *v, const char *tap, char *err, size_t errlen)
         return r;
     }
     v->online_requested = true;
-    r = attach(v, err, errlen);
+    r = attach(v, false, err, errlen);
     if (r) {
         return r;
     }
