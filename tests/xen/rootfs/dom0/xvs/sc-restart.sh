@@ -39,6 +39,36 @@ restart_cc() {
 }
 # restart_hms EPOCH.US: HH:MM:SS.mmm as in xvsd's log (UTC)
 restart_hms() { printf '%(%H:%M:%S)T.%s' "${1%.*}" "$(printf %.3s "${1#*.}")"; }
+# restart_dayms EPOCH.US | HH:MM:SS.mmm: V = milliseconds since midnight
+# (xvsd's log has local wall-clock times)
+restart_dayms() {
+    local t=$1 h m sec ms
+    [[ $t == *:* ]] || t=$(restart_hms "$1")
+    IFS=:. read -r h m sec ms <<< "$t"
+    V=$(( (10#$h * 3600 + 10#$m * 60 + 10#$sec) * 1000 + 10#$ms ))
+}
+# restart_phases LOG W_KILL W_GONE W_START: where the pause went, as
+# METRICs (ms): kill -> old process gone, gone -> the new one forked,
+# fork -> main(), -> control socket, -> bridges, -> guest backend and vifs
+# adopted (xvsd's "start took" line), kill -> the last "(resumed)" line
+restart_phases() {
+    local log=$1 k g st last="" l
+    restart_dayms "$2"; k=$V; restart_dayms "$3"; g=$V; restart_dayms "$4"; st=$V
+    metric restart_exit_ms $((g - k)) ms
+    metric restart_spawn_ms $((st - g)) ms
+    if [[ $log =~ start\ took[^:]*:\ main\ ([0-9-]+),\ control-socket\ ([0-9-]+),\ bridges\ ([0-9-]+),\ guest-backend\+vifs\ ([0-9-]+),\ ports\ ([0-9-]+) ]]; then
+        metric restart_fork_to_main_ms "${BASH_REMATCH[1]}" ms
+        metric restart_fork_to_socket_ms "${BASH_REMATCH[2]}" ms
+        metric restart_fork_to_bridges_ms "${BASH_REMATCH[3]}" ms
+        metric restart_fork_to_vifs_ms "${BASH_REMATCH[4]}" ms
+        metric restart_fork_to_ports_ms "${BASH_REMATCH[5]}" ms
+    fi
+    while IFS= read -r l; do [[ $l == *"(resumed)"* ]] && last=${l%% *}; done <<< "$log"
+    if [ -n "$last" ]; then
+        restart_dayms "$last"
+        metric restart_kill_to_resumed_ms $((V - k)) ms
+    fi
+}
 # restart_xvsd: start xvsd as dom0's init does (rootfs/dom0/init start_xvs)
 restart_xvsd() {
     "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
@@ -108,6 +138,7 @@ scenario_restart() {
     ip addr add $NET1.1/24 dev xenbr1 2>/dev/null; ip link set xenbr1 up
     local log; log=$(tail -n +$((nlog + 1)) /var/log/xvsd.log)
     note "xvsd log after the restart:"$'\n'"$log"
+    restart_phases "$log" "$w_kill" "$w_gone" "$w_start"
     for g in domU1 domU2; do
         local d=${DOMID[$g]}
         [[ $log =~ vif\ $d\.0\ [^$'\n']*adopted[^$'\n']*Connected ]] && ok "new xvsd adopted vif $d.0 ($g) from xenstore while Connected" ||
