@@ -312,16 +312,24 @@ static struct conf *bare_conf(const struct conf *c)
 
 /* Start-up timing, logged once running: milliseconds since the process
  * began (its fork: /proc/self/stat's start time, in clock ticks since
- * boot) at each phase, so a slow restart shows where its time went. */
+ * boot, read once) at each phase, so a slow restart shows where its time
+ * went. */
 #define START_PHASES 8
 static struct { const char *name; long ms; } phases[START_PHASES];
 static unsigned n_phases;
+static long long fork_ms = -1;          /* CLOCK_BOOTTIME of the fork */
 
-static long ms_since_fork(void)
+static long long boottime_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void read_fork_time(void)
 {
     char buf[1024], *p;
-    unsigned long long start = 0;
-    struct timespec ts;
+    unsigned long long start;
     FILE *f = fopen("/proc/self/stat", "re");
     size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
 
@@ -332,17 +340,17 @@ static long ms_since_fork(void)
     p = strrchr(buf, ')');
     for (int field = 2; p && field < 22; field++)
         p = strchr(p + 1, ' ');
-    if (!p || sscanf(p, " %llu", &start) != 1)
-        return -1;
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return (long) (ts.tv_sec * 1000 + ts.tv_nsec / 1000000
-                   - (long long) (start * 1000 / (unsigned long long) sysconf(_SC_CLK_TCK)));
+    if (p && sscanf(p, " %llu", &start) == 1)
+        fork_ms = (long long) (start * 1000 / (unsigned long long) sysconf(_SC_CLK_TCK));
 }
 
 static void phase(const char *name)
 {
+    if (fork_ms < 0 && !n_phases)
+        read_fork_time();
     if (n_phases < START_PHASES)
-        phases[n_phases++] = (__typeof__(phases[0])) { name, ms_since_fork() };
+        phases[n_phases++] = (__typeof__(phases[0])) {
+            name, fork_ms < 0 ? -1 : (long) (boottime_ms() - fork_ms) };
 }
 
 static void log_phases(void)
