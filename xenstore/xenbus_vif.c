@@ -78,17 +78,41 @@ xbv_read_be_state(struct xenbus *xb, const char *be_path)
            ? XB_UNKNOWN : (enum xb_state) s;
 }
 
+/* The frontend directory's listing (names == NULL: not listed), so that
+ * keys it lacks cost no round trip through xenstored. */
+struct fe_list {
+    char **names;
+    unsigned n;
+};
+
+static bool
+fe_listed(const struct fe_list *l, const char *key)
+{
+    if (!l->names) {
+        return true;                /* unknown: read it */
+    }
+    for (unsigned i = 0; i < l->n; i++) {
+        if (!strcmp(l->names[i], key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A frontend number: "missing" and "not a number" are errors naming the
  * key, since a guest wrote them. */
 static int
-fe_uint(const struct xb_vif *v, const char *key, unsigned long long max, bool required,
-        unsigned long long *out, char *err, size_t errlen)
+fe_uint(const struct xb_vif *v, const struct fe_list *l, const char *key,
+        unsigned long long max, bool required, unsigned long long *out, char *err,
+        size_t errlen)
 {
     char path[XB_PATH_MAX + 64];
-    int r;
+    int r = -ENOENT;
 
     snprintf(path, sizeof path, "%s/%s", v->fe_path, key);
-    r = store_read_uint(v->xb->st, STORE_TX_NONE, path, max, out);
+    if (fe_listed(l, key)) {
+        r = store_read_uint(v->xb->st, STORE_TX_NONE, path, max, out);
+    }
     if (r == -ENOENT && !required) {
         *out = 0;
         return 0;
@@ -276,34 +300,35 @@ publish(struct xb_vif *v)
 }
 
 static int
-read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
+read_rings_from(struct xb_vif *v, const struct fe_list *l, struct xenbus_rings *r,
+                char *err, size_t errlen)
 {
     unsigned long long x;
 
     memset(r, 0, sizeof *r);
-    if (fe_uint(v, "multi-queue-num-queues", UINT32_MAX, false, &x, err, errlen)) {
+    if (fe_uint(v, l, "multi-queue-num-queues", UINT32_MAX, false, &x, err, errlen)) {
         return -EINVAL;
     }
     if (x > 1) {
         snprintf(err, errlen, "frontend asks for %llu queues; xvs offers one", x);
         return -EINVAL;
     }
-    if (fe_uint(v, "tx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+    if (fe_uint(v, l, "tx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
         return -EINVAL;
     }
     r->tx_ring_ref = (uint32_t) x;
-    if (fe_uint(v, "rx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+    if (fe_uint(v, l, "rx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
         return -EINVAL;
     }
     r->rx_ring_ref = (uint32_t) x;
-    if (!fe_uint(v, "event-channel", UINT32_MAX, true, &x, err, errlen)) {
+    if (!fe_uint(v, l, "event-channel", UINT32_MAX, true, &x, err, errlen)) {
         r->evtchn_tx = r->evtchn_rx = (uint32_t) x;
     } else {
-        if (fe_uint(v, "event-channel-tx", UINT32_MAX, true, &x, err, errlen)) {
+        if (fe_uint(v, l, "event-channel-tx", UINT32_MAX, true, &x, err, errlen)) {
             return -EINVAL;
         }
         r->evtchn_tx = (uint32_t) x;
-        if (fe_uint(v, "event-channel-rx", UINT32_MAX, true, &x, err, errlen)) {
+        if (fe_uint(v, l, "event-channel-rx", UINT32_MAX, true, &x, err, errlen)) {
             return -EINVAL;
         }
         r->evtchn_rx = (uint32_t) x;
@@ -311,7 +336,7 @@ read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
     }
 #define FLAG(key, field)                                                      \
     do {                                                                      \
-        if (fe_uint(v, key, UINT32_MAX, false, &x, err, errlen)) {            \
+        if (fe_uint(v, l, key, UINT32_MAX, false, &x, err, errlen)) {            \
             return -EINVAL;                                                   \
         }                                                                     \
         r->field = x != 0;                                                    \
@@ -331,6 +356,22 @@ read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
         return -EINVAL;
     }
     return 0;
+}
+
+/* The frontend's rings, event channels and features: one listing, then a
+ * read of each key it has (about 11 of 14 for Linux netfront). */
+static int
+read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
+{
+    struct fe_list l = { NULL, 0 };
+    int ret;
+
+    if (store_directory(v->xb->st, STORE_TX_NONE, v->fe_path, &l.names, &l.n)) {
+        l.names = NULL;
+    }
+    ret = read_rings_from(v, &l, r, err, errlen);
+    free(l.names);
+    return ret;
 }
 
 static int
@@ -514,15 +555,12 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         vif_free(v);
         return NULL;
     }
-    if (!be_read(v, "online", &s)) {
-        v->online = !strcmp(s, "1");
-        free(s);
-    }
     if (!be_read(v, "hotplug-status", &s)) {
         v->hotplug_connected = !strcmp(s, "connected");
         free(s);
     }
     bool hotplug_error = read_keys(v);
+    v->online = v->raw[KEY_ONLINE] && !strcmp(v->raw[KEY_ONLINE], "1");
     if (build_cfg(v, &v->cfg, err, sizeof err)) {
         snprintf(v->key_err, sizeof v->key_err, "%s", err);
         keys_vif_init(&v->cfg);
