@@ -171,8 +171,19 @@ scenario_restart() {
     [ $n -ge 6 ] && [ $kb_a -gt 0 ] && [ $((2 * z)) -lt $n ] &&
         ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; ${kb_b} KB in the $nb before the kill)" ||
         bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB"
-    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t; n++ } /DUP!/ { d++ } /transmitted/ { s = $0 } END { printf "replies=%d maxgap_ms=%.0f dups=%d | %s\n", n, m * 1000, d, s }'\'' /tmp/rs-ping.log'
+    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; r = 0; if (match($0, /time=[0-9.]+/)) r = substr($0, RSTART + 5, RLENGTH - 5) + 0; if (p && t - p > m) { m = t - p; g0 = p; g1 = t; nb = n } p = t; n++; rt[n] = r } /DUP!/ { d++ } /transmitted/ { s = $0 } END { for (i = 1; i <= nb; i++) sb += rt[i]; printf "replies=%d maxgap_ms=%.0f dups=%d gap_from=%.3f gap_to=%.3f rtt_before_avg_ms=%.0f | %s\n", n, m * 1000, d, g0, g1, (nb ? sb / nb : 0), s }'\'' /tmp/rs-ping.log'
     note "pings across the restart: $GX_OUT"
+    # where the silence lies against dom0's clock (a PV guest's wall clock
+    # comes from Xen, as dom0's does): it starts before the kill (the last
+    # reply) and ends after the rings were resumed, by the time the guests
+    # need to drain what queued up meanwhile (a TCP window in the TX ring,
+    # ahead of the pings) -- compare rtt_before_avg_ms, the pings' round
+    # trip under the same stream before the kill
+    if [[ $GX_OUT =~ gap_from=([0-9.]+)\ gap_to=([0-9.]+) ]]; then
+        local gf=${BASH_REMATCH[1]} gt=${BASH_REMATCH[2]}
+        note "silence from $(restart_hms "$gf") to $(restart_hms "$gt") (guest clock); kill at $(restart_hms "$w_kill")"
+    fi
+    [[ $GX_OUT =~ rtt_before_avg_ms=([0-9]+) ]] && metric restart_rtt_before_ms "${BASH_REMATCH[1]}" ms
     if [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt $((RESTART_PING_N / 2)) ]; then
         local dups=0; [[ $GX_OUT =~ dups=([0-9]+) ]] && dups=${BASH_REMATCH[1]}
         [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]]
