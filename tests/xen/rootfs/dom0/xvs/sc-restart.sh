@@ -53,6 +53,7 @@ restart_dayms() {
 # adopted (xvsd's "start took" line), kill -> the last "(resumed)" line
 restart_phases() {
     local log=$1 k g st last="" l
+    RESTART_RESUMED=?
     restart_dayms "$2"; k=$V; restart_dayms "$3"; g=$V; restart_dayms "$4"; st=$V
     metric restart_exit_ms $((g - k)) ms
     metric restart_spawn_ms $((st - g)) ms
@@ -66,6 +67,7 @@ restart_phases() {
     while IFS= read -r l; do [[ $l == *"(resumed)"* ]] && last=${l%% *}; done <<< "$log"
     if [ -n "$last" ]; then
         restart_dayms "$last"
+        RESTART_RESUMED=$((V - k))
         metric restart_kill_to_resumed_ms $((V - k)) ms
     fi
 }
@@ -102,6 +104,20 @@ scenario_restart() {
     done
     xenstore-watch "/local/domain/0/backend/vif/$d1/0/state" > /tmp/restart-watch-be.txt 2>&1 &
     wpid[be]=$!
+    # domU1's clock against dom0's (the silence below is in the guest's
+    # clock): the best of three console round trips
+    local k ta tb rt rt_best="" off_ms=""
+    for k in 1 2 3; do
+        ta=$EPOCHREALTIME
+        gx domU1 10 'echo gclock=$EPOCHREALTIME' || continue
+        tb=$EPOCHREALTIME
+        [[ $GX_OUT =~ gclock=([0-9]+)\.([0-9]{3}) ]] || continue
+        ta=${ta/./} tb=${tb/./}; rt=$(( (tb - ta) / 1000 ))
+        if [ -z "$rt_best" ] || [ $rt -lt $rt_best ]; then
+            rt_best=$rt off_ms=$(( ${BASH_REMATCH[1]} * 1000 + 10#${BASH_REMATCH[2]} - (ta + tb) / 2000 ))
+        fi
+    done
+    [ -n "$off_ms" ] && note "domU1's clock - dom0's: $off_ms ms (+-$((rt_best / 2)) ms)"
     # the stream and the pings, in the background of domU1 (its agent stays free)
     gx domU1 10 "( ( iperf3 -c $NET.3 -t 20 -i 1 -f m; echo iperf-rc=\$? ) > /tmp/rs-iperf.log 2>&1 & ping -D -n -i 0.05 -c $RESTART_PING_N -W 2 $NET.3 > /tmp/rs-ping.log 2>&1 & ) ; echo started" ||
         { bad "start iperf3 and ping in domU1" "$GX_OUT"; return; }
@@ -179,9 +195,16 @@ scenario_restart() {
     # need to drain what queued up meanwhile (a TCP window in the TX ring,
     # ahead of the pings) -- compare rtt_before_avg_ms, the pings' round
     # trip under the same stream before the kill
-    if [[ $GX_OUT =~ gap_from=([0-9.]+)\ gap_to=([0-9.]+) ]]; then
-        local gf=${BASH_REMATCH[1]} gt=${BASH_REMATCH[2]}
-        note "silence from $(restart_hms "$gf") to $(restart_hms "$gt") (guest clock); kill at $(restart_hms "$w_kill")"
+    if [[ $GX_OUT =~ gap_from=([0-9]+)\.([0-9]{3})\ gap_to=([0-9]+)\.([0-9]{3}) ]]; then
+        local gf=$(( ${BASH_REMATCH[1]} * 1000 + 10#${BASH_REMATCH[2]} )) gt=$(( ${BASH_REMATCH[3]} * 1000 + 10#${BASH_REMATCH[4]} ))
+        local kms=${w_kill/./}; kms=$((kms / 1000))
+        if [ -n "$off_ms" ]; then
+            note "silence (dom0's clock, +-$((rt_best / 2)) ms): from $((gf - off_ms - kms)) ms to $((gt - off_ms - kms)) ms after the kill (rings resumed $RESTART_RESUMED ms after it)"
+            metric restart_silence_start_ms $((gf - off_ms - kms)) ms
+            metric restart_silence_end_ms $((gt - off_ms - kms)) ms
+        else
+            note "silence from $(restart_hms "${gf:0:-3}.${gf: -3}") to $(restart_hms "${gt:0:-3}.${gt: -3}") (guest clock); kill at $(restart_hms "$w_kill")"
+        fi
     fi
     [[ $GX_OUT =~ rtt_before_avg_ms=([0-9]+) ]] && metric restart_rtt_before_ms "${BASH_REMATCH[1]}" ms
     if [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt $((RESTART_PING_N / 2)) ]; then
