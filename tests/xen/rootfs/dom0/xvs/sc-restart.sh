@@ -175,18 +175,21 @@ scenario_restart() {
     # at ~6 s): most one-second intervals carry data.  (Under TCG on a busy
     # host the stream stalls for a second now and then with or without a
     # restart, so the rates before and after are printed side by side.)
-    local l n=0 z=0 kb_b=0 kb_a=0 nb=0 st kb
+    local l n=0 z=0 kb_b=0 kb_a=0 nb=0 zb=0 st kb
     while IFS= read -r l; do
-        [[ $l =~ \]\ +([0-9.]+)-([0-9.]+)\ +sec\ +([0-9.]+)\ (K|M)Bytes ]] || { [[ $l =~ \]\ +([0-9.]+)-.*\ 0.00\ Bytes ]] && [[ $l != *sender* && $l != *receiver* ]] && { st=${BASH_REMATCH[1]%.*}; [ "$st" -ge 12 ] && n=$((n + 1)) z=$((z + 1)); [ "$st" -lt 6 ] && nb=$((nb + 1)); }; continue; }
+        [[ $l =~ \]\ +([0-9.]+)-([0-9.]+)\ +sec\ +([0-9.]+)\ (K|M)Bytes ]] || { [[ $l =~ \]\ +([0-9.]+)-.*\ 0.00\ Bytes ]] && [[ $l != *sender* && $l != *receiver* ]] && { st=${BASH_REMATCH[1]%.*}; [ "$st" -ge 12 ] && n=$((n + 1)) z=$((z + 1)); [ "$st" -lt 6 ] && nb=$((nb + 1)) zb=$((zb + 1)); }; continue; }
         [[ $l == *sender* || $l == *receiver* ]] && continue
         st=${BASH_REMATCH[1]%.*}
         kb=${BASH_REMATCH[3]%.*}; [ "${BASH_REMATCH[4]}" = M ] && kb=$((kb * 1024))
         if [ "$st" -ge 12 ]; then n=$((n + 1)) kb_a=$((kb_a + kb)); elif [ "$st" -lt 6 ]; then nb=$((nb + 1)) kb_b=$((kb_b + kb)); fi
     done <<< "$ip"
-    note "stream: ${kb_b} KB in the $nb intervals before the kill (0-6 s), ${kb_a} KB in the $n after the restart (12-20 s), $z of those empty"
-    [ $n -ge 6 ] && [ $kb_a -gt 0 ] && [ $((2 * z)) -lt $n ] &&
-        ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; ${kb_b} KB in the $nb before the kill)" ||
-        bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB"
+    note "stream: ${kb_b} KB in the $nb intervals before the kill (0-6 s), $zb of those empty; ${kb_a} KB in the $n after the restart (12-20 s), $z of those empty"
+    # most intervals carry data -- or, on a host so loaded that the stream
+    # stalled before the kill too (TCG moves it in ~190 KB steps), at least
+    # as large a share as before the kill (the same run is the baseline)
+    [ $n -ge 6 ] && [ $kb_a -gt 0 ] && { [ $((2 * z)) -lt $n ] || [ $(( (n - z) * nb )) -ge $(( (nb - zb) * n )) ]; } &&
+        ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; before the kill $((nb - zb)) of $nb, ${kb_b} KB)" ||
+        bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB; before the kill: $nb, empty $zb"
     gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; r = 0; if (match($0, /time=[0-9.]+/)) r = substr($0, RSTART + 5, RLENGTH - 5) + 0; if (p && t - p > m) { m = t - p; g0 = p; g1 = t; nb = n } p = t; n++; rt[n] = r } /DUP!/ { d++ } /transmitted/ { s = $0 } END { for (i = 1; i <= nb; i++) sb += rt[i]; printf "replies=%d maxgap_ms=%.0f dups=%d gap_from=%.3f gap_to=%.3f rtt_before_avg_ms=%.0f | %s\n", n, m * 1000, d, g0, g1, (nb ? sb / nb : 0), s }'\'' /tmp/rs-ping.log'
     note "pings across the restart: $GX_OUT"
     # where the silence lies against dom0's clock (a PV guest's wall clock
