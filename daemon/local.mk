@@ -18,7 +18,7 @@ daemon_libxvsdaemon_a_SOURCES += daemon/xvsd_xenbus.c daemon/xvsd_xenbus.h
 
 # Libraries every user of libxvsdaemon.a needs (after it, in this order).
 XVSD_CORE_LIBS = daemon/libxvsdaemon.a switch/libswitch.a lib/libxvsutil.a \
-	$(JANSSON_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS)
+	$(JANSSON_LIBS) $(INIH_LIBS)
 
 sbin_PROGRAMS += daemon/xvsd
 daemon_xvsd_SOURCES = daemon/xvsd.c

@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,6 @@
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <systemd/sd-daemon.h>
 
 #include "daemon/apply.h"
 #include "daemon/brmgr.h"
@@ -42,6 +41,7 @@
 #include "daemon/modules.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/sdload.h"
 #include "ports/hostport.h"
 #include "ports/tapport.h"
 #include "ports/uplink.h"
@@ -175,6 +175,23 @@ static struct conf *load(bool at_start)
     return c;
 }
 
+/* sd_notify when under systemd (libsystemd is loaded then: sdload.h). */
+static void __attribute__((format(printf, 1, 2))) notify(const char *fmt, ...)
+{
+    static bool warned;
+    char state[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(state, sizeof state, fmt, ap);
+    va_end(ap);
+    if (sdload_notify(state) == -ELIBACC && !warned) {
+        warned = true;
+        xlog(XLOG_MOD_MAIN, XLOG_ERR, "NOTIFY_SOCKET is set but libsystemd cannot "
+             "be loaded (%s): systemd is not told of the state", sdload_error());
+    }
+}
+
 static void notify_status(const char *state, const char *extra)
 {
     size_t nb = 0, np = 0;
@@ -182,7 +199,7 @@ static void notify_status(const char *state, const char *extra)
 
     for (unsigned i = 0; (br = bridge_at(i)); i++, nb++)
         np += bridge_n_ports(br);
-    sd_notifyf(0, "%sSTATUS=%zu bridge%s, %zu port%s%s%s", state, nb,
+    notify("%sSTATUS=%zu bridge%s, %zu port%s%s%s", state, nb,
                nb == 1 ? "" : "s", np, np == 1 ? "" : "s", extra ? "; " : "",
                extra ? extra : "");
 }
@@ -201,7 +218,7 @@ static void reload(void)
     struct conf *c;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
+    notify("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
                (unsigned long long)ts.tv_sec * 1000000ull
                + (unsigned long long)ts.tv_nsec / 1000, conf_path);
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "SIGHUP: reloading %s", conf_path);
@@ -293,6 +310,60 @@ static struct conf *bare_conf(const struct conf *c)
     return b;
 }
 
+/* Start-up timing, logged once running: milliseconds since the process
+ * began (its fork: /proc/self/stat's start time, in clock ticks since
+ * boot, read once) at each phase, so a slow restart shows where its time
+ * went. */
+#define START_PHASES 8
+static struct { const char *name; long ms; } phases[START_PHASES];
+static unsigned n_phases;
+static long long fork_ms = -1;          /* CLOCK_BOOTTIME of the fork */
+
+static long long boottime_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void read_fork_time(void)
+{
+    char buf[1024], *p;
+    unsigned long long start;
+    FILE *f = fopen("/proc/self/stat", "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    /* field 22; the command name (field 2) may hold spaces: skip past ')' */
+    p = strrchr(buf, ')');
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (p && sscanf(p, " %llu", &start) == 1)
+        fork_ms = (long long) (start * 1000 / (unsigned long long) sysconf(_SC_CLK_TCK));
+}
+
+static void phase(const char *name)
+{
+    if (fork_ms < 0 && !n_phases)
+        read_fork_time();
+    if (n_phases < START_PHASES)
+        phases[n_phases++] = (__typeof__(phases[0])) {
+            name, fork_ms < 0 ? -1 : (long) (boottime_ms() - fork_ms) };
+}
+
+static void log_phases(void)
+{
+    char line[512];
+    size_t len = 0;
+
+    for (unsigned i = 0; i < n_phases && len < sizeof line; i++)
+        len += (size_t) snprintf(line + len, sizeof line - len, "%s%s %ld", i ? ", " : "",
+                                 phases[i].name, phases[i].ms);
+    xlog(XLOG_MOD_MAIN, XLOG_INFO, "start took (ms since fork, 10 ms ticks): %s", line);
+}
+
 static int setup_signals(void)
 {
     sigset_t set;
@@ -317,6 +388,7 @@ int main(int argc, char *argv[])
     char err[512];
     bool detach;
 
+    phase("main");
     parse_options(argc, argv);
     conf_path = opt.config ? opt.config : XVS_CONF_PATH;
     /* Type=notify: systemd watches this very process. */
@@ -357,6 +429,7 @@ int main(int argc, char *argv[])
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
         return 1;
     }
+    phase("control-socket");
     brmgr_init(loop, &factory);
     if (ctl_commands_register()) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "cannot register the control commands");
@@ -370,6 +443,7 @@ int main(int argc, char *argv[])
     struct conf *bare = bare_conf(cur);
     int failures = apply_conf(NULL, bare ? bare : cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
+    phase("bridges");
     modules_set_conf(cur);
     if (modules_start(loop, err, sizeof err)) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
@@ -380,16 +454,19 @@ int main(int argc, char *argv[])
         free(bare);
         return 1;
     }
+    phase("guest-backend+vifs");
     if (bare) {
         failures = apply_conf(bare, cur);
         free(bare->bridges);
         free(bare);
     }
+    phase("ports");
 
     xlog(XLOG_MOD_MAIN, failures ? XLOG_WARN : XLOG_INFO, "xvsd %s running (pid %d): "
          "%zu bridge%s from %s%s", PACKAGE_VERSION, (int)getpid(), cur->n_bridges,
          cur->n_bridges == 1 ? "" : "s", conf_path,
          failures ? ", with failures (see above)" : "");
+    log_phases();
     notify_status("READY=1\n", failures ? "some bridges or ports failed" : NULL);
     if (detach) {
         xlog_init(opt.log_target >= 0 ? (enum xlog_target)opt.log_target
@@ -400,7 +477,7 @@ int main(int argc, char *argv[])
 
     evloop_run(loop);
 
-    sd_notify(0, "STOPPING=1\nSTATUS=removing bridges");
+    notify("STOPPING=1\nSTATUS=removing bridges");
     ctl_server_destroy(ctl);
     modules_stop();
     brmgr_destroy_all();

@@ -6,3 +6,4 @@ lib_libxvsutil_a_SOURCES += lib/log.c
 lib_libxvsutil_a_SOURCES += lib/evloop.c
 lib_libxvsutil_a_SOURCES += lib/util.c
 lib_libxvsutil_a_SOURCES += lib/csum.h lib/csum.c
+lib_libxvsutil_a_SOURCES += lib/sdload.h lib/sdload.c

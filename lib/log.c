@@ -8,9 +8,8 @@
 #include <syslog.h>
 #include <time.h>
 
-#include <systemd/sd-journal.h>
-
 #include "lib/evloop.h"
+#include "lib/sdload.h"
 
 static const char *const module_names[XLOG_N_MODULES] = {
     [XLOG_MOD_MAIN] = "main",         [XLOG_MOD_CONFIG] = "config",
@@ -49,6 +48,28 @@ xlog_enabled(enum xlog_module m, enum xlog_level l)
     return (unsigned) m < XLOG_N_MODULES && l <= levels[m];
 }
 
+/* libsystemd is loaded at the first journal message (sdload.h); if it
+ * cannot be, messages go to stderr, after one line saying why. */
+static int
+journal(enum xlog_module m, enum xlog_level l, const char *msg)
+{
+    static bool warned;
+    char f[3][1100];
+    struct iovec iov[3];
+
+    snprintf(f[0], sizeof f[0], "MESSAGE=%s: %s", module_names[m], msg);
+    snprintf(f[1], sizeof f[1], "PRIORITY=%d", syslog_prio[l]);
+    snprintf(f[2], sizeof f[2], "XVS_MODULE=%s", module_names[m]);
+    for (int i = 0; i < 3; i++)
+        iov[i] = (struct iovec) { .iov_base = f[i], .iov_len = strlen(f[i]) };
+    int r = sdload_journal_sendv(iov, 3);
+    if (r == -ELIBACC && !warned) {
+        warned = true;
+        fprintf(stderr, "xvsd: no journal (%s): logging to stderr\n", sdload_error());
+    }
+    return r;
+}
+
 void
 xlog(enum xlog_module m, enum xlog_level l, const char *fmt, ...)
 {
@@ -61,12 +82,8 @@ xlog(enum xlog_module m, enum xlog_level l, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
 
-    if (target == XLOG_TO_JOURNAL) {
-        sd_journal_send("MESSAGE=%s: %s", module_names[m], msg,
-                        "PRIORITY=%d", syslog_prio[l],
-                        "XVS_MODULE=%s", module_names[m], NULL);
+    if (target == XLOG_TO_JOURNAL && journal(m, l, msg) >= 0)
         return;
-    }
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -15,4 +15,4 @@ netback_libnetback_a_SOURCES = \
 # What a program linking libnetback.a needs after it (vif.c uses the switch,
 # lib/ and jansson).
 NETBACK_LIBS = netback/libnetback.a switch/libswitch.a lib/libxvsutil.a \
-	$(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS) -lpthread
+	$(XENGNTTAB_LIBS) $(XENEVTCHN_LIBS) $(JANSSON_LIBS) -lpthread

@@ -37,7 +37,8 @@ struct fdb {
     unsigned hash_shift;          /* 64 - log2(n_buckets) */
     uint64_t hash_mul, hash_add;
 
-    uint32_t free_head;
+    uint32_t free_head;           /* entries freed again; then those past n_used */
+    uint32_t n_used;              /* entries[1..n_used] have been used */
     uint32_t n_entries, n_static, max_entries;
     uint32_t ageing_s, ageing_ms;
 

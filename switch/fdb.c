@@ -1,8 +1,13 @@
 /* fdb: the learning table of one bridge.
  *
  * Layout.  All entries live in one preallocated pool (`entries`, index 0
- * unused so that 0 means "none" in every link); free entries are chained
- * through `next` from `free_head`.  A power-of-two array of bucket heads
+ * unused so that 0 means "none" in every link); entries freed again are
+ * chained through `next` from `free_head`, and entries never used are
+ * those past `n_used`, taken in order.  So a table touches only the memory
+ * of the entries it held (the pool comes zeroed from mmap: 2 MB for the
+ * default 65536 entries, whose pages a table threaded onto a free list at
+ * creation would all fault in -- slow where page faults are, e.g. a PV
+ * dom0, and at every restart).  A power-of-two array of bucket heads
  * (at least max_entries of them, so chains average under one entry) chains
  * used entries by hash.  An entry is 32 bytes: two per cache line, and a
  * refresh or a lookup touches one bucket word and one entry.
@@ -261,10 +266,15 @@ static uint32_t
 fdb_insert(struct fdb *fdb, uint64_t key)
 {
     uint32_t i = fdb->free_head;
-    struct fdb_entry *e = &fdb->entries[i];
+    struct fdb_entry *e;
     uint32_t *bucket = &fdb->buckets[fdb_hash(fdb, key)];
 
-    fdb->free_head = e->next;
+    if (i != FDB_NIL) {
+        fdb->free_head = fdb->entries[i].next;
+    } else {
+        i = ++fdb->n_used;      /* n_entries < max_entries: n_used too */
+    }
+    e = &fdb->entries[i];
     e->key = key;
     e->next = *bucket;
     *bucket = i;
@@ -404,11 +414,7 @@ fdb_table_install(struct fdb *fdb, const struct fdb_table *t, uint32_t max)
     fdb->n_entries = 0;
     fdb->n_static = 0;
     fdb->free_head = FDB_NIL;
-    /* Pushed from the top: entry 1 is handed out first. */
-    for (uint32_t i = max; i >= 1; i--) {
-        fdb->entries[i].next = fdb->free_head;
-        fdb->free_head = i;
-    }
+    fdb->n_used = 0;
 }
 
 static void
@@ -496,7 +502,7 @@ fdb_get_ageing(const struct fdb *fdb)
 /* Moves every entry of the pool `old` into fdb's new, empty table, keeping
  * each port's LRU order. */
 static void
-fdb_rehash(struct fdb *fdb, const struct fdb_entry *old, uint32_t old_max)
+fdb_rehash(struct fdb *fdb, const struct fdb_entry *old, uint32_t old_used)
 {
     for (uint32_t k = 0; k < fdb->heap_n; k++) {
         struct port *p = fdb->heap[k];
@@ -511,7 +517,7 @@ fdb_rehash(struct fdb *fdb, const struct fdb_entry *old, uint32_t old_max)
             lru_append(fdb, p, j);
         }
     }
-    for (uint32_t i = 1; i <= old_max; i++) {
+    for (uint32_t i = 1; i <= old_used; i++) {
         if (old[i].key && fdb_entry_is_static(&old[i])) {
             uint32_t j = fdb_insert(fdb, old[i].key);
 
@@ -528,6 +534,7 @@ fdb_set_max(struct fdb *fdb, uint32_t max_entries)
     struct fdb_entry *old_entries = fdb->entries;
     uint32_t *old_buckets = fdb->buckets;
     uint32_t old_max = fdb->max_entries, old_n_buckets = fdb->n_buckets;
+    uint32_t old_used = fdb->n_used;
     struct fdb_table t;
 
     if (!max_entries || max_entries > FDB_MAX_ENTRIES_LIMIT) {
@@ -547,7 +554,7 @@ fdb_set_max(struct fdb *fdb, uint32_t max_entries)
         continue;
     }
     fdb_table_install(fdb, &t, max_entries);
-    fdb_rehash(fdb, old_entries, old_max);
+    fdb_rehash(fdb, old_entries, old_used);
     fdb_mem_free(old_entries, fdb_entries_size(old_max));
     fdb_mem_free(old_buckets, fdb_buckets_size(old_n_buckets));
     return 0;
@@ -705,7 +712,7 @@ fdb_flush(struct fdb *fdb, struct port *p, uint16_t vlan, bool include_static)
         }
     }
     /* Statics (of p) or everything: a scan of the pool. */
-    for (uint32_t i = 1; i <= fdb->max_entries; i++) {
+    for (uint32_t i = 1; i <= fdb->n_used; i++) {
         const struct fdb_entry *e = &fdb->entries[i];
 
         if (e->key
@@ -764,10 +771,8 @@ fdb_dump(struct fdb *fdb, fdb_dump_cb *cb, void *arg)
     uint32_t now = (uint32_t) fdb_now(fdb);
     uint32_t left = fdb->n_entries;
 
-    /* Free entries are handed out lowest index first (see
-     * fdb_table_install()), so the used ones are mostly at the start: stop
-     * after the last of them rather than walk all max_entries slots. */
-    for (uint32_t i = 1; i <= fdb->max_entries && left; i++) {
+    /* Only entries[1..n_used] were ever used; stop after the last live one. */
+    for (uint32_t i = 1; i <= fdb->n_used && left; i++) {
         const struct fdb_entry *e = &fdb->entries[i];
         struct fdb_entry_info info;
 

@@ -78,17 +78,41 @@ xbv_read_be_state(struct xenbus *xb, const char *be_path)
            ? XB_UNKNOWN : (enum xb_state) s;
 }
 
+/* The frontend directory's listing (names == NULL: not listed), so that
+ * keys it lacks cost no round trip through xenstored. */
+struct fe_list {
+    char **names;
+    unsigned n;
+};
+
+static bool
+fe_listed(const struct fe_list *l, const char *key)
+{
+    if (!l->names) {
+        return true;                /* unknown: read it */
+    }
+    for (unsigned i = 0; i < l->n; i++) {
+        if (!strcmp(l->names[i], key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A frontend number: "missing" and "not a number" are errors naming the
  * key, since a guest wrote them. */
 static int
-fe_uint(const struct xb_vif *v, const char *key, unsigned long long max, bool required,
-        unsigned long long *out, char *err, size_t errlen)
+fe_uint(const struct xb_vif *v, const struct fe_list *l, const char *key,
+        unsigned long long max, bool required, unsigned long long *out, char *err,
+        size_t errlen)
 {
     char path[XB_PATH_MAX + 64];
-    int r;
+    int r = -ENOENT;
 
     snprintf(path, sizeof path, "%s/%s", v->fe_path, key);
-    r = store_read_uint(v->xb->st, STORE_TX_NONE, path, max, out);
+    if (fe_listed(l, key)) {
+        r = store_read_uint(v->xb->st, STORE_TX_NONE, path, max, out);
+    }
     if (r == -ENOENT && !required) {
         *out = 0;
         return 0;
@@ -120,13 +144,19 @@ fatal(struct xb_vif *v, const char *msg)
 /* ---- keys ------------------------------------------------------------- */
 
 /* One listing, then reads of the keys that exist only (libxl writes
- * about half of them): fewer round trips on the way to InitWait. */
-static void
+ * about half of them): fewer round trips on the way to InitWait.  Returns
+ * whether hotplug-error is (or may be: no listing) there. */
+static bool
 read_keys(struct xb_vif *v)
 {
     char **names = NULL;
     unsigned n = 0;
     bool listed = !store_directory(v->xb->st, STORE_TX_NONE, v->be_path, &names, &n);
+    bool hotplug_error = !listed;
+
+    for (unsigned i = 0; i < n && !hotplug_error; i++) {
+        hotplug_error = !strcmp(names[i], "hotplug-error");
+    }
 
     for (unsigned k = 0; k < KEY_N; k++) {
         const char *key = keys_vif_key_name(k);
@@ -141,6 +171,7 @@ read_keys(struct xb_vif *v)
         }
     }
     free(names);
+    return hotplug_error;
 }
 
 /* The configuration the raw values give, or why they give none. */
@@ -217,8 +248,10 @@ set_down(struct xb_vif *v, const char *msg)
     be_update(v, kv, 2);
 }
 
+/* published: hotplug-status already says connected and there is no
+ * hotplug-error (an adopted device): nothing to write. */
 static int
-attach(struct xb_vif *v, char *err, size_t errlen)
+attach(struct xb_vif *v, bool published, char *err, size_t errlen)
 {
     const char *kv[][2] = { { "hotplug-status", "connected" }, { "hotplug-error", NULL } };
     int r;
@@ -231,7 +264,7 @@ attach(struct xb_vif *v, char *err, size_t errlen)
         }
         v->attached = true;
     }
-    r = be_update(v, kv, 2);
+    r = published ? 0 : be_update(v, kv, 2);
     if (r) {
         snprintf(err, errlen, "%s: cannot write hotplug-status: %s", v->be_path, strerror(-r));
         return r;
@@ -273,34 +306,35 @@ publish(struct xb_vif *v)
 }
 
 static int
-read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
+read_rings_from(struct xb_vif *v, const struct fe_list *l, struct xenbus_rings *r,
+                char *err, size_t errlen)
 {
     unsigned long long x;
 
     memset(r, 0, sizeof *r);
-    if (fe_uint(v, "multi-queue-num-queues", UINT32_MAX, false, &x, err, errlen)) {
+    if (fe_uint(v, l, "multi-queue-num-queues", UINT32_MAX, false, &x, err, errlen)) {
         return -EINVAL;
     }
     if (x > 1) {
         snprintf(err, errlen, "frontend asks for %llu queues; xvs offers one", x);
         return -EINVAL;
     }
-    if (fe_uint(v, "tx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+    if (fe_uint(v, l, "tx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
         return -EINVAL;
     }
     r->tx_ring_ref = (uint32_t) x;
-    if (fe_uint(v, "rx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
+    if (fe_uint(v, l, "rx-ring-ref", UINT32_MAX, true, &x, err, errlen)) {
         return -EINVAL;
     }
     r->rx_ring_ref = (uint32_t) x;
-    if (!fe_uint(v, "event-channel", UINT32_MAX, true, &x, err, errlen)) {
+    if (!fe_uint(v, l, "event-channel", UINT32_MAX, true, &x, err, errlen)) {
         r->evtchn_tx = r->evtchn_rx = (uint32_t) x;
     } else {
-        if (fe_uint(v, "event-channel-tx", UINT32_MAX, true, &x, err, errlen)) {
+        if (fe_uint(v, l, "event-channel-tx", UINT32_MAX, true, &x, err, errlen)) {
             return -EINVAL;
         }
         r->evtchn_tx = (uint32_t) x;
-        if (fe_uint(v, "event-channel-rx", UINT32_MAX, true, &x, err, errlen)) {
+        if (fe_uint(v, l, "event-channel-rx", UINT32_MAX, true, &x, err, errlen)) {
             return -EINVAL;
         }
         r->evtchn_rx = (uint32_t) x;
@@ -308,7 +342,7 @@ read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
     }
 #define FLAG(key, field)                                                      \
     do {                                                                      \
-        if (fe_uint(v, key, UINT32_MAX, false, &x, err, errlen)) {            \
+        if (fe_uint(v, l, key, UINT32_MAX, false, &x, err, errlen)) {            \
             return -EINVAL;                                                   \
         }                                                                     \
         r->field = x != 0;                                                    \
@@ -328,6 +362,22 @@ read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
         return -EINVAL;
     }
     return 0;
+}
+
+/* The frontend's rings, event channels and features: one listing, then a
+ * read of each key it has (about 11 of 14 for Linux netfront). */
+static int
+read_rings(struct xb_vif *v, struct xenbus_rings *r, char *err, size_t errlen)
+{
+    struct fe_list l = { NULL, 0 };
+    int ret;
+
+    if (store_directory(v->xb->st, STORE_TX_NONE, v->fe_path, &l.names, &l.n)) {
+        l.names = NULL;
+    }
+    ret = read_rings_from(v, &l, r, err, errlen);
+    free(l.names);
+    return ret;
 }
 
 static int
@@ -511,15 +561,12 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         vif_free(v);
         return NULL;
     }
-    if (!be_read(v, "online", &s)) {
-        v->online = !strcmp(s, "1");
-        free(s);
-    }
     if (!be_read(v, "hotplug-status", &s)) {
         v->hotplug_connected = !strcmp(s, "connected");
         free(s);
     }
-    read_keys(v);
+    bool hotplug_error = read_keys(v);
+    v->online = v->raw[KEY_ONLINE] && !strcmp(v->raw[KEY_ONLINE], "1");
     if (build_cfg(v, &v->cfg, err, sizeof err)) {
         snprintf(v->key_err, sizeof v->key_err, "%s", err);
         keys_vif_init(&v->cfg);
@@ -561,11 +608,13 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": Initialising -> InitWait", VIF_ARGS(v));
     } else {
         /* Adopted after a restart: the hotplug script ran for the previous
-         * xvsd, so put the port back on its bridge now. */
+         * xvsd, so put the port back on its bridge now (its keys say so
+         * already: writing them again would cost five round trips through
+         * xenstored while the guests wait). */
         v->resume = state == XB_CONNECTED;
         if (v->hotplug_connected && v->handle && !v->key_err[0]
             && (state == XB_INITWAIT || state == XB_CONNECTED)) {
-            attach(v, err, sizeof err);
+            attach(v, !hotplug_error, err, sizeof err);
             adopt_tap(v);
         }
     }
@@ -674,7 +723,7 @@ config_key_changed(struct xb_vif *v, unsigned k)
         v->key_err[0] = '\0';
         v->down_logged = false;     /* the same bad value again is logged again */
         if (v->online_requested) {
-            attach(v, err, sizeof err);
+            attach(v, false, err, sizeof err);
         }
         run(v);
     }
@@ -759,7 +808,7 @@ xbv_online(struct xb_vif *v, const char *tap, char *err, size_t errlen)
         return r;
     }
     v->online_requested = true;
-    r = attach(v, err, errlen);
+    r = attach(v, false, err, errlen);
     if (r) {
         return r;
     }

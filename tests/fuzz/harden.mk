@@ -32,7 +32,7 @@ tests_fuzz_libfuzz_xvsd_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_INSTR)
 tests_fuzz_libfuzz_harness_a_SOURCES = tests/fuzz/xvsd-state.c tests/fuzz/xvsd-state.h
 tests_fuzz_libfuzz_harness_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_XVSD_HARNESS)
 FUZZ_XVSD_LIBS = tests/fuzz/libfuzz-harness.a tests/fuzz/libfuzz-xvsd.a \
-	$(JANSSON_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS)
+	$(JANSSON_LIBS) $(INIH_LIBS)
 
 noinst_PROGRAMS += tests/fuzz/fuzz-config tests/fuzz/fuzz-ctl tests/fuzz/fuzz-ctl-server
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c

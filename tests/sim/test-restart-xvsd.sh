@@ -134,6 +134,7 @@ EOF
 echo "ok - kill -9 + restart + re-attach in $((t1 - t0)) ms: gap seen by the guests" \
      "${gap} ms ($lost/$PINGS pings lost); TCP stream survived ($mbps Mbit/s over 5 s," \
      "$retr retransmits)"
+echo "# the restarted xvsd: $(grep 'start took' "$SIM_DIR/xvsd.err" | tail -n 1 | sed 's/.*info: //')"
 
 # ---- the rings resumed, nothing answered twice, no errors ----
 ctl -j vif-show >"$SIM_DIR/show.json"

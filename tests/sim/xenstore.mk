@@ -37,7 +37,7 @@ tests_sim_xenstored_xenbus_test_SOURCES = tests/sim/xenstored-xenbus-test.c \
 	tests/unit/test-main.c tests/unit/test-main.h
 tests_sim_xenstored_xenbus_test_LDADD = xenstore/libxvsstore.a netback/libnetback.a \
 	lib/libxvsutil.a \
-	$(XENSTORE_LIBS) $(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
+	$(XENSTORE_LIBS) $(CUNIT_LIBS) -lpthread
 
 # libxl's side from the shell (devices, the real hotplug/vif-xvs with
 # libxl's argv and environment, netfront's keys from a sim guest), used by

@@ -591,6 +591,24 @@ test_bad_frontend(void)
     CU_ASSERT_EQUAL(wait_be(41, 0, 5, 2000), 0);
     CU_ASSERT_TRUE(xsh_read(h0, "/local/domain/0/error/backend/vif/41/0/error", buf, sizeof buf));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "rx-ring-ref: not a number"));
+    /* Keys it must give, missing (the backend lists the directory and
+     * reads only what is there): named, refused. */
+    CU_ASSERT_EQUAL(nf_switch(&nf, 6, 1u << 6, NF_STEP_TIMEOUT_MS), 0);
+    CU_ASSERT_EQUAL(nf_switch(&nf, 1, 1u << 2, NF_STEP_TIMEOUT_MS), 0);
+    CU_ASSERT_TRUE(xsh_write(hd, "device/vif/0/rx-ring-ref", "2"));
+    CU_ASSERT_TRUE(xs_rm(hd, XBT_NULL, "device/vif/0/request-rx-copy"));
+    CU_ASSERT_TRUE(xsh_write(hd, "device/vif/0/state", "4"));
+    CU_ASSERT_EQUAL(wait_be(41, 0, 5, 2000), 0);
+    CU_ASSERT_TRUE(xsh_read(h0, "/local/domain/0/error/backend/vif/41/0/error", buf, sizeof buf));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "does not request rx-copy"));
+    CU_ASSERT_EQUAL(nf_switch(&nf, 6, 1u << 6, NF_STEP_TIMEOUT_MS), 0);
+    CU_ASSERT_EQUAL(nf_switch(&nf, 1, 1u << 2, NF_STEP_TIMEOUT_MS), 0);
+    CU_ASSERT_TRUE(xsh_write(hd, "device/vif/0/request-rx-copy", "1"));
+    CU_ASSERT_TRUE(xs_rm(hd, XBT_NULL, "device/vif/0/tx-ring-ref"));
+    CU_ASSERT_TRUE(xsh_write(hd, "device/vif/0/state", "4"));
+    CU_ASSERT_EQUAL(wait_be(41, 0, 5, 2000), 0);
+    CU_ASSERT_TRUE(xsh_read(h0, "/local/domain/0/error/backend/vif/41/0/error", buf, sizeof buf));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "frontend tx-ring-ref: missing"));
     /* The guest may not touch the backend directory. */
     CU_ASSERT_FALSE(xsh_write(hd, "/local/domain/0/backend/vif/41/0/state", "4"));
     CU_ASSERT_EQUAL(nf_switch(&nf, 6, 1u << 6, NF_STEP_TIMEOUT_MS), 0);

@@ -54,8 +54,7 @@ TESTS += tests/unit/test-bridge-remove
 tests_unit_test_bridge_remove_SOURCES = tests/unit/test-bridge-remove.c \
 	tests/unit/test-switch-common.c tests/unit/test-switch-common.h \
 	tests/unit/test-main.c tests/unit/test-main.h
-tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) \
-	$(SYSTEMD_LIBS)
+tests_unit_test_bridge_remove_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS)
 
 # The xenstore module's xenbus ops (daemon/xvsd_xenbus.c) over the sim
 # hypervisor with an in-process sim guest, without xenstore.

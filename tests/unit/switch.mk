@@ -10,7 +10,7 @@ TESTS += $(SWITCH_TESTS)
 
 SWITCH_TEST_COMMON = tests/unit/test-switch-common.c tests/unit/test-switch-common.h \
 	tests/unit/test-main.c tests/unit/test-main.h
-SWITCH_TEST_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS) $(SYSTEMD_LIBS)
+SWITCH_TEST_LDADD = switch/libswitch.a lib/libxvsutil.a $(CUNIT_LIBS)
 
 tests_unit_test_switch_fdb_SOURCES = tests/unit/test-switch-fdb.c $(SWITCH_TEST_COMMON)
 tests_unit_test_switch_fdb_LDADD = $(SWITCH_TEST_LDADD)

@@ -3,12 +3,17 @@
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <string.h>
+#include <link.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/csum.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/sdload.h"
 #include "tests/unit/test-main.h"
 
 static int fired, more_calls;
@@ -163,6 +168,59 @@ test_csum_headers(void)
     CU_ASSERT(csum_pseudo_ipv4(ip, 6, 0xffff) < 0x10000);
 }
 
+static int
+find_libsystemd(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void) size;
+    if (info->dlpi_name && strstr(info->dlpi_name, "libsystemd.so")) {
+        *(bool *) arg = true;
+    }
+    return 0;
+}
+
+static bool
+libsystemd_mapped(void)
+{
+    bool found = false;
+    dl_iterate_phdr(find_libsystemd, &found);
+    return found;
+}
+
+/* Without NOTIFY_SOCKET nothing is loaded; with it, the state arrives on
+ * the socket through the dlopen()ed libsystemd. */
+static void
+test_sdload_notify(void)
+{
+    char path[] = "/tmp/xvs-test-sdload-XXXXXX", sock[sizeof path + 8], buf[64];
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    unsetenv("NOTIFY_SOCKET");
+    CU_ASSERT_FALSE(libsystemd_mapped());   /* not linked in */
+    CU_ASSERT_EQUAL(sdload_notify("READY=1"), 0);
+    CU_ASSERT_FALSE(sdload_loaded());
+    CU_ASSERT_FALSE(libsystemd_mapped());
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(path));
+    snprintf(sock, sizeof sock, "%s/notify", path);
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *) &sa, sizeof sa), 0);
+    setenv("NOTIFY_SOCKET", sock, 1);
+    CU_ASSERT(sdload_notify("READY=1\nSTATUS=test") > 0);
+    CU_ASSERT(sdload_loaded());
+    CU_ASSERT(libsystemd_mapped());
+    ssize_t n = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+    CU_ASSERT_EQUAL(n, 19);
+    buf[n > 0 ? n : 0] = 0;
+    CU_ASSERT_STRING_EQUAL(buf, "READY=1\nSTATUS=test");
+    unsetenv("NOTIFY_SOCKET");
+    close(fd);
+    unlink(sock);
+    rmdir(path);
+}
+
 int
 main(void)
 {
@@ -174,6 +232,7 @@ main(void)
         { "log ratelimit", test_log_ratelimit },
         { "csum add and fold", test_csum_add_fold },
         { "csum headers", test_csum_headers },
+        { "sdload notify", test_sdload_notify },
         { NULL, NULL },
     };
 

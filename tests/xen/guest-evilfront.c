@@ -29,10 +29,13 @@
  *   prod-jump      (a) TX req_prod published 1000 past the requests written
  *   slots:N        (b) frames of N slots (1000: the ring fills with one
  *                      frame that never ends), repeated at FPS
+ *   bad-offset     (c) a slot whose offset + size runs past its page
  *   bad-gref       (d) frames whose only slot has a grant ref past any table
  *   revoked-mid    (d) 3-slot frames whose middle slot's grant was revoked
  *   storm          (e) event channel notifications, as fast as it can
  *   no-rx          (f) no RX buffers posted (those posted are used up)
+ *   tiny-head      (h) frames whose headers come in 18 one-byte slots
+ *                      (XSA-423/432), then 100 bytes of payload: legal
  *   good               never attacks (a baseline attacker)
  *
  * Output (stdout, one line each): "evilfront: connected ...", "evilfront:
@@ -214,6 +217,14 @@ static void frame_attack(struct ef *e)
             s[i] = (struct nf_raw_slot){ .size = 1,
                                          .flags = i + 1 < want ? NETTXF_more_data : 0 };
         n = k;
+    } else if (!strcmp(e->mode, "bad-offset")) {
+        s[n++] = (struct nf_raw_slot){ .offset = 4000, .size = 200 };
+    } else if (!strcmp(e->mode, "tiny-head")) {
+        s[n++] = (struct nf_raw_slot){ .size = 1 + 17 + 100, .flags = NETTXF_more_data };
+        for (unsigned i = 0; i < 17; i++)
+            s[n++] = (struct nf_raw_slot){ .size = 1, .offset = (uint16_t)(i + 1),
+                                           .flags = NETTXF_more_data };
+        s[n++] = (struct nf_raw_slot){ .size = 100, .offset = 18 };
     } else if (!strcmp(e->mode, "bad-gref")) {
         s[n++] = (struct nf_raw_slot){ .gref_kind = NF_GREF_RAW, .gref = 0x0fffff00u,
                                        .size = 60 };
@@ -257,7 +268,7 @@ static void attack_step(struct ef *e)
 static void usage(void)
 {
     fprintf(stderr, "usage: evilfront -n DEVID -m MODE [-d DSTMAC] [-r FPS] [-p PIDFILE]\n"
-            "modes: prod-jump slots:N bad-gref revoked-mid storm no-rx good\n");
+            "modes: prod-jump slots:N bad-offset bad-gref revoked-mid storm no-rx tiny-head good\n");
     exit(2);
 }
 

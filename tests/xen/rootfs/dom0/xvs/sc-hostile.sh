@@ -12,11 +12,16 @@
 # Attacks (issue 7's letters), and where the attacker's vif must end:
 #   (a) prod-jump    TX req_prod 1000 past the ring   fatal impossible_requests
 #   (b) slots:1000   a frame that never ends           fatal fatal_tx_slots
+#   (c) bad-offset   a slot's offset + size past its   fatal cross_page
+#                    page
 #   (d) bad-gref     grant refs past any grant table   connected, frames dropped,
 #   (d) revoked-mid  a revoked grant mid-frame         tx_copy_errors, "tx grant
 #                                                      copy failed" logged
 #   (e) storm        notifications as fast as it can   connected, storm_holds,
 #                                                      spurious_events, logged
+#   (h) tiny-head    headers in 18 one-byte slots      connected, every frame
+#                    (XSA-423/432; legal), sent to     taken (tx_frames), no
+#                    its own MAC                       drop, no copy error
 #   (f) no-rx        no RX buffers while dom0 sends    connected, backlog <=
 #                    to it                             rx-queue-bytes, drops
 #                                                      counted; after the
@@ -127,17 +132,20 @@ hostile_detach() {
 }
 
 # hostile_attack I MODE EXPECT: one attack on a fresh vif; EXPECT is
-# fatal:REASON, copyerr, storm or rxstall
+# fatal:REASON, copyerr, storm, forwarded or rxstall
 hostile_attack() {
     local i=$1 mode=$2 exp=$3 b1 a b2 ratio nlog log c0 c1 c2 c3 held s ok_state=1 sender=""
-    local dom=${DOMID[evil]}
+    local dom=${DOMID[evil]} dst=$MAC2
     say "attack ($i) $mode"
     hostile_attach "$i" || return
+    # legal frames go to the attacker's own MAC: taken and counted, but
+    # they load neither the victims nor dom0
+    [ "$exp" = forwarded ] && dst=$EV_MAC
     # guest-evilfront is started again if it dies before it connected (a
     # freshly started program now and then crashes at start under TCG).
     # Its log is emptied first: devids are reused, and the loop must not
     # read the last attack's "connected" before the new process truncates it.
-    gx evil 200 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3; do rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $MAC2 -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; i=0; c=; while [ \$i -lt 1200 ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || break; done; echo \"\$c\""
+    gx evil 200 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3; do rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $dst -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; i=0; c=; while [ \$i -lt 1200 ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || break; done; echo \"\$c\""
     [[ $GX_OUT == *driver-none* ]] && ok "($i) evil's vif-$EV_DEV has no kernel driver (guest-evilfront is its frontend)" ||
         { bad "($i) no kernel driver on evil's vif-$EV_DEV" "$GX_OUT"; hostile_detach; return; }
     if [[ $GX_OUT != *"evilfront: connected"* ]]; then
@@ -206,6 +214,14 @@ hostile_attack() {
         [ -n "$sent" ] && metric hostile_storm_notifications "$sent" count
         [[ $log =~ $EV_VIF[^$'\n']*notifications\ in\ a\ row[^$'\n']* ]] && ok "($i) logged: ${BASH_REMATCH[0]}" ||
             bad "($i) storm: a log line names the storm" "$log";;
+    forwarded)
+        local tf ce dr
+        [[ $off =~ ^[0-9]+$ ]] || off=$(xsr "/local/domain/$dom/device/vif/$EV_DEV/xvs-evil-sent")
+        tf=$(hv_q .stats.tx_frames) ce=$(hv_q .stats.tx_copy_errors) dr=$(hv_q '[.stats.tx_drop[]] | add // 0')
+        [ "$(hv_q .state)" = connected ] && [[ $off =~ ^[0-9]+$ ]] && [ "$off" -ge 2 ] && [ "${tf:-0}" -ge "$off" ] &&
+            [ "$ce" = 0 ] && [ "$dr" = 0 ] &&
+            ok "($i) $mode: $EV_VIF connected, all $off frames taken (tx_frames $tf, with its announcement), no drop, no copy error" ||
+            bad "($i) $mode: every frame taken, none dropped" "sent ${off:-?}, tx_frames $tf, drops $dr, copy errors $ce" "$HV_JSON";;
     rxstall)
         # attack again ("off" made it post buffers) and wait for the stall
         # timeout: carrier off; meanwhile the backlog stays bounded and what
@@ -266,10 +282,12 @@ scenario_hostile() {
     [[ $GX_OUT == *started* ]] || { bad "start the victims' paced sender in domU1" "$GX_OUT"; return; }
     hostile_attack 1 prod-jump fatal:impossible_requests
     hostile_attack 2 slots:1000 fatal:fatal_tx_slots
-    hostile_attack 3 bad-gref copyerr
-    hostile_attack 4 revoked-mid copyerr
-    hostile_attack 5 storm storm
-    hostile_attack 6 no-rx rxstall
+    hostile_attack 3 bad-offset fatal:cross_page
+    hostile_attack 4 bad-gref copyerr
+    hostile_attack 5 revoked-mid copyerr
+    hostile_attack 6 storm storm
+    hostile_attack 7 tiny-head forwarded
+    hostile_attack 8 no-rx rxstall
     hv_rss "$XVSD_PID"
     metric hostile_xvsd_rss_growth $((HV_RSS - rss0)) kB
     metric hostile_xvsd_hwm_growth $((HV_HWM - rss0)) kB

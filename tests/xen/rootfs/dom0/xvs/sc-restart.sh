@@ -39,6 +39,38 @@ restart_cc() {
 }
 # restart_hms EPOCH.US: HH:MM:SS.mmm as in xvsd's log (UTC)
 restart_hms() { printf '%(%H:%M:%S)T.%s' "${1%.*}" "$(printf %.3s "${1#*.}")"; }
+# restart_dayms EPOCH.US | HH:MM:SS.mmm: V = milliseconds since midnight
+# (xvsd's log has local wall-clock times)
+restart_dayms() {
+    local t=$1 h m sec ms
+    [[ $t == *:* ]] || t=$(restart_hms "$1")
+    IFS=:. read -r h m sec ms <<< "$t"
+    V=$(( (10#$h * 3600 + 10#$m * 60 + 10#$sec) * 1000 + 10#$ms ))
+}
+# restart_phases LOG W_KILL W_GONE W_START: where the pause went, as
+# METRICs (ms): kill -> old process gone, gone -> the new one forked,
+# fork -> main(), -> control socket, -> bridges, -> guest backend and vifs
+# adopted (xvsd's "start took" line), kill -> the last "(resumed)" line
+restart_phases() {
+    local log=$1 k g st last="" l
+    RESTART_RESUMED=?
+    restart_dayms "$2"; k=$V; restart_dayms "$3"; g=$V; restart_dayms "$4"; st=$V
+    metric restart_exit_ms $((g - k)) ms
+    metric restart_spawn_ms $((st - g)) ms
+    if [[ $log =~ start\ took[^:]*:\ main\ ([0-9-]+),\ control-socket\ ([0-9-]+),\ bridges\ ([0-9-]+),\ guest-backend\+vifs\ ([0-9-]+),\ ports\ ([0-9-]+) ]]; then
+        metric restart_fork_to_main_ms "${BASH_REMATCH[1]}" ms
+        metric restart_fork_to_socket_ms "${BASH_REMATCH[2]}" ms
+        metric restart_fork_to_bridges_ms "${BASH_REMATCH[3]}" ms
+        metric restart_fork_to_vifs_ms "${BASH_REMATCH[4]}" ms
+        metric restart_fork_to_ports_ms "${BASH_REMATCH[5]}" ms
+    fi
+    while IFS= read -r l; do [[ $l == *"(resumed)"* ]] && last=${l%% *}; done <<< "$log"
+    if [ -n "$last" ]; then
+        restart_dayms "$last"
+        RESTART_RESUMED=$((V - k))
+        metric restart_kill_to_resumed_ms $((V - k)) ms
+    fi
+}
 # restart_xvsd: start xvsd as dom0's init does (rootfs/dom0/init start_xvs)
 restart_xvsd() {
     "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
@@ -72,6 +104,20 @@ scenario_restart() {
     done
     xenstore-watch "/local/domain/0/backend/vif/$d1/0/state" > /tmp/restart-watch-be.txt 2>&1 &
     wpid[be]=$!
+    # domU1's clock against dom0's (the silence below is in the guest's
+    # clock): the best of three console round trips
+    local k ta tb rt rt_best="" off_ms=""
+    for k in 1 2 3; do
+        ta=$EPOCHREALTIME
+        gx domU1 10 'echo gclock=$EPOCHREALTIME' || continue
+        tb=$EPOCHREALTIME
+        [[ $GX_OUT =~ gclock=([0-9]+)\.([0-9]{3}) ]] || continue
+        ta=${ta/./} tb=${tb/./}; rt=$(( (tb - ta) / 1000 ))
+        if [ -z "$rt_best" ] || [ $rt -lt $rt_best ]; then
+            rt_best=$rt off_ms=$(( ${BASH_REMATCH[1]} * 1000 + 10#${BASH_REMATCH[2]} - (ta + tb) / 2000 ))
+        fi
+    done
+    [ -n "$off_ms" ] && note "domU1's clock - dom0's: $off_ms ms (+-$((rt_best / 2)) ms)"
     # the stream and the pings, in the background of domU1 (its agent stays free)
     gx domU1 10 "( ( iperf3 -c $NET.3 -t 20 -i 1 -f m; echo iperf-rc=\$? ) > /tmp/rs-iperf.log 2>&1 & ping -D -n -i 0.05 -c $RESTART_PING_N -W 2 $NET.3 > /tmp/rs-ping.log 2>&1 & ) ; echo started" ||
         { bad "start iperf3 and ping in domU1" "$GX_OUT"; return; }
@@ -108,6 +154,7 @@ scenario_restart() {
     ip addr add $NET1.1/24 dev xenbr1 2>/dev/null; ip link set xenbr1 up
     local log; log=$(tail -n +$((nlog + 1)) /var/log/xvsd.log)
     note "xvsd log after the restart:"$'\n'"$log"
+    restart_phases "$log" "$w_kill" "$w_gone" "$w_start"
     for g in domU1 domU2; do
         local d=${DOMID[$g]}
         [[ $log =~ vif\ $d\.0\ [^$'\n']*adopted[^$'\n']*Connected ]] && ok "new xvsd adopted vif $d.0 ($g) from xenstore while Connected" ||
@@ -128,20 +175,41 @@ scenario_restart() {
     # at ~6 s): most one-second intervals carry data.  (Under TCG on a busy
     # host the stream stalls for a second now and then with or without a
     # restart, so the rates before and after are printed side by side.)
-    local l n=0 z=0 kb_b=0 kb_a=0 nb=0 st kb
+    local l n=0 z=0 kb_b=0 kb_a=0 nb=0 zb=0 st kb
     while IFS= read -r l; do
-        [[ $l =~ \]\ +([0-9.]+)-([0-9.]+)\ +sec\ +([0-9.]+)\ (K|M)Bytes ]] || { [[ $l =~ \]\ +([0-9.]+)-.*\ 0.00\ Bytes ]] && [[ $l != *sender* && $l != *receiver* ]] && { st=${BASH_REMATCH[1]%.*}; [ "$st" -ge 12 ] && n=$((n + 1)) z=$((z + 1)); [ "$st" -lt 6 ] && nb=$((nb + 1)); }; continue; }
+        [[ $l =~ \]\ +([0-9.]+)-([0-9.]+)\ +sec\ +([0-9.]+)\ (K|M)Bytes ]] || { [[ $l =~ \]\ +([0-9.]+)-.*\ 0.00\ Bytes ]] && [[ $l != *sender* && $l != *receiver* ]] && { st=${BASH_REMATCH[1]%.*}; [ "$st" -ge 12 ] && n=$((n + 1)) z=$((z + 1)); [ "$st" -lt 6 ] && nb=$((nb + 1)) zb=$((zb + 1)); }; continue; }
         [[ $l == *sender* || $l == *receiver* ]] && continue
         st=${BASH_REMATCH[1]%.*}
         kb=${BASH_REMATCH[3]%.*}; [ "${BASH_REMATCH[4]}" = M ] && kb=$((kb * 1024))
         if [ "$st" -ge 12 ]; then n=$((n + 1)) kb_a=$((kb_a + kb)); elif [ "$st" -lt 6 ]; then nb=$((nb + 1)) kb_b=$((kb_b + kb)); fi
     done <<< "$ip"
-    note "stream: ${kb_b} KB in the $nb intervals before the kill (0-6 s), ${kb_a} KB in the $n after the restart (12-20 s), $z of those empty"
-    [ $n -ge 6 ] && [ $kb_a -gt 0 ] && [ $((2 * z)) -lt $n ] &&
-        ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; ${kb_b} KB in the $nb before the kill)" ||
-        bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB"
-    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t; n++ } /DUP!/ { d++ } /transmitted/ { s = $0 } END { printf "replies=%d maxgap_ms=%.0f dups=%d | %s\n", n, m * 1000, d, s }'\'' /tmp/rs-ping.log'
+    note "stream: ${kb_b} KB in the $nb intervals before the kill (0-6 s), $zb of those empty; ${kb_a} KB in the $n after the restart (12-20 s), $z of those empty"
+    # most intervals carry data -- or, on a host so loaded that the stream
+    # stalled before the kill too (TCG moves it in ~190 KB steps), at least
+    # as large a share as before the kill (the same run is the baseline)
+    [ $n -ge 6 ] && [ $kb_a -gt 0 ] && { [ $((2 * z)) -lt $n ] || [ $(( (n - z) * nb )) -ge $(( (nb - zb) * n )) ]; } &&
+        ok "the TCP flow keeps going after the restart: $((n - z)) of $n one-second intervals carry data (${kb_a} KB; before the kill $((nb - zb)) of $nb, ${kb_b} KB)" ||
+        bad "the TCP flow keeps going after the restart" "intervals 12-20 s: $n, of them empty: $z, $kb_a KB; before the kill: $nb, empty $zb"
+    gxr domU1 30 'i=0; c=; while [ $i -lt 200 ]; do IFS= read -r -d "" c < /tmp/rs-ping.log; [[ $c == *"packets transmitted"* ]] && break; nap 0.1; i=$((i+1)); done; awk '\''/bytes from/ && !/DUP/ { t = substr($1, 2, length($1) - 2) + 0; r = 0; if (match($0, /time=[0-9.]+/)) r = substr($0, RSTART + 5, RLENGTH - 5) + 0; if (p && t - p > m) { m = t - p; g0 = p; g1 = t; nb = n } p = t; n++; rt[n] = r } /DUP!/ { d++ } /transmitted/ { s = $0 } END { for (i = 1; i <= nb; i++) sb += rt[i]; printf "replies=%d maxgap_ms=%.0f dups=%d gap_from=%.3f gap_to=%.3f rtt_before_avg_ms=%.0f | %s\n", n, m * 1000, d, g0, g1, (nb ? sb / nb : 0), s }'\'' /tmp/rs-ping.log'
     note "pings across the restart: $GX_OUT"
+    # where the silence lies against dom0's clock (a PV guest's wall clock
+    # comes from Xen, as dom0's does): it starts before the kill (the last
+    # reply) and ends after the rings were resumed, by the time the guests
+    # need to drain what queued up meanwhile (a TCP window in the TX ring,
+    # ahead of the pings) -- compare rtt_before_avg_ms, the pings' round
+    # trip under the same stream before the kill
+    if [[ $GX_OUT =~ gap_from=([0-9]+)\.([0-9]{3})\ gap_to=([0-9]+)\.([0-9]{3}) ]]; then
+        local gf=$(( ${BASH_REMATCH[1]} * 1000 + 10#${BASH_REMATCH[2]} )) gt=$(( ${BASH_REMATCH[3]} * 1000 + 10#${BASH_REMATCH[4]} ))
+        local kms=${w_kill/./}; kms=$((kms / 1000))
+        if [ -n "$off_ms" ]; then
+            note "silence (dom0's clock, +-$((rt_best / 2)) ms): from $((gf - off_ms - kms)) ms to $((gt - off_ms - kms)) ms after the kill (rings resumed $RESTART_RESUMED ms after it)"
+            metric restart_silence_start_ms $((gf - off_ms - kms)) ms
+            metric restart_silence_end_ms $((gt - off_ms - kms)) ms
+        else
+            note "silence from $(restart_hms "${gf:0:-3}.${gf: -3}") to $(restart_hms "${gt:0:-3}.${gt: -3}") (guest clock); kill at $(restart_hms "$w_kill")"
+        fi
+    fi
+    [[ $GX_OUT =~ rtt_before_avg_ms=([0-9]+) ]] && metric restart_rtt_before_ms "${BASH_REMATCH[1]}" ms
     if [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt $((RESTART_PING_N / 2)) ]; then
         local dups=0; [[ $GX_OUT =~ dups=([0-9]+) ]] && dups=${BASH_REMATCH[1]}
         [[ $GX_OUT =~ replies=([0-9]+)\ maxgap_ms=([0-9]+) ]]
