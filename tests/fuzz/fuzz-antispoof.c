@@ -8,7 +8,8 @@
  *   [1] which of the 8 IPv4 addresses of addr4[] the port lists
  *   [2] which of the 8 IPv6 addresses of addr6[] the port lists (3 of them
  *       link-local)
- *   [3] [4] kind and parameters of a legal frame (below)
+ *   [3] kind of a legal frame (low nibble) and how to forge it (bits 4-5),
+ *   [4] its parameters (addresses picked, extension headers, options)
  *   [5] where the fuzzed frame's head ends, [6] the legal frame's
  *   rest: the fuzzed frame, as the guest sent it (untagged).
  * The frame is laid out as a port hands it to the bridge (switch/frame.h):
@@ -27,7 +28,10 @@
  *     MAC lock off); a family without a list, lock or guard is not checked.
  * And for a legal frame built from bytes [3] [4] (an address the port
  * may use, the port's MAC in ARP and NDP, DHCP and RA only where the
- * guards allow, extension headers and filler from the input): it passes.
+ * guards allow, extension headers and filler from the input): it passes;
+ * the same frame forged (another source or NA target, another MAC in ARP
+ * or NDP, a server's message) gets exactly the verdict the policy gives
+ * it (enum forge), the invariants above included.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -208,6 +212,7 @@ struct builder {
     uint32_t len;
     const uint8_t *fill;            /* filler bytes from the input */
     size_t n_fill, at_fill;
+    const uint8_t *lla;             /* MAC of the SLLA/TLLA option checked */
 };
 
 static uint8_t
@@ -265,17 +270,23 @@ legal4(const struct port *p, unsigned pick)
 /* An IPv6 source the port may use: listed, or a link-local one of its own
  * while the list names none (fe80::xx from the input), or anything when
  * IPv6 is not listed. */
+static bool
+ll_listed(const struct port *p)
+{
+    for (unsigned i = 0; i < p->n_ip6s; i++) {
+        if (p->ip6s[i][0] == 0xfe && (p->ip6s[i][1] & 0xc0) == 0x80) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 legal6(const struct port *p, unsigned pick, uint8_t out[16])
 {
-    bool ll_listed = false;
-
-    for (unsigned i = 0; i < p->n_ip6s; i++) {
-        ll_listed |= p->ip6s[i][0] == 0xfe && (p->ip6s[i][1] & 0xc0) == 0x80;
-    }
     if (!p->n_ip6s) {
         memcpy(out, addr6[pick % 8], 16);
-    } else if (!ll_listed && pick & 0x80) {
+    } else if (!ll_listed(p) && pick & 0x80) {
         memset(out, 0, 16);
         out[0] = 0xfe;
         out[1] = 0x80;
@@ -381,21 +392,22 @@ ip6_done(struct builder *bd, uint32_t plen_at)
     bd->b[plen_at + 1] = (uint8_t) plen;
 }
 
-/* An NDP option of `type` carrying the port's MAC; other types: filler. */
+/* An NDP option of `type`: a link-layer address option carries `mac`;
+ * other types: filler. */
 static void
-put_nd_opt(struct builder *bd, uint8_t type, unsigned units)
+put_nd_opt(struct builder *bd, uint8_t type, unsigned units, const uint8_t *mac)
 {
     put8(bd, type);
     put8(bd, (uint8_t) units);
     if (type == 1 || type == 2) {
-        put(bd, port_mac, 6);
+        put(bd, mac, 6);
         put_fill(bd, units * 8 - 8);
     } else {
         put_fill(bd, units * 8 - 2);
     }
 }
 
-/* Options after an NDP message: `mine` (SLLA or TLLA) with the port's MAC
+/* Options after an NDP message: `mine` (SLLA or TLLA) with bd->lla
  * somewhere among a few others (nonce, MTU, the other link-layer type,
  * which this message does not check, and for an RA prefix information).
  * Options of an RS, NS or NA must end inside the head (antispoof.h):
@@ -408,7 +420,7 @@ put_nd_opts(struct builder *bd, uint8_t mine, unsigned sel, bool ra)
 
     for (unsigned i = 0; i <= n; i++) {
         if (i == (sel >> 2 & 3) % (n + 1)) {
-            put_nd_opt(bd, mine, 1);
+            put_nd_opt(bd, mine, 1, bd->lla);
         } else {
             uint8_t t = other[(sel >> (4 + i)) & 3];
 
@@ -417,7 +429,7 @@ put_nd_opts(struct builder *bd, uint8_t mine, unsigned sel, bool ra)
             } else if (t == 3 && !ra) {
                 t = 14;
             }
-            put_nd_opt(bd, t, t == 3 ? 4 : 1);
+            put_nd_opt(bd, t, t == 3 ? 4 : 1, port_mac);
         }
     }
 }
@@ -427,28 +439,75 @@ enum legal_kind {
     LEGAL_NA, LEGAL_RS, LEGAL_RA, LEGAL_MLD, LEGAL_DHCP6_CLIENT, LEGAL_N
 };
 
-static void
-build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
+/* What build() makes of the legal frame: nothing, or a source the port
+ * may not use (an unlisted IPv4 / IPv6 address: dropped if the family is
+ * listed), another MAC in ARP's sender or the checked NDP link-layer
+ * option (dropped if mac_locked), a server's message (a DHCP client
+ * becomes a server, an RS an RA: dropped if the guard is on). */
+enum forge { FORGE_NONE, FORGE_SRC, FORGE_MAC, FORGE_SERVER };
+
+/* Builds the frame of `kind`, `prm`, forged by `forge`, into bd; returns
+ * the verdict antispoof_check() must give it (0: passes). */
+static int
+build(struct builder *bd, const struct port *p, unsigned kind, uint8_t prm,
+      enum forge forge)
 {
+    static const uint8_t other_mac[6] = { 0x00, 0x16, 0x3e, 0x00, 0x00, 0xbb };
+    static const uint8_t bad4[4] = { 10, 9, 9, 9 };
+    static const uint8_t unlisted6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad, [15] = 1 };
+    static const uint8_t unlisted_ll[16] = { 0xfe, 0x80, [14] = 0x0b, [15] = 0xad };
+    /* a link-local address is the port's unless the list names others */
+    const uint8_t *bad6 = prm & 2 ? unlisted_ll : unlisted6;
+    bool bad6_ok = prm & 2 && !ll_listed(p);
     static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
     static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 2 };
     static const uint8_t mld_routers[16] = { 0xff, 0x02, [15] = 0x16 };
     static const uint8_t dhcp6_servers[16] = { 0xff, 0x02, [13] = 1, [15] = 2 };
     static const uint8_t any[16];
     uint8_t src[16], dst[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
-    bool ra_ok = !antispoof_guard_on(p, p->ra_guard);
+    bool ra_guard = antispoof_guard_on(p, p->ra_guard);
+    bool dhcp_guard = antispoof_guard_on(p, p->dhcp_guard);
+    bool ra = kind == LEGAL_RA && !ra_guard;
     unsigned ext = prm >> 4 & 0x0f;
+    bool v6 = kind >= LEGAL_IP6;
+    int verdict = 0;
     uint32_t at;
 
     bd->len = 0;
+    bd->lla = port_mac;
     legal6(p, prm * 37u + kind, src);
-    switch (kind % LEGAL_N) {
+    switch (forge) {
+    case FORGE_NONE:
+        break;
+    case FORGE_SRC:                 /* (an NA: its source, or its target) */
+        if (!(kind == LEGAL_NA && prm & 1)) {
+            memcpy(src, bad6, 16);
+        }
+        verdict = (v6 ? p->n_ip6s && !bad6_ok : p->n_ips) ? DROP_SPOOF_IP : 0;
+        break;
+    case FORGE_MAC:
+        bd->lla = other_mac;
+        verdict = p->mac_locked && (kind == LEGAL_ARP || kind == LEGAL_NS || kind == LEGAL_NA
+                                    || kind == LEGAL_RS || kind == LEGAL_RA)
+                  ? DROP_SPOOF_MAC : 0;
+        break;
+    case FORGE_SERVER:
+        if (kind == LEGAL_RS || kind == LEGAL_RA) {
+            ra = true;
+            verdict = ra_guard ? DROP_RA_GUARD : 0;
+        } else if (kind == LEGAL_DHCP4_CLIENT || kind == LEGAL_DHCP6_CLIENT) {
+            verdict = dhcp_guard ? DROP_DHCP_GUARD : 0;
+        }
+        break;
+    }
+    switch (kind) {
     case LEGAL_IP4: {
         bool udp = prm & 1, later = prm & 2;
         unsigned payload = fill_byte(bd) % 200;
 
         put_eth(bd, 0x0800);
-        put_ip4(bd, legal4(p, prm >> 4), udp ? 17 : 6, prm >> 2 & 3, 8 + payload, later);
+        put_ip4(bd, forge == FORGE_SRC ? bad4 : legal4(p, prm >> 4), udp ? 17 : 6,
+                prm >> 2 & 3, 8 + payload, later);
         if (udp) {
             /* a later fragment's bytes are not a UDP header: anything */
             put_udp(bd, later ? 67 : 40000 + fill_byte(bd), later ? 68 : 53, payload);
@@ -459,10 +518,14 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
     }
     case LEGAL_DHCP4_CLIENT:
         put_eth(bd, 0x0800);
-        put_ip4(bd, (const uint8_t *) (prm & 1 ? (const void *) any
-                                       : (const void *) legal4(p, prm >> 1)),
+        put_ip4(bd, forge == FORGE_SRC ? bad4
+                    : prm & 1 && forge != FORGE_SERVER ? any : legal4(p, prm >> 1),
                 17, 0, 8 + 240, false);
-        put_udp(bd, 68, 67, 240);
+        if (forge == FORGE_SERVER) {
+            put_udp(bd, 67, 68, 240);
+        } else {
+            put_udp(bd, 68, 67, 240);
+        }
         break;
     case LEGAL_ARP:
         put_eth(bd, 0x0806);
@@ -471,8 +534,9 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
         put8(bd, 6);
         put8(bd, 4);
         put16(bd, prm & 1 ? 2 : 1);
-        put(bd, port_mac, 6);
-        put(bd, prm & 2 ? any : legal4(p, prm >> 2), 4);     /* a probe: 0.0.0.0 */
+        put(bd, bd->lla, 6);
+        put(bd, forge == FORGE_SRC ? bad4 : prm & 2 ? any : legal4(p, prm >> 2),
+            4);                     /* a probe: 0.0.0.0 */
         put_fill(bd, 6);
         put(bd, &addr4[prm >> 5 & 7], 4);
         put_fill(bd, 18);           /* padding to 60 */
@@ -484,7 +548,7 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
         put_eth(bd, 0x86dd);
         at = put_ip6(bd, src, all_nodes, ext, prm, upper);
         if (upper == 17) {
-            put_udp(bd, antispoof_guard_on(p, p->dhcp_guard) ? 546 : 547, 547,
+            put_udp(bd, dhcp_guard ? 546 : 547, 547,
                     fill_byte(bd) % 100);
         } else if (upper == 58) {
             put8(bd, 128);          /* echo request */
@@ -501,11 +565,12 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
         memcpy(dst + 13, addr6[prm & 7] + 13, 3);
         /* RS, NS, NA: options end inside FRAME_HEAD_MIN (one extension
          * header at most) */
-        at = put_ip6(bd, kind % LEGAL_N == LEGAL_DAD ? any : src, dst, ext & 1, prm, 58);
+        at = put_ip6(bd, kind == LEGAL_DAD && forge != FORGE_SRC ? any : src, dst, ext & 1,
+                     prm, 58);
         put8(bd, 135);
         put_fill(bd, 7);
         put(bd, addr6[prm & 7], 16);    /* the target: not checked */
-        if (kind % LEGAL_N == LEGAL_NS) {
+        if (kind == LEGAL_NS) {
             put_nd_opts(bd, 1, prm, false);
         }
         ip6_done(bd, at);
@@ -516,6 +581,9 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
         put8(bd, 136);
         put_fill(bd, 7);
         legal6(p, prm, dst);        /* the target: one the port may use */
+        if (forge == FORGE_SRC && prm & 1) {
+            memcpy(dst, bad6, 16);  /* or someone else's */
+        }
         put(bd, dst, 16);
         put_nd_opts(bd, 2, prm, false);
         ip6_done(bd, at);
@@ -523,14 +591,16 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
     case LEGAL_RS:
     case LEGAL_RA:
         put_eth(bd, 0x86dd);
-        at = put_ip6(bd, src, all_routers,
-                     kind % LEGAL_N == LEGAL_RA && ra_ok ? ext & 3 : ext & 1, prm, 58);
-        if (kind % LEGAL_N == LEGAL_RA && ra_ok) {
+        /* a forged SLLA must be inside the head to be seen: no long
+         * options before it */
+        at = put_ip6(bd, src, all_routers, ra && forge != FORGE_MAC ? ext & 3 : ext & 1,
+                     prm, 58);
+        if (ra) {
             put8(bd, 134);
             put_fill(bd, 15);
-            put_nd_opts(bd, 1, prm, true);
+            put_nd_opts(bd, 1, prm, forge != FORGE_MAC);
             for (unsigned i = 0; i < (prm & 7); i++) {      /* long: past the head */
-                put_nd_opt(bd, 3, 4);
+                put_nd_opt(bd, 3, 4, port_mac);
             }
         } else {
             put8(bd, 133);
@@ -541,7 +611,8 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
         break;
     case LEGAL_MLD:
         put_eth(bd, 0x86dd);
-        at = put_ip6(bd, prm & 1 ? any : src, mld_routers, ext | 1, prm, 58);
+        at = put_ip6(bd, prm & 1 && forge != FORGE_SRC ? any : src, mld_routers, ext | 1,
+                     prm, 58);
         put8(bd, prm & 2 ? 143 : 131);
         put_fill(bd, 27);
         ip6_done(bd, at);
@@ -549,13 +620,15 @@ build_legal(struct builder *bd, const struct port *p, uint8_t kind, uint8_t prm)
     case LEGAL_DHCP6_CLIENT:
         put_eth(bd, 0x86dd);
         at = put_ip6(bd, src, dhcp6_servers, ext & 3, prm, 17);
-        put_udp(bd, 546, 547, 4 + fill_byte(bd) % 60);
+        put_udp(bd, forge == FORGE_SERVER ? 547 : 546, forge == FORGE_SERVER ? 546 : 547,
+                4 + fill_byte(bd) % 60);
         ip6_done(bd, at);
         break;
     }
     while (bd->len < 60) {
         put8(bd, 0);                /* Ethernet padding */
     }
+    return verdict;
 }
 
 int
@@ -581,15 +654,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(tail);
     }
 
-    memset(&bd, 0, sizeof bd);
-    bd.fill = data + FUZZ_HDR;
-    bd.n_fill = size - FUZZ_HDR;
-    build_legal(&bd, &p, data[3], data[4]);
-    frame_make(&f, bd.b, bd.len, data[6], &tail);
-    r = check_one(&p, &f);
-    fail_if(r != 0);
-    check_laxer(&p, &f, r);
-    free(f.head);
-    free(tail);
+    /* the legal frame, then the same forged as byte [3] asks */
+    for (int forged = 0; forged < 2; forged++) {
+        enum forge forge = forged ? (enum forge) (data[3] >> 4 & 3) : FORGE_NONE;
+        int want;
+
+        memset(&bd, 0, sizeof bd);
+        bd.fill = data + FUZZ_HDR;
+        bd.n_fill = size - FUZZ_HDR;
+        want = build(&bd, &p, (data[3] & 0x0f) % LEGAL_N, data[4], forge);
+        fail_if(!forged && want != 0);
+        frame_make(&f, bd.b, bd.len, data[6], &tail);
+        r = check_one(&p, &f);
+        fail_if(r != want);
+        check_laxer(&p, &f, r);
+        free(f.head);
+        free(tail);
+    }
     return 0;
 }

@@ -57,7 +57,10 @@ def arp(op, sha, spa, tpa):
 
 
 # header: policy (bit0 lock, bits1-2 ra guard, bits3-4 dhcp guard: 0/3 auto,
-# 1 on, 2 off), v4 mask, v6 mask, legal kind, legal params, split, split
+# 1 on, 2 off), v4 mask, v6 mask, legal kind (low nibble: 0 IPv4, 1 DHCP
+# client, 2 ARP, 3 IPv6, 4 NS, 5 DAD, 6 NA, 7 RS, 8 RA, 9 MLD, 10 DHCPv6
+# client) and forgery (bits 4-5: 1 source, 2 MAC, 3 server), legal params,
+# head split of the frame, of the legal frame
 LOCK_AUTO = 0x01
 ALL_ON = 0x01 | 0x02 | 0x08
 # masks over the tables of fuzz-antispoof.c: 10.0.0.1 is bit 0,
@@ -70,20 +73,20 @@ ll = "fe80::216:3eff:fe00:a"
 seeds = {
     "arp-request": (LOCK_AUTO, V4, 0, 2, 0, 0, 0,
                     arp(1, MAC, "10.0.0.1", "10.0.0.254")),
-    "arp-reply-forged-sha": (LOCK_AUTO, V4, 0, 2, 1, 0, 0,
+    "arp-reply-forged-sha": (LOCK_AUTO, V4, 0, 0x22, 1, 0, 0,
                              arp(2, OTHER, "10.0.0.1", "10.0.0.254")),
     "arp-probe": (LOCK_AUTO, V4, 0, 2, 2, 0, 0, arp(1, MAC, "0.0.0.0", "10.0.0.1")),
-    "ip4-udp": (0, V4, 0, 0, 1, 0, 0,
+    "ip4-udp": (0, V4, 0, 0x10, 1, 0, 0,
                 pad(eth(0x0800) + ip4("10.0.0.1", 17, udp(40000, 53, b"q" * 20)))),
     "dhcp-discover": (ALL_ON, V4, 0, 1, 1, 0, 0,
                       eth(0x0800) + ip4("0.0.0.0", 17, udp(68, 67, b"\1\1\6\0" + b"\0" * 236),
                                         dst="255.255.255.255")),
-    "dhcp-offer": (ALL_ON, V4, 0, 1, 0, 0, 0,
+    "dhcp-offer": (ALL_ON, V4, 0, 0x31, 0, 0, 0,
                    eth(0x0800) + ip4("10.0.0.1", 17, udp(67, 68, b"\2\1\6\0" + b"\0" * 236))),
     "ip4-later-fragment": (ALL_ON, V4, 0, 0, 2, 0, 0,
                            pad(eth(0x0800) + ip4("10.0.0.1", 17, udp(67, 68, b""),
                                                  frag=0x00b9))),
-    "ns-slla": (LOCK_AUTO, 0, V6, 4, 0, 0, 0,
+    "ns-slla": (LOCK_AUTO, 0, V6, 0x24, 0, 0, 0,
                 eth(0x86dd) + ip6("2001:db8::1", "ff02::1:ff00:2", 58,
                                   bytes([135, 0, 0, 0, 0, 0, 0, 0]) + a6("2001:db8::2")
                                   + opt(1, MAC))),
@@ -94,7 +97,7 @@ seeds = {
                       eth(0x86dd) + ip6(ll, "ff02::1", 58,
                                         bytes([136, 0, 0, 0, 0x20, 0, 0, 0]) + a6(ll)
                                         + opt(14, b"\1" * 6) + opt(2, MAC))),
-    "na-forged-target": (LOCK_AUTO, 0, V6, 6, 1, 0, 0,
+    "na-forged-target": (LOCK_AUTO, 0, V6, 0x16, 1, 0, 0,
                          eth(0x86dd) + ip6("fe80::1", "ff02::1", 58,
                                            bytes([136, 0, 0, 0, 0x20, 0, 0, 0])
                                            + a6("2001:db8::99") + opt(2, MAC))),
@@ -108,7 +111,7 @@ seeds = {
                                       + b"".join(opt(3, bytes([64, 0xc0]) + b"\0" * 12
                                                      + a6("2001:db8:%x::" % i))
                                                  for i in range(6)))),
-    "ra-guarded": (LOCK_AUTO, 0, V6LL, 8, 0, 0, 0,
+    "ra-guarded": (LOCK_AUTO, 0, V6LL, 0x38, 0, 0, 0,
                    eth(0x86dd) + ip6(ll, "ff02::1", 58,
                                      bytes([134, 0, 0, 0, 64, 0, 0x07, 0x08]) + b"\0" * 8
                                      + opt(1, MAC))),
