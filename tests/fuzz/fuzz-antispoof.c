@@ -456,8 +456,9 @@ build(struct builder *bd, const struct port *p, unsigned kind, uint8_t prm,
     static const uint8_t bad4[4] = { 10, 9, 9, 9 };
     static const uint8_t unlisted6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad, [15] = 1 };
     static const uint8_t unlisted_ll[16] = { 0xfe, 0x80, [14] = 0x0b, [15] = 0xad };
+    static const uint8_t site_local[16] = { 0xfe, 0xc0, [15] = 5 };    /* not fe80::/10 */
     /* a link-local address is the port's unless the list names others */
-    const uint8_t *bad6 = prm & 2 ? unlisted_ll : unlisted6;
+    const uint8_t *bad6 = prm & 2 ? unlisted_ll : prm & 4 ? site_local : unlisted6;
     bool bad6_ok = prm & 2 && !ll_listed(p);
     static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
     static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 2 };
