@@ -13,4 +13,5 @@ include tests/netns/local.mk
 include tests/sim/local.mk
 include tests/bench/local.mk
 include tests/fuzz/local.mk
+include tests/fuzz/antispoof.mk
 include tests/xen/local.mk

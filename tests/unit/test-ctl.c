@@ -26,6 +26,19 @@ static bool jnull(json_t *j) { return json_is_null(j); }
 static bool jtrue(json_t *j) { return json_is_true(j); }
 static bool jfalse(json_t *j) { return json_is_false(j); }
 
+/* A command that must fail with exactly `error`: tables of them are run
+ * in order, each a TCTL_ASSERT_ERROR (which prints what it got). */
+struct failing_run {
+    const char *argv[8];            /* command, its arguments, NULL */
+    const char *error;
+};
+
+static void assert_errors(const struct failing_run *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        TCTL_ASSERT_ERROR(tctl_runv(runs[i].argv[0], runs[i].argv + 1), runs[i].error);
+}
+
 static json_t *find_named(json_t *arr, const char *key, const char *name)
 {
     size_t i;
@@ -163,26 +176,33 @@ static void test_add_del_br(void)
     CU_ASSERT_STRING_EQUAL(jstr(b, "origin"), "runtime");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "ports")), 0);
 
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br0", NULL), "add-br: bridge br0 already exists");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", NULL), "add-br: missing arguments (usage: add-br BR "
-                      "[uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
-                 "[ageing=S] [fdb-max=N] [mtu=N])");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br.1", NULL), "add-br: bridge name 'br.1' may only "
-                      "have letters, digits, '_' and '-' (and start with a letter or digit)");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "ageing=abc", NULL),
-                      "add-br: 'abc' is not a number of seconds (0..1000000)");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "fdb-max=0", NULL),
-                      "add-br: '0' is not a number of entries (1..4194304)");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "foo=1", NULL), "add-br: unexpected argument "
-                      "'foo=1' (expected uplink=, host-port=, take-over-addresses=, "
-                      "ageing=, fdb-max=, mtu=)");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "ageing=1", "ageing=2", NULL),
-                      "add-br: ageing= given twice");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "uplink=", NULL), "add-br: uplink= needs a value");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "take-over-addresses=yes", NULL),
-                      "add-br: take-over-addresses=yes needs uplink= and host-port=yes");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br1", "uplink=bad0", NULL),
-                      "add-br: bridge br1: uplink bad0: no such device");
+    static const struct failing_run add_br_errors[] = {
+        { { "add-br", "br0", NULL },
+          "add-br: bridge br0 already exists" },
+        { { "add-br", NULL },
+          "add-br: missing arguments (usage: add-br BR "
+          "[uplink=IF] [host-port=yes|no] [take-over-addresses=yes|no] "
+          "[ageing=S] [fdb-max=N] [mtu=N])" },
+        { { "add-br", "br.1", NULL },
+          "add-br: bridge name 'br.1' may only "
+          "have letters, digits, '_' and '-' (and start with a letter or digit)" },
+        { { "add-br", "br1", "ageing=abc", NULL },
+          "add-br: 'abc' is not a number of seconds (0..1000000)" },
+        { { "add-br", "br1", "fdb-max=0", NULL },
+          "add-br: '0' is not a number of entries (1..4194304)" },
+        { { "add-br", "br1", "foo=1", NULL },
+          "add-br: unexpected argument "
+          "'foo=1' (expected uplink=, host-port=, take-over-addresses=, ageing=, fdb-max=, mtu=)" },
+        { { "add-br", "br1", "ageing=1", "ageing=2", NULL },
+          "add-br: ageing= given twice" },
+        { { "add-br", "br1", "uplink=", NULL },
+          "add-br: uplink= needs a value" },
+        { { "add-br", "br1", "take-over-addresses=yes", NULL },
+          "add-br: take-over-addresses=yes needs uplink= and host-port=yes" },
+        { { "add-br", "br1", "uplink=bad0", NULL },
+          "add-br: bridge br1: uplink bad0: no such device" },
+    };
+    assert_errors(add_br_errors, ARRAY_SIZE(add_br_errors));
     CU_ASSERT_PTR_NULL(bridge_lookup("br1"));   /* rolled back */
     TCTL_ASSERT_ERROR(tctl_run("add-br", "bad1", "uplink=eth5", NULL),
                       "add-br: bridge bad1: host port bad1: cannot create TAP");
@@ -213,10 +233,15 @@ static void test_add_del_br(void)
     CU_ASSERT_STRING_EQUAL(jstr(p, "vlan_mode"), "access");
     CU_ASSERT_STRING_EQUAL(jstr(p, "trunks"), "");
 
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br2", "uplink=eth1", NULL),
-                      "add-br: eth1 is already a port of bridge br1");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "eth1", NULL), "add-br: eth1 is a port of bridge br1");
-    TCTL_ASSERT_ERROR(tctl_run("add-br", "br2", "uplink=br0", NULL), "add-br: br0 is a bridge");
+    static const struct failing_run add_br_errors2[] = {
+        { { "add-br", "br2", "uplink=eth1", NULL },
+          "add-br: eth1 is already a port of bridge br1" },
+        { { "add-br", "eth1", NULL },
+          "add-br: eth1 is a port of bridge br1" },
+        { { "add-br", "br2", "uplink=br0", NULL },
+          "add-br: br0 is a bridge" },
+    };
+    assert_errors(add_br_errors2, ARRAY_SIZE(add_br_errors2));
 
     const char *all[] = { "br0", "br1" };
     CU_ASSERT_TRUE(names_are(tctl_result(tctl_run("list-br", NULL)), all, 2));
@@ -276,50 +301,54 @@ static void test_ports(void)
     TCTL_ASSERT_ERROR(tctl_run("br-to-vlan", "xenbr9", NULL),
                       "br-to-vlan: no bridge named 'xenbr9'");
 
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "vlan=1", "trunk=2", NULL),
-                      "add-port: vlan= (access port) cannot be combined with trunk= or native=");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "native=2", NULL),
-                      "add-port: native= needs trunk=");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0.10", "veth5", "vlan=3", NULL),
-                      "add-port: xenbr0.10 is VLAN 10 of xenbr0: vlan=, trunk= and native= "
-                 "do not apply");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "vlan=4095", NULL),
-                      "add-port: '4095' is not a VLAN (1..4094)");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "trunk=1-", NULL),
-                      "add-port: '1-' is not a VLAN list such as 10,20-30 (VLANs 1..4094)");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth5", "promiscuous=maybe", NULL),
-                      "add-port: 'maybe' is not yes or no");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "eth/1", NULL),
-                      "add-port: interface name 'eth/1' has a character not allowed in a "
-                 "netdev name");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "veth1", NULL),
-                      "add-port: veth1 is already a port of bridge xenbr0");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "xenbr0", NULL),
-                      "add-port: xenbr0 is a bridge");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", "bad3", NULL),
-                      "add-port: bridge xenbr0: uplink bad3: no such device");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "nobr", "veth5", NULL),
-                      "add-port: no bridge named 'nobr'");
-    TCTL_ASSERT_ERROR(tctl_run("add-port", "xenbr0", NULL), "add-port: missing arguments (usage: "
-                      "add-port BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
-                 "[learning=yes|no])");
+    static const struct failing_run add_port_errors[] = {
+        { { "add-port", "xenbr0", "veth5", "vlan=1", "trunk=2", NULL },
+          "add-port: vlan= (access port) cannot be combined with trunk= or native=" },
+        { { "add-port", "xenbr0", "veth5", "native=2", NULL },
+          "add-port: native= needs trunk=" },
+        { { "add-port", "xenbr0.10", "veth5", "vlan=3", NULL },
+          "add-port: xenbr0.10 is VLAN 10 of xenbr0: vlan=, trunk= and native= do not apply" },
+        { { "add-port", "xenbr0", "veth5", "vlan=4095", NULL },
+          "add-port: '4095' is not a VLAN (1..4094)" },
+        { { "add-port", "xenbr0", "veth5", "trunk=1-", NULL },
+          "add-port: '1-' is not a VLAN list such as 10,20-30 (VLANs 1..4094)" },
+        { { "add-port", "xenbr0", "veth5", "promiscuous=maybe", NULL },
+          "add-port: 'maybe' is not yes or no" },
+        { { "add-port", "xenbr0", "eth/1", NULL },
+          "add-port: interface name 'eth/1' has a character not allowed in a netdev name" },
+        { { "add-port", "xenbr0", "veth1", NULL },
+          "add-port: veth1 is already a port of bridge xenbr0" },
+        { { "add-port", "xenbr0", "xenbr0", NULL },
+          "add-port: xenbr0 is a bridge" },
+        { { "add-port", "xenbr0", "bad3", NULL },
+          "add-port: bridge xenbr0: uplink bad3: no such device" },
+        { { "add-port", "nobr", "veth5", NULL },
+          "add-port: no bridge named 'nobr'" },
+        { { "add-port", "xenbr0", NULL },
+          "add-port: missing arguments (usage: "
+          "add-port BR IF [vlan=N | trunk=LIST [native=N]] [promiscuous=yes|no] "
+          "[learning=yes|no])" },
+    };
+    assert_errors(add_port_errors, ARRAY_SIZE(add_port_errors));
 
     /* a port brmgr did not make (a vif) */
     struct bridge *br = bridge_lookup("xenbr0");
     struct port *vif = fake_vif("vif1.0");
     CU_ASSERT_EQUAL_FATAL(bridge_add_port(br, vif), 0);
     CU_ASSERT_TRUE(jnull(json_object_get(show_port("xenbr0", "vif1.0"), "origin")));
-    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "vif1.0", NULL),
-                      "del-port: port vif1.0 (vif) was not made by xvsd; it goes away with "
-                 "what made it");
-    TCTL_ASSERT_ERROR(tctl_run("del-br", "xenbr0", NULL), "del-br: bridge xenbr0 still has 1 port "
-                      "not made by xvsd (vif1.0); detach it first");
-    TCTL_ASSERT_ERROR(tctl_run("del-br", "xenbr0.10", NULL), "del-br: 'xenbr0.10' is VLAN 10 of "
-                      "bridge xenbr0; give the bridge itself");
-    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "xenbr0", NULL), "del-port: xenbr0 is the "
-                      "host port of bridge xenbr0; it goes with the bridge (del-br)");
-    TCTL_ASSERT_ERROR(tctl_run("del-port", "xenbr0", "veth9", NULL),
-                      "del-port: bridge xenbr0 has no port named 'veth9'");
+    static const struct failing_run del_port_errors[] = {
+        { { "del-port", "xenbr0", "vif1.0", NULL },
+          "del-port: port vif1.0 (vif) was not made by xvsd; it goes away with what made it" },
+        { { "del-br", "xenbr0", NULL },
+          "del-br: bridge xenbr0 still has 1 port not made by xvsd (vif1.0); detach it first" },
+        { { "del-br", "xenbr0.10", NULL },
+          "del-br: 'xenbr0.10' is VLAN 10 of bridge xenbr0; give the bridge itself" },
+        { { "del-port", "xenbr0", "xenbr0", NULL },
+          "del-port: xenbr0 is the host port of bridge xenbr0; it goes with the bridge (del-br)" },
+        { { "del-port", "xenbr0", "veth9", NULL },
+          "del-port: bridge xenbr0 has no port named 'veth9'" },
+    };
+    assert_errors(del_port_errors, ARRAY_SIZE(del_port_errors));
 
     int live = fake_live;
     CU_ASSERT_TRUE(jnull(tctl_result(tctl_run("del-port", "xenbr0", "veth1", NULL))));
@@ -414,17 +443,20 @@ static void test_fdb(void)
     CU_ASSERT_EQUAL(jint(e, "vlan"), 10);  /* the access port's VLAN */
     CU_ASSERT_TRUE(jtrue(json_object_get(e, "static")));
     tctl_result(tctl_run("fdb-add", "b", "up0", "02:aa:00:00:00:02", "vlan=300", NULL));
-    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p10", "02:aa:00:00:00:03", "vlan=11", NULL),
-                      "fdb-add: port p10 does not carry VLAN 11");
-    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p1", "01:00:5e:00:00:01", NULL),
-                      "fdb-add: 01:00:5e:00:00:01 is a multicast or zero address; a static "
-                 "entry needs a unicast one");
-    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "p1", "02:00:00:00:00", NULL),
-                      "fdb-add: '02:00:00:00:00' is not a MAC address (aa:bb:cc:dd:ee:ff)");
-    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b", "px", "02:00:00:00:00:01", NULL),
-                      "fdb-add: bridge b has no port named 'px'");
-    TCTL_ASSERT_ERROR(tctl_run("fdb-add", "b.10", "p10", "02:00:00:00:00:01", "vlan=12", NULL),
-                      "fdb-add: vlan=12 contradicts the VLAN bridge's VLAN 10");
+    static const struct failing_run fdb_add_errors[] = {
+        { { "fdb-add", "b", "p10", "02:aa:00:00:00:03", "vlan=11", NULL },
+          "fdb-add: port p10 does not carry VLAN 11" },
+        { { "fdb-add", "b", "p1", "01:00:5e:00:00:01", NULL },
+          "fdb-add: 01:00:5e:00:00:01 is a multicast or zero address; a static "
+          "entry needs a unicast one" },
+        { { "fdb-add", "b", "p1", "02:00:00:00:00", NULL },
+          "fdb-add: '02:00:00:00:00' is not a MAC address (aa:bb:cc:dd:ee:ff)" },
+        { { "fdb-add", "b", "px", "02:00:00:00:00:01", NULL },
+          "fdb-add: bridge b has no port named 'px'" },
+        { { "fdb-add", "b.10", "p10", "02:00:00:00:00:01", "vlan=12", NULL },
+          "fdb-add: vlan=12 contradicts the VLAN bridge's VLAN 10" },
+    };
+    assert_errors(fdb_add_errors, ARRAY_SIZE(fdb_add_errors));
 
     /* delete */
     r = tctl_result(tctl_run("fdb-del", "b", "02:00:00:00:00:05", NULL));   /* VLANs 10 and 20 */
@@ -497,13 +529,16 @@ static void test_log_level(void)
     CU_ASSERT_STRING_EQUAL(jstr(r, "ctl"), "debug");
     CU_ASSERT_STRING_EQUAL(jstr(r, "main"), "info");
 
-    TCTL_ASSERT_ERROR(tctl_run("log-level", "disk", "debug", NULL),
-                      "log-level: 'disk' is not a module (main, config, ctl, bridge, fdb, "
-                      "uplink, hostport, netback, xenif, xenstore, all)");
-    TCTL_ASSERT_ERROR(tctl_run("log-level", "fdb", "loud", NULL),
-                      "log-level: 'loud' is not a log level (err, warn, info, debug)");
-    TCTL_ASSERT_ERROR(tctl_run("log-level", "fdb,ctl", "info", NULL),
-                      "log-level: 'fdb,ctl' is not a module");
+    static const struct failing_run log_level_errors[] = {
+        { { "log-level", "disk", "debug", NULL },
+          "log-level: 'disk' is not a module (main, config, ctl, bridge, fdb, "
+          "uplink, hostport, netback, xenif, xenstore, all)" },
+        { { "log-level", "fdb", "loud", NULL },
+          "log-level: 'loud' is not a log level (err, warn, info, debug)" },
+        { { "log-level", "fdb,ctl", "info", NULL },
+          "log-level: 'fdb,ctl' is not a module" },
+    };
+    assert_errors(log_level_errors, ARRAY_SIZE(log_level_errors));
     CU_ASSERT_EQUAL(xlog_get_level(XLOG_MOD_FDB), XLOG_INFO);  /* unchanged */
     tctl_result(tctl_run("log-level", "err", NULL));
 }

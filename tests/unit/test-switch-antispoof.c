@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "switch/antispoof.h"
 #include "switch/bridge.h"
 #include "tests/unit/test-switch-common.h"
@@ -153,6 +154,26 @@ passes(struct test_frame *tf, int *why)
         CU_ASSERT_EQUAL(why_, reason);                          \
     } while (0)
 
+/* PASS or DROP as `want` says (PASSES or a drop reason), for the rows of
+ * a table; `row` names the row when it fails. */
+#define PASSES (-1)
+static void
+expect(struct test_frame *tf, int want, unsigned row)
+{
+    int why;
+    bool passed = passes(tf, &why);
+
+    if (passed != (want == PASSES) || (!passed && why != want)) {
+        fprintf(stderr, "\n  row %u: want %d, got %d\n", row, want, passed ? PASSES : why);
+    }
+    if (want == PASSES) {
+        CU_ASSERT(passed);
+    } else {
+        CU_ASSERT_FALSE(passed);
+        CU_ASSERT_EQUAL(why, want);
+    }
+}
+
 static const char *const v6list[] = { "2001:db8::5", "2001:db8:1::6", NULL };
 static const char *const v4list[] = { "10.0.0.5", NULL };
 
@@ -161,26 +182,32 @@ test_v6_sources(void)
 {
     struct test_frame tf;
 
+    static const struct {
+        const char *src, *dst;
+        uint8_t nh, icmp6_type;     /* ICMPv6 type if nh is ICMPv6 */
+        uint32_t len;
+        int want;
+    } rows[] = {
+        { "2001:db8::5", "2001:db8::1", NH_UDP, 0, 100, PASSES },
+        { "2001:db8:1::6", "2001:db8::1", NH_UDP, 0, 100, PASSES },
+        { "2001:db8::7", "2001:db8::1", NH_UDP, 0, 100, DROP_SPOOF_IP },
+        /* link-local is fe80::/10: febf:: is in, fec0:: (site-local) not */
+        { "fe80::216:3eff:fe00:a", "ff02::2", NH_ICMP6, 133 /* RS */, 70, PASSES },
+        { "febf::1", "ff02::1", NH_UDP, 0, 70, PASSES },
+        { "fec0::5", "ff02::1", NH_UDP, 0, 70, DROP_SPOOF_IP },
+        /* Other guests' addresses and multicast are not sources. */
+        { "ff02::1", "2001:db8::1", NH_UDP, 0, 70, DROP_SPOOF_IP },
+        { "::1", "2001:db8::1", NH_UDP, 0, 70, DROP_SPOOF_IP },
+    };
+
     setup(NULL, v6list);
-    build_ip6(&tf, "2001:db8::5", "2001:db8::1", NH_UDP, 100);
-    PASS(&tf);
-    build_ip6(&tf, "2001:db8:1::6", "2001:db8::1", NH_UDP, 100);
-    PASS(&tf);
-    build_ip6(&tf, "2001:db8::7", "2001:db8::1", NH_UDP, 100);
-    DROP(&tf, DROP_SPOOF_IP);
-    /* link-local is fe80::/10: febf:: is in, fec0:: (site-local) not */
-    build_ip6(&tf, "fe80::216:3eff:fe00:a", "ff02::2", NH_ICMP6, 70);
-    put_icmp6(&tf, L3, 133, NULL);      /* router solicitation */
-    PASS(&tf);
-    build_ip6(&tf, "febf::1", "ff02::1", NH_UDP, 70);
-    PASS(&tf);
-    build_ip6(&tf, "fec0::5", "ff02::1", NH_UDP, 70);
-    DROP(&tf, DROP_SPOOF_IP);
-    /* Other guests' addresses and multicast are not sources. */
-    build_ip6(&tf, "ff02::1", "2001:db8::1", NH_UDP, 70);
-    DROP(&tf, DROP_SPOOF_IP);
-    build_ip6(&tf, "::1", "2001:db8::1", NH_UDP, 70);
-    DROP(&tf, DROP_SPOOF_IP);
+    for (unsigned i = 0; i < ARRAY_SIZE(rows); i++) {
+        build_ip6(&tf, rows[i].src, rows[i].dst, rows[i].nh, rows[i].len);
+        if (rows[i].nh == NH_ICMP6) {
+            put_icmp6(&tf, L3, rows[i].icmp6_type, NULL);
+        }
+        expect(&tf, rows[i].want, i);
+    }
     CU_ASSERT_EQUAL(pg.port.stats.drops[DROP_SPOOF_IP], 4);
     CU_ASSERT_EQUAL(pg.port.stats.rx_packets, 4);
     bridge_destroy(br);
@@ -472,26 +499,29 @@ test_nd_lladdr(void)
 {
     struct test_frame tf;
 
+    static const struct {
+        uint8_t type, opt;          /* build_nd()'s */
+        const char *mac;
+        unsigned ext;
+        int want;
+    } rows[] = {
+        { 135, 1, MAC_G, 0, PASSES },           /* NS, source lladdr */
+        { 135, 1, MAC_X, 0, DROP_SPOOF_MAC },
+        { 135, 0, NULL, 0, PASSES },            /* no option (DAD-like) */
+        { 136, 2, MAC_G, 0, PASSES },           /* NA, target lladdr */
+        { 136, 2, MAC_X, 0, DROP_SPOOF_MAC },
+        { 133, 1, MAC_G, 0, PASSES },           /* RS */
+        { 133, 1, MAC_X, 0, DROP_SPOOF_MAC },
+        /* behind extension headers: still found */
+        { 136, 2, MAC_X, 3, DROP_SPOOF_MAC },
+        { 135, 1, MAC_X, 2, DROP_SPOOF_MAC },
+    };
+
     setup_locked(NULL, v6list);
-    build_nd(&tf, 135, 1, MAC_G, 0);        /* NS, source lladdr */
-    PASS(&tf);
-    build_nd(&tf, 135, 1, MAC_X, 0);
-    DROP(&tf, DROP_SPOOF_MAC);
-    build_nd(&tf, 135, 0, NULL, 0);         /* no option (DAD-like) */
-    PASS(&tf);
-    build_nd(&tf, 136, 2, MAC_G, 0);        /* NA, target lladdr */
-    PASS(&tf);
-    build_nd(&tf, 136, 2, MAC_X, 0);
-    DROP(&tf, DROP_SPOOF_MAC);
-    build_nd(&tf, 133, 1, MAC_G, 0);        /* RS */
-    PASS(&tf);
-    build_nd(&tf, 133, 1, MAC_X, 0);
-    DROP(&tf, DROP_SPOOF_MAC);
-    /* behind extension headers: still found */
-    build_nd(&tf, 136, 2, MAC_X, 3);
-    DROP(&tf, DROP_SPOOF_MAC);
-    build_nd(&tf, 135, 1, MAC_X, 2);
-    DROP(&tf, DROP_SPOOF_MAC);
+    for (unsigned i = 0; i < ARRAY_SIZE(rows); i++) {
+        build_nd(&tf, rows[i].type, rows[i].opt, rows[i].mac, rows[i].ext);
+        expect(&tf, rows[i].want, i);
+    }
     /* after another option (a nonce, type 14) */
     build_ip6(&tf, "fe80::a", "ff02::1:ff00:5", NH_ICMP6, L3 + 24 + 16);
     put_icmp6(&tf, L3, 135, "fe80::a");
@@ -606,24 +636,32 @@ test_dhcp_guard(void)
 {
     struct test_frame tf;
 
+    static const struct {
+        const char *src4;           /* NULL: IPv6 from fe80::a */
+        unsigned sport, dport;
+        bool later_fragment;
+        int want;
+    } rows[] = {
+        { "10.0.0.5", 67, 68, false, DROP_DHCP_GUARD },     /* a DHCPOFFER/ACK */
+        { "10.0.0.5", 67, 67, false, DROP_DHCP_GUARD },     /* a relay agent */
+        { "10.0.0.5", 68, 67, false, PASSES },              /* a client's renewal */
+        { "0.0.0.0", 68, 67, false, PASSES },               /* a client's discover */
+        { "10.0.0.5", 67, 68, true, PASSES },   /* a later fragment: no UDP header */
+        { NULL, 547, 546, false, DROP_DHCP_GUARD },         /* DHCPv6 reply */
+        { NULL, 547, 547, false, DROP_DHCP_GUARD },         /* DHCPv6 relay */
+        { NULL, 546, 547, false, PASSES },                  /* DHCPv6 client */
+    };
+
     setup(v4list, v6list);
-    build_udp4(&tf, "10.0.0.5", 67, 68);    /* a DHCPOFFER/ACK */
-    DROP(&tf, DROP_DHCP_GUARD);
-    build_udp4(&tf, "10.0.0.5", 67, 67);    /* a relay agent */
-    DROP(&tf, DROP_DHCP_GUARD);
-    build_udp4(&tf, "10.0.0.5", 68, 67);    /* a client's renewal */
-    PASS(&tf);
-    build_udp4(&tf, "0.0.0.0", 68, 67);     /* a client's discover */
-    PASS(&tf);
-    build_udp4(&tf, "10.0.0.5", 67, 68);
-    tf.f.head[L2 + 7] = 1;                  /* a later fragment: no UDP header */
-    PASS(&tf);
-    build_udp6(&tf, 547, 546);              /* DHCPv6 reply */
-    DROP(&tf, DROP_DHCP_GUARD);
-    build_udp6(&tf, 547, 547);              /* DHCPv6 relay */
-    DROP(&tf, DROP_DHCP_GUARD);
-    build_udp6(&tf, 546, 547);              /* DHCPv6 client */
-    PASS(&tf);
+    for (unsigned i = 0; i < ARRAY_SIZE(rows); i++) {
+        if (rows[i].src4) {
+            build_udp4(&tf, rows[i].src4, rows[i].sport, rows[i].dport);
+            tf.f.head[L2 + 7] = rows[i].later_fragment;   /* fragment offset 1 */
+        } else {
+            build_udp6(&tf, rows[i].sport, rows[i].dport);
+        }
+        expect(&tf, rows[i].want, i);
+    }
     /* in a first fragment */
     build_ip6(&tf, "fe80::a", "ff02::1:2", 44, L3 + 8 + 8);
     tf.f.head[L3] = NH_UDP;
