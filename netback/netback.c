@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "lib/util.h"
 #include "netback/netback.h"
 #include "netback/vif_private.h"
 
@@ -32,6 +33,7 @@ struct netback {
     bool more_scheduled;
     bool in_turn;                    /* the end of the turn reschedules */
     struct netback_rx_batch *batch;
+    uint8_t *tx_area;                /* NETBACK_TX_COPY_BYTES: one TX burst's frames */
 };
 
 void netback_config_default(struct netback_config *c)
@@ -42,6 +44,7 @@ void netback_config_default(struct netback_config *c)
         .rx_stall_ms = NETBACK_RX_STALL_MS,
         .rx_drain_ms = NETBACK_RX_DRAIN_MS,
         .tick_ms = NETBACK_TICK_MS,
+        .tx_copy_bytes = NETBACK_TX_COPY_BYTES,
     };
 }
 
@@ -50,6 +53,12 @@ struct evloop *netback_loop(const struct netback *nb) { return nb->loop; }
 const struct netback_config *netback_config(const struct netback *nb) { return &nb->cfg; }
 void netback_set_bounce(struct netback *nb, bool on) { nb->cfg.bounce = on; }
 struct netback_rx_batch *netback_rx_batch(struct netback *nb) { return nb->batch; }
+uint8_t *netback_tx_area(struct netback *nb) { return nb->tx_area; }
+
+void netback_set_tx_copy(struct netback *nb, uint32_t bytes)
+{
+    nb->cfg.tx_copy_bytes = MIN(bytes, NETBACK_TX_COPY_BYTES);
+}
 
 /* ---- ports ---- */
 
@@ -252,11 +261,16 @@ struct netback *netback_create(struct evloop *loop, struct xenif *xif,
                                const struct netback_config *cfg, char *err, size_t errlen)
 {
     struct netback *nb = calloc(1, sizeof *nb);
-    if (nb)
+    if (nb) {
         nb->batch = calloc(1, sizeof *nb->batch);
-    if (!nb || !nb->batch) {
-        if (nb)
+        nb->tx_area = malloc(NETBACK_TX_COPY_BYTES);
+    }
+    if (!nb || !nb->batch || !nb->tx_area) {
+        if (nb) {
+            free(nb->batch);
+            free(nb->tx_area);
             free(nb);
+        }
         snprintf(err, errlen, "netback: out of memory");
         return NULL;
     }
@@ -270,10 +284,12 @@ struct netback *netback_create(struct evloop *loop, struct xenif *xif,
         nb->cfg.tx_budget = NETBACK_TX_BUDGET;
     if (!nb->cfg.tick_ms)
         nb->cfg.tick_ms = NETBACK_TICK_MS;
+    nb->cfg.tx_copy_bytes = MIN(nb->cfg.tx_copy_bytes, NETBACK_TX_COPY_BYTES);
     int e = evloop_add_fd(loop, xenif_fd(xif), EPOLLIN, netback_on_evtchn, nb);
     if (e) {
         snprintf(err, errlen, "netback: event channel fd: %s", strerror(-e));
         free(nb->batch);
+        free(nb->tx_area);
         free(nb);
         return NULL;
     }
@@ -289,5 +305,6 @@ void netback_destroy(struct netback *nb)
     evloop_del_fd(nb->loop, xenif_fd(nb->xif));
     free(nb->ports);
     free(nb->batch);
+    free(nb->tx_area);
     free(nb);
 }

@@ -40,6 +40,14 @@ struct netback;
 #define NETBACK_RX_DRAIN_MS 10000        /* a backlogged frame older: dropped */
 #define NETBACK_TICK_MS 1000             /* stall / drain checks */
 #define NETBACK_PORTS_MAX (1u << 17)     /* event channel port numbers (FIFO ABI) */
+/* Guest -> switch: a TX burst's frames are copied whole into dom0, up to
+ * this many bytes per burst, so the guest's slots are answered before the
+ * frames are switched (the guest frees its buffers without waiting for
+ * the output ports -- e.g. dom0's whole TCP receive path behind the TAP --
+ * as Linux netback answers once the host has copied the data out).  Frames
+ * past it keep their payload in the guest's grants until the output ports
+ * copy it, and are answered after switching. */
+#define NETBACK_TX_COPY_BYTES (1u << 20)
 /* Event storms (the userspace analogue of Linux's spurious-event late EOI):
  * a queue whose notifications keep bringing no new request gets them
  * unmasked later and later -- after NETBACK_SPURIOUS_FREE in a row, 1 ms,
@@ -54,6 +62,7 @@ struct netback_config {
     uint32_t rx_drain_ms;                /* NETBACK_RX_DRAIN_MS */
     uint32_t tick_ms;                    /* NETBACK_TICK_MS */
     bool bounce;                         /* copy every frame through dom0 (bench) */
+    uint32_t tx_copy_bytes;              /* NETBACK_TX_COPY_BYTES; 0: heads only */
 };
 
 void netback_config_default(struct netback_config *);
@@ -68,6 +77,10 @@ struct xenif *netback_xenif(const struct netback *);
 struct evloop *netback_loop(const struct netback *);
 const struct netback_config *netback_config(const struct netback *);
 void netback_set_bounce(struct netback *, bool);
+/* Bytes of whole frames a TX burst copies into dom0 (clamped to
+ * NETBACK_TX_COPY_BYTES; 0: only heads, every frame answered after
+ * switching). */
+void netback_set_tx_copy(struct netback *, uint32_t bytes);
 
 /* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
 

@@ -52,6 +52,8 @@ struct vif_queue {
     int16_t status[NETIF_TX_BATCH_FRAMES];
     struct frame frames[NETIF_TX_BATCH_FRAMES];
     uint8_t heads[NETIF_TX_BATCH_FRAMES][FRAME_HEAD_MAX];
+    uint8_t *data[NETIF_TX_BATCH_FRAMES];    /* where frame i was copied to */
+    bool whole[NETIF_TX_BATCH_FRAMES];       /* all of it (else its head) */
 
     /* RX backlog (FIFO), bounded by rxq_max_bytes. */
     struct vif_rxbuf *rxq_head, **rxq_tail;
@@ -128,6 +130,11 @@ struct netback_rx_batch {
     uint8_t gso_seg[NETIF_RX_LEN_MAX + VLAN_HLEN_];
 };
 struct netback_rx_batch *netback_rx_batch(struct netback *);
+/* NETBACK_TX_COPY_BYTES of dom0 memory for the frames of the TX burst
+ * being switched (one burst at a time per process). */
+uint8_t *netback_tx_area(struct netback *);
+_Static_assert(NETIF_TX_BATCH_FRAMES * NETIF_TX_SEGS_MAX <= NETBACK_COPY_SEGS,
+               "a TX burst's copy fits the batch's segments");
 
 /* vif.c */
 void vif_fatal(struct vif *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,7 +6,9 @@
  *     head (dom0 memory)            -> GNTCOPY_dest_gref
  *     FRAME_FRAG_LOCAL (dom0)       -> GNTCOPY_dest_gref
  *     FRAME_FRAG_GRANT (other vif)  -> GNTCOPY_source_gref | GNTCOPY_dest_gref
- * so vif -> vif payload moves guest page to guest page with no dom0 copy.
+ * so the payload of a frame that still lives in its sender's grants (one
+ * its TX burst could not copy in whole, vif_tx.c) moves guest page to
+ * guest page with no dom0 copy.
  * The whole burst is one xenif_copy() call, then responses, one push, at
  * most one notify.
  *

@@ -3,14 +3,21 @@
  * One burst (at most NETIF_TX_BATCH_FRAMES frames) goes:
  *   1. parse frames off the ring (netif_tx_parse), stopping at the budget,
  *      an empty ring, an incomplete frame, the rate limit, or a FATAL;
- *   2. one grant copy brings the first VIF_TX_HEAD_COPY bytes of every
- *      frame into its head buffer (enough to switch on and to find the
- *      checksum); the rest stays in the guest's pages, described as
+ *   2. one grant copy brings every frame into dom0: whole, while the
+ *      burst's share of the netback's TX area (tx_copy_bytes) lasts, else
+ *      its first VIF_TX_HEAD_COPY bytes (enough to switch on and to find
+ *      the checksum) with the rest left in the guest's pages, described as
  *      FRAME_FRAG_GRANT fragments;
- *   3. bridge_input() switches the burst; every output port has copied what
+ *   3. the leading frames that need the guest's pages no more (copied
+ *      whole, dropped, control) are answered, pushed and notified *before*
+ *      switching: the guest frees those buffers while dom0 still works on
+ *      the frames (a TCP sender's small-queue budget waits on exactly
+ *      that);
+ *   4. bridge_input() switches the burst; every output port has copied what
  *      it needs when it returns;
- *   4. only then the responses go out (the guest may reuse and revoke its
- *      pages as soon as it sees them), one push and at most one notify.
+ *   5. only then the other responses go out (the guest may reuse and
+ *      revoke its pages as soon as it sees them), one push and at most one
+ *      notify.
  * A FATAL frame stops the ring for good: frames before it are completed,
  * then the vif is disabled. */
 #include <errno.h>
@@ -124,18 +131,30 @@ static int16_t mcast_update(struct vif *v, const struct netif_tx_pkt *pkt)
 
 /* ---- one burst ---- */
 
-/* Step 2: one grant copy for every frame's head.  Returns segments used. */
-static void copy_heads(struct vif_queue *q)
+/* Step 2: one grant copy for the burst (whole frames while the TX area
+ * lasts, else heads). */
+static void copy_in(struct vif_queue *q)
 {
     struct vif *v = q->vif;
     struct netback_rx_batch *b = netback_rx_batch(v->nb);   /* idle scratch */
+    uint8_t *area = netback_tx_area(v->nb);
+    size_t room = netback_config(v->nb)->tx_copy_bytes, used = 0;
     unsigned nseg = 0;
 
     for (unsigned i = 0; i < q->n_tx; i++) {
         if (q->kinds[i] != NETIF_TX_FRAME)
             continue;
         const struct netif_tx_pkt *pkt = &q->pkts[i];
-        unsigned want = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY), pos = 0;
+        unsigned want, pos = 0;
+        q->whole[i] = pkt->len <= room - used;
+        if (q->whole[i]) {
+            want = pkt->len;
+            q->data[i] = area + used;
+            used += pkt->len;
+        } else {
+            want = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY);
+            q->data[i] = q->heads[i];
+        }
         for (unsigned k = 0; k < pkt->nsegs && pos < want; k++) {
             unsigned take = MIN(pkt->segs[k].size, want - pos);
             if (!take)
@@ -147,7 +166,7 @@ static void copy_heads(struct vif_queue *q)
             s->source.foreign.ref = pkt->segs[k].gref;
             s->source.foreign.offset = pkt->segs[k].offset;
             s->source.foreign.domid = v->domid;
-            s->dest.virt = q->heads[i] + pos;
+            s->dest.virt = q->data[i] + pos;
             b->seg_frame[nseg++] = (uint8_t)i;
             pos += take;
         }
@@ -196,7 +215,8 @@ static bool set_offloads(struct vif *v, const struct netif_tx_pkt *pkt, struct f
     return true;
 }
 
-/* Step 3 prep: the descriptor of frame i (head copied, rest in grants). */
+/* The descriptor of frame i: its head, then the rest from dom0 memory
+ * (copied whole) or from the guest's grants. */
 static bool build_frame(struct vif_queue *q, unsigned i)
 {
     struct vif *v = q->vif;
@@ -205,9 +225,34 @@ static bool build_frame(struct vif_queue *q, unsigned i)
     unsigned head = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY);
 
     memset(f, 0, offsetof(struct frame, frags));
-    f->head = q->heads[i];
+    f->head = q->data[i];
     f->head_len = (uint16_t)head;
     f->len = pkt->len;
+    if (q->whole[i] && pkt->len > head) {
+        struct frame_frag *fr = &f->frags[f->nfrags++];
+        fr->kind = FRAME_FRAG_LOCAL;
+        fr->len = (uint16_t)(pkt->len - head);
+        fr->u.ptr = q->data[i] + head;
+    } else if (!q->whole[i]) {
+        /* The rest: from where the head copy stopped, zero-size slots
+         * skipped. */
+        unsigned skip = head;
+        for (unsigned k = 0; k < pkt->nsegs; k++) {
+            const struct netif_tx_seg *s = &pkt->segs[k];
+            unsigned used = MIN(skip, (unsigned)s->size);
+            skip -= used;
+            if (s->size == used)
+                continue;
+            struct frame_frag *fr = &f->frags[f->nfrags++];
+            fr->kind = FRAME_FRAG_GRANT;
+            fr->len = (uint16_t)(s->size - used);
+            fr->u.gnt.gref = s->gref;
+            fr->u.gnt.domid = v->domid;
+            fr->u.gnt.offset = (uint16_t)(s->offset + used);
+        }
+    }
+    /* The tag goes after the fragments are laid out: it moves only the
+     * head's start, the bytes stay where they are. */
     if (head >= ETH_HLEN_ + VLAN_HLEN_ && (f->head[12] << 8 | f->head[13]) == ETH_P_8021Q) {
         f->tci = (uint16_t)(f->head[14] << 8 | f->head[15]);
         f->flags |= FRAME_F_TAGGED;
@@ -216,33 +261,33 @@ static bool build_frame(struct vif_queue *q, unsigned i)
         f->head_len -= VLAN_HLEN_;
         f->len -= VLAN_HLEN_;
     }
-    /* The rest: from where the head copy stopped, zero-size slots skipped. */
-    unsigned skip = head;
-    for (unsigned k = 0; k < pkt->nsegs; k++) {
-        const struct netif_tx_seg *s = &pkt->segs[k];
-        unsigned used = MIN(skip, (unsigned)s->size);
-        skip -= used;
-        if (s->size == used)
-            continue;
-        struct frame_frag *fr = &f->frags[f->nfrags++];
-        fr->kind = FRAME_FRAG_GRANT;
-        fr->len = (uint16_t)(s->size - used);
-        fr->u.gnt.gref = s->gref;
-        fr->u.gnt.domid = v->domid;
-        fr->u.gnt.offset = (uint16_t)(s->offset + used);
-    }
     return set_offloads(v, pkt, f);
+}
+
+/* Responses for burst entries [from, to), one push, at most one notify. */
+static void respond(struct vif_queue *q, unsigned from, unsigned to)
+{
+    struct vif *v = q->vif;
+
+    for (unsigned i = from; i < to; i++)
+        netif_tx_respond(&q->tx, &q->pkts[i], q->status[i]);
+    if (from < to && netif_tx_push(&q->tx)) {
+        v->stats.tx_notifies++;
+        xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_tx);
+    }
 }
 
 static void tx_burst(struct vif_queue *q)
 {
     struct vif *v = q->vif;
     struct frame *out[NETIF_TX_BATCH_FRAMES];
-    unsigned n_out = 0;
+    bool late[NETIF_TX_BATCH_FRAMES];           /* switched with guest grants */
+    unsigned n_out = 0, early = 0;
 
     v->stats.tx_bursts++;
-    copy_heads(q);
+    copy_in(q);
     for (unsigned i = 0; i < q->n_tx; i++) {
+        late[i] = false;
         if (q->kinds[i] == NETIF_TX_CONTROL) {
             q->status[i] = mcast_update(v, &q->pkts[i]);
         } else if (q->kinds[i] == NETIF_TX_FRAME && q->status[i] == NETIF_RSP_OKAY) {
@@ -257,21 +302,21 @@ static void tx_burst(struct vif_queue *q)
                                "exceeds mtu %u: dropped", v->port.name, f->len, v->mtu);
             } else {
                 out[n_out++] = f;
+                late[i] = !q->whole[i];
                 v->stats.tx_frames++;
                 v->stats.tx_bytes += f->len;
             }
         }
     }
+    /* Responses must follow ring order: answer the leading entries whose
+     * pages nobody reads any more. */
+    while (early < q->n_tx && !late[early])
+        early++;
+    respond(q, 0, early);
     if (n_out && v->port.bridge)
         bridge_input(v->port.bridge, &v->port, out, n_out);
-
-    for (unsigned i = 0; i < q->n_tx; i++)
-        netif_tx_respond(&q->tx, &q->pkts[i], q->status[i]);
+    respond(q, early, q->n_tx);
     q->n_tx = 0;
-    if (netif_tx_push(&q->tx)) {
-        v->stats.tx_notifies++;
-        xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_tx);
-    }
 }
 
 static void count_drop(struct vif *v, const struct netif_tx_pkt *pkt)

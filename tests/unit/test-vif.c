@@ -8,6 +8,14 @@
  *     from A whose second slot A revoked fails when B's output copies it
  *     (straight into B's buffer, or into B's backlog when B has posted no
  *     buffer); the error is counted on A, not on B;
+ *     -- the late path, where a frame keeps its payload in the guest's
+ *     grants until the outputs copy it (tx_copy 0); with whole-frame TX
+ *     copies (the default) the revoked grant fails at once, counted on A,
+ *     and the frame goes nowhere;
+ *   - TX completion before switching (vif_tx.c): a frame copied whole is
+ *     answered to its guest before any output port sees it (the guest's
+ *     response is visible while a port's output() runs); a frame switched
+ *     with grant fragments (tx_copy 0) only after the outputs return;
  *   - the `mtu` key (vif_set_mtu): frames longer than mtu + 14 are dropped
  *     and counted both from and to the guest; a frame of exactly that
  *     length passes. */
@@ -145,6 +153,7 @@ static void test_busy_guest_never_held(void)
 static void test_revoked_mid_frame_blames_sender(void)
 {
     struct nf *ga, *gb;
+    netback_set_tx_copy(nb, 0);                 /* payload stays in grants */
     struct bridge *br = bridge_create("tbr0", NULL, NULL, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(br);
     struct nf *gc;
@@ -195,6 +204,130 @@ static void test_revoked_mid_frame_blames_sender(void)
     nf_destroy(ga);
     nf_destroy(gb);
     nf_destroy(gc);
+    netback_set_tx_copy(nb, NETBACK_TX_COPY_BYTES);
+}
+
+static void test_revoked_caught_at_tx(void)
+{
+    struct bridge *br = bridge_create("tbr2", NULL, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    struct nf *ga, *gb;
+    struct vif *a = attach(8, &ga), *b = attach(9, &gb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(a)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(b)), 0);
+    spin(20);
+
+    uint8_t fill[128] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0x3e, 0x5c, 0, 8 };
+    struct nf_raw_slot s[3] = {
+        { .size = 500, .flags = NETTXF_more_data },
+        { .gref_kind = NF_GREF_REVOKED, .size = 100, .flags = NETTXF_more_data },
+        { .size = 100 },
+    };
+    CU_ASSERT_EQUAL(nf_send_raw(ga, s, 3, fill, sizeof fill), 3);
+    nf_flush(ga);
+    nf_kick(ga);
+    const struct vif_stats *sa = vif_get_stats(a), *sb = vif_get_stats(b);
+    for (int i = 0; i < 50 && !sa->tx_copy_errors; i++)
+        spin(10);
+    spin(10);
+    nf_poll(ga);
+    CU_ASSERT_EQUAL(sa->tx_copy_errors, 1);     /* caught copying it in */
+    CU_ASSERT_EQUAL(sa->tx_frames, 0);          /* never switched */
+    CU_ASSERT_TRUE(nf_get_stats(ga)->tx_errors >= 1);  /* A was told */
+    CU_ASSERT_EQUAL(sb->rx_batches, 0);
+    CU_ASSERT_EQUAL(sb->rx_copy_errors, 0);
+    CU_ASSERT_EQUAL(vif_state(a), VIF_CONNECTED);
+    CU_ASSERT_EQUAL(vif_state(b), VIF_CONNECTED);
+    bridge_destroy(br);
+    nf_destroy(ga);
+    nf_destroy(gb);
+}
+
+/* A port that records, when it is handed frames, how many TX responses
+ * the sending guest can already see, and what it got. */
+struct probe_port {
+    struct port port;
+    struct nf *sender;
+    unsigned calls;
+    uint64_t responses_seen;
+    uint8_t got[2000];
+    int got_len;
+};
+
+static void probe_output(struct port *p, struct frame **frames, const uint16_t *tci, unsigned n)
+{
+    struct probe_port *pp = (struct probe_port *)p;
+    (void)tci;
+    nf_poll(pp->sender);                         /* what the guest sees now */
+    pp->responses_seen = nf_get_stats(pp->sender)->tx_responses;
+    pp->calls++;
+    if (n)
+        pp->got_len = frame_gather(frames[0], pp->got, sizeof pp->got);
+}
+
+static void probe_destroy(struct port *p) { (void)p; }
+
+static const struct port_ops probe_ops = {
+    .kind = "null", .output = probe_output, .destroy = probe_destroy,
+};
+
+/* One 1500-byte broadcast from a new guest to the probe; returns what the
+ * probe saw of the guest's responses while it had the frame. */
+static uint64_t responses_while_switching(uint16_t domid, const char *brname)
+{
+    struct bridge *br = bridge_create(brname, NULL, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    static struct probe_port pp;
+    struct nf *ga;
+    struct vif *a = attach(domid, &ga);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    memset(&pp, 0, sizeof pp);
+    port_init(&pp.port, "probe0", &probe_ops);
+    pp.sender = ga;
+    pp.got_len = -1;
+    CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(a)), 0);
+    CU_ASSERT_EQUAL(bridge_add_port(br, &pp.port), 0);
+    spin(20);
+    nf_poll(ga);
+    uint64_t before = nf_get_stats(ga)->tx_responses;
+
+    static uint8_t frame[1500];
+    for (unsigned i = 0; i < sizeof frame; i++)
+        frame[i] = (uint8_t)(i * 7);
+    memset(frame, 0xff, 6);
+    memcpy(frame + 6, (uint8_t[]){ 0x00, 0x16, 0x3e, 0x5c, 0, (uint8_t)domid }, 6);
+    frame[12] = 0x08;
+    frame[13] = 0x00;
+    struct nf_offload off = { 0 };
+    CU_ASSERT_EQUAL(nf_send(ga, frame, sizeof frame, &off), 0);
+    nf_flush(ga);
+    nf_kick(ga);
+    for (int i = 0; i < 50 && !pp.calls; i++)
+        spin(10);
+    CU_ASSERT_EQUAL(pp.calls, 1);
+    CU_ASSERT_EQUAL(pp.got_len, (int)sizeof frame);   /* all of it, intact */
+    CU_ASSERT_TRUE(pp.got_len == (int)sizeof frame && !memcmp(pp.got, frame, sizeof frame));
+    spin(10);
+    nf_poll(ga);
+    CU_ASSERT_EQUAL(nf_get_stats(ga)->tx_responses - before, 1);   /* answered once */
+    CU_ASSERT_EQUAL(nf_tx_outstanding(ga), 0);
+    uint64_t seen = pp.responses_seen - before;
+    bridge_del_port(br, &pp.port);
+    bridge_destroy(br);
+    nf_destroy(ga);
+    return seen;
+}
+
+static void test_tx_answered_before_switching(void)
+{
+    /* copied whole: the guest has its response while the port works */
+    CU_ASSERT_EQUAL(responses_while_switching(10, "tbr3"), 1);
+    /* switched with grant fragments: only after every output returned */
+    netback_set_tx_copy(nb, 0);
+    CU_ASSERT_EQUAL(responses_while_switching(11, "tbr4"), 0);
+    netback_set_tx_copy(nb, NETBACK_TX_COPY_BYTES);
 }
 
 /* A broadcast of len bytes from g (source MAC 00:16:3e:5c:00:id). */
@@ -288,6 +421,8 @@ int main(void)
     ADD_TEST(s, test_storm_held_then_served);
     ADD_TEST(s, test_busy_guest_never_held);
     ADD_TEST(s, test_revoked_mid_frame_blames_sender);
+    ADD_TEST(s, test_revoked_caught_at_tx);
+    ADD_TEST(s, test_tx_answered_before_switching);
     ADD_TEST(s, test_mtu_both_ways);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
