@@ -5,9 +5,12 @@
  * Guest 1 generates, guest 2 sinks (both simfront netfronts over the sim
  * hypervisor, no per-frame copies of their own); netback and a bridge run
  * on the event loop; the guests' work is a "more" callback of the same
- * loop.  For each frame size, rounds alternate the direct vif->vif grant
- * copy and the dom0 bounce path (netback_set_bounce) and the medians of
- * wall time and CPU time per frame are compared.
+ * loop.  For each frame size, rounds alternate three modes and compare the
+ * medians of wall time and CPU time per frame: "direct" (heads only at TX,
+ * then one grant copy from the sender's pages to the receiver's), "bounce"
+ * (every frame through a dom0 buffer, netback_set_bounce) and "default"
+ * (what xvsd runs: a TX burst copied whole into dom0 so the sender is
+ * answered before switching, NETBACK_TX_COPY_BYTES, then dom0 -> guest).
  *
  * usage: netback-bench [-r ROUNDS] [-n SMALL_FRAMES] [-g GSO_FRAMES] */
 #include <errno.h>
@@ -168,20 +171,18 @@ int main(int argc, char **argv)
         unlink(path);
     }
 
-    /* Heads only at TX, so "direct" is the guest -> guest grant copy this
-     * bench compares (xvsd's default copies frames whole into dom0 at TX
-     * to answer the sender early, NETBACK_TX_COPY_BYTES: a dom0 copy as
-     * on the bounce path). */
-    netback_set_tx_copy(nb, 0);
-    double wall[2][2][ROUNDS_MAX], cpus[2][2][ROUNDS_MAX];
-    uint64_t queued[2][2] = { { 0 } };
+    enum { DIRECT, BOUNCE, DEFAULT, N_MODES };
+    static const char *const mode_names[N_MODES] = { "direct", "bounce", "default" };
+    double wall[2][N_MODES][ROUNDS_MAX], cpus[2][N_MODES][ROUNDS_MAX];
+    uint64_t queued[2][N_MODES] = { { 0 } };
     for (int kind = 0; kind < 2; kind++) {
         uint64_t n = kind ? n_gso : n_small;
         build(&r, kind);
         nf_set_tx_same_frame(r.gen, true);      /* forget pages of the old frame */
         for (unsigned k = 0; k < rounds; k++) {
-            for (int mode = 0; mode < 2; mode++) {
-                netback_set_bounce(nb, mode);
+            for (int mode = 0; mode < N_MODES; mode++) {
+                netback_set_bounce(nb, mode == BOUNCE);
+                netback_set_tx_copy(nb, mode == DEFAULT ? NETBACK_TX_COPY_BYTES : 0);
                 uint64_t q0 = vif_get_stats(v[1])->rx_queued;
                 r.left = n;
                 r.want = nf_get_stats(r.sink)->rx_frames + n;
@@ -200,9 +201,9 @@ int main(int argc, char **argv)
     printf("%-22s %-8s %14s %14s %9s %11s\n", "", "", "ns/frame wall", "ns/frame CPU",
            "rate", "backlogged");
     const char *names[2] = { "64-byte frames", "64 KiB GSO frames" };
-    double med[2][2][2];
+    double med[2][N_MODES][2];
     for (int kind = 0; kind < 2; kind++)
-        for (int mode = 0; mode < 2; mode++) {
+        for (int mode = 0; mode < N_MODES; mode++) {
             double w = med[kind][mode][0] = median(wall[kind][mode], rounds);
             double cc = med[kind][mode][1] = median(cpus[kind][mode], rounds);
             char rate[32];
@@ -211,13 +212,16 @@ int main(int argc, char **argv)
             else
                 snprintf(rate, sizeof rate, "%.2f Mf/s", 1e3 / w);
             printf("%-22s %-8s %14.0f %14.0f %9s %11llu\n", mode ? "" : names[kind],
-                   mode ? "bounce" : "direct", w, cc, rate,
+                   mode_names[mode], w, cc, rate,
                    (unsigned long long)queued[kind][mode]);
         }
-    for (int kind = 0; kind < 2; kind++)
+    for (int kind = 0; kind < 2; kind++) {
         printf("%s: direct is %.2fx the bounce path's rate (wall), %.2fx less CPU\n",
-               names[kind], med[kind][1][0] / med[kind][0][0],
-               med[kind][1][1] / med[kind][0][1]);
+               names[kind], med[kind][BOUNCE][0] / med[kind][DIRECT][0],
+               med[kind][BOUNCE][1] / med[kind][DIRECT][1]);
+        printf("%s: default (early TX answer) is %.2fx the direct path's rate (wall)\n",
+               names[kind], med[kind][DIRECT][0] / med[kind][DEFAULT][0]);
+    }
 
     bridge_destroy(br);
     netback_destroy(nb);
