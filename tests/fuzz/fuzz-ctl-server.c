@@ -34,6 +34,7 @@
 #include "lib/util.h"
 #include "tests/fuzz/xvsd-state.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/fuzz/fuzz-text.h"
 
 #define FUZZ_SRV_PIECES 64
 #define FUZZ_SRV_REPLY_MAX (1u << 20)   /* read at most this much back */
@@ -134,24 +135,6 @@ static struct seen_line {
     char *text;
     size_t len;
 } seen[FUZZ_SRV_SEEN];
-
-static uint32_t text_hash(const char *t, size_t len)
-{
-    uint32_t h = 2166136261u;           /* FNV-1a */
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)t[i]) * 16777619u;
-    return h;
-}
-
-static bool same_text(const char *a, const char *b, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len && a[i] == b[i])
-        i++;
-    return i == len;
-}
 
 /* Whether reply line `t` (len bytes, no '\n') is a JSON object with a
  * boolean "ok". */

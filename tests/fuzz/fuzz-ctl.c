@@ -39,6 +39,7 @@
 #include "switch/fdb.h"
 #include "tests/fuzz/xvsd-state.h"
 #include "tests/unit/test-ctl-fake.h"
+#include "tests/fuzz/fuzz-text.h"
 
 #define FUZZ_CTL_LINES 8
 #define FUZZ_CTL_FDB_MAX 256
@@ -219,26 +220,6 @@ struct parsed_reply {
 };
 
 static struct parsed_reply reply_cache[REPLY_CACHE];
-
-static uint32_t text_hash(const char *t, size_t len)
-{
-    uint32_t h = 2166136261u;           /* FNV-1a */
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)t[i]) * 16777619u;
-    return h;
-}
-
-/* Byte equality without memcmp(), whose libFuzzer hook would file the
- * harness's comparisons among the fuzzer's compare operands. */
-static bool same_text(const char *a, const char *b, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len && a[i] == b[i])
-        i++;
-    return i == len;
-}
 
 /* The parse of reply line `text` (len bytes, no '\n'), from the cache or
  * by jansson; a line that is not an object with a boolean "ok" fails. */
