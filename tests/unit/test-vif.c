@@ -150,6 +150,21 @@ static void test_busy_guest_never_held(void)
     nf_destroy(g);
 }
 
+/* A broadcast of 500 + 100 + 100 bytes from `g` (source MAC ending in
+ * `last`) whose middle grant is revoked before the backend reads it. */
+static void send_revoked_broadcast(struct nf *g, uint8_t last)
+{
+    uint8_t fill[128] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0x3e, 0x5c, 0, last };
+    struct nf_raw_slot s[3] = {
+        { .size = 500, .flags = NETTXF_more_data },
+        { .gref_kind = NF_GREF_REVOKED, .size = 100, .flags = NETTXF_more_data },
+        { .size = 100 },
+    };
+    CU_ASSERT_EQUAL(nf_send_raw(g, s, 3, fill, sizeof fill), 3);
+    nf_flush(g);
+    nf_kick(g);
+}
+
 static void test_revoked_mid_frame_blames_sender(void)
 {
     struct nf *ga, *gb;
@@ -168,15 +183,7 @@ static void test_revoked_mid_frame_blames_sender(void)
 
     /* a broadcast of 300 + 100 + 100 bytes; the middle grant is revoked
      * before the backend reads it (the head, in slot 1, is fine) */
-    uint8_t fill[128] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0x3e, 0x5c, 0, 3 };
-    struct nf_raw_slot s[3] = {
-        { .size = 500, .flags = NETTXF_more_data },
-        { .gref_kind = NF_GREF_REVOKED, .size = 100, .flags = NETTXF_more_data },
-        { .size = 100 },
-    };
-    CU_ASSERT_EQUAL(nf_send_raw(ga, s, 3, fill, sizeof fill), 3);
-    nf_flush(ga);
-    nf_kick(ga);
+    send_revoked_broadcast(ga, 3);
     const struct vif_stats *sa = vif_get_stats(a), *sb = vif_get_stats(b);
     for (int i = 0; i < 50 && !sa->tx_copy_errors; i++) {
         spin(10);
@@ -219,15 +226,7 @@ static void test_revoked_caught_at_tx(void)
     CU_ASSERT_EQUAL(bridge_add_port(br, vif_port(b)), 0);
     spin(20);
 
-    uint8_t fill[128] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0x3e, 0x5c, 0, 8 };
-    struct nf_raw_slot s[3] = {
-        { .size = 500, .flags = NETTXF_more_data },
-        { .gref_kind = NF_GREF_REVOKED, .size = 100, .flags = NETTXF_more_data },
-        { .size = 100 },
-    };
-    CU_ASSERT_EQUAL(nf_send_raw(ga, s, 3, fill, sizeof fill), 3);
-    nf_flush(ga);
-    nf_kick(ga);
+    send_revoked_broadcast(ga, 8);
     const struct vif_stats *sa = vif_get_stats(a), *sb = vif_get_stats(b);
     for (int i = 0; i < 50 && !sa->tx_copy_errors; i++)
         spin(10);
