@@ -49,11 +49,17 @@ struct evloop {
     size_t n_more;
 };
 
+/* The coarse clock (the last tick, a few ms of resolution) is read from the
+ * vDSO page without a system call whatever the clocksource; CLOCK_MONOTONIC
+ * falls back to a real system call when the vDSO cannot use the
+ * clocksource, as in a Xen PV dom0 without a stable TSC, where every call
+ * is a trap through the hypervisor -- and the loop reads the clock every
+ * turn.  Millisecond timers need no more. */
 uint64_t
 evloop_now_ms(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 

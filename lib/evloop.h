@@ -37,6 +37,6 @@ void evloop_want_more(struct evloop *, evloop_cb *, void *arg);
 int evloop_run(struct evloop *);   /* until evloop_stop(); returns 0 */
 void evloop_stop(struct evloop *);
 
-uint64_t evloop_now_ms(void);       /* CLOCK_MONOTONIC in ms */
+uint64_t evloop_now_ms(void);       /* CLOCK_MONOTONIC_COARSE in ms */
 
 #endif

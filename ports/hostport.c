@@ -26,6 +26,9 @@
 
 #define HOSTPORT_BUF_SIZE (VNET_HDR_LEN + FRAME_LEN_MAX + VLAN_HLEN_)
 #define HOSTPORT_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+#define HOSTPORT_RX_LIMIT_MIN 1     /* reads per readiness, at least */
+#define HOSTPORT_ECHO_SCORE_MAX 4   /* read-after-write: hits/misses remembered */
+#define HOSTPORT_ECHO_RETRY 16      /* outputs between tries once misses lead */
 
 struct hostport {
     struct port port;
@@ -35,6 +38,11 @@ struct hostport {
     int fd;
     unsigned mtu;
     bool more_pending, dead;
+    unsigned rx_limit;              /* reads per readiness (see rx_burst) */
+    bool rx_was_full;               /* the last burst used its whole limit */
+    bool echo_read;                 /* the pending "more" reads after a write */
+    int echo_score;                 /* hits - misses, within +-ECHO_SCORE_MAX */
+    unsigned echo_skipped;          /* outputs without a try (score < 0) */
     uint64_t rx_bad;
 
     uint8_t *rx_bufs;               /* XVS_BURST_MAX read buffers */
@@ -72,12 +80,19 @@ hostport_default_mac(const char *name, uint8_t mac[6])
 
 static void hostport_more(void *);
 
-static void
+/* A TAP read returns one frame, and only a read that fails with EAGAIN
+ * says the queue is empty: in a PV dom0 that empty read is one more trap
+ * through Xen per wake-up (with TCP's ACKs, often one frame per wake-up).
+ * So a burst reads at most rx_limit frames, about what the last bursts
+ * found, and leaves the rest to the level-triggered epoll; the limit
+ * grows after two bursts in a row used all of it. */
+static unsigned
 hostport_rx_burst(struct hostport *hp)
 {
-    unsigned n = 0, tries;
+    unsigned n = 0, tries, limit = MAX(hp->rx_limit, (unsigned) HOSTPORT_RX_LIMIT_MIN);
+    bool empty = false;
 
-    for (tries = 0; tries < XVS_BURST_MAX; tries++) {
+    for (tries = 0; tries < limit; tries++) {
         uint8_t *buf = hp->rx_bufs + (size_t) n * HOSTPORT_BUF_SIZE;
         struct frame *f = &hp->rx_frames[n];
         struct virtio_net_hdr vh;
@@ -88,6 +103,7 @@ hostport_rx_burst(struct hostport *hp)
                 XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: read: %s", hp->port.name,
                            strerror(errno));
             }
+            empty = true;
             break;
         }
         memcpy(&vh, buf, sizeof vh);
@@ -101,6 +117,12 @@ hostport_rx_burst(struct hostport *hp)
         }
         hp->rx_ptrs[n++] = f;
     }
+    if (empty) {
+        hp->rx_limit = MAX(tries, (unsigned) HOSTPORT_RX_LIMIT_MIN);
+    } else if (hp->rx_was_full) {
+        hp->rx_limit = MIN(limit * 2, (unsigned) XVS_BURST_MAX);
+    }
+    hp->rx_was_full = !empty;
     if (n && hp->port.bridge) {
         bridge_input(hp->port.bridge, &hp->port, hp->rx_ptrs, n);
     }
@@ -108,6 +130,7 @@ hostport_rx_burst(struct hostport *hp)
         hp->more_pending = true;
         evloop_want_more(hp->loop, hostport_more, hp);
     }
+    return tries;
 }
 
 static void hostport_free(struct hostport *);
@@ -117,12 +140,43 @@ hostport_more(void *arg)
 {
     struct hostport *hp = arg;
 
+    bool echo = hp->echo_read;
+
     hp->more_pending = false;
+    hp->echo_read = false;
     if (hp->dead) {
         hostport_free(hp);
     } else if (hp->fd >= 0) {
-        hostport_rx_burst(hp);
+        unsigned got = hostport_rx_burst(hp);
+
+        if (echo) {
+            hp->echo_score = got ? MIN(hp->echo_score + 1, HOSTPORT_ECHO_SCORE_MAX)
+                                 : MAX(hp->echo_score - 1, -HOSTPORT_ECHO_SCORE_MAX);
+        }
     }
+}
+
+/* A write to the TAP runs dom0's stack before writev returns (softirq on
+ * the way out): a TCP receiver's ACK, or a sender's next data, is often
+ * queued on the TAP by then.  Reading it later in the same loop turn saves
+ * the epoll_wait that would report it -- in a PV dom0 each system call is a
+ * trap through Xen.  A read that finds nothing is one wasted call, so a
+ * score of recent hits and misses decides; a losing score is tried again
+ * every HOSTPORT_ECHO_RETRY outputs.  (Not from within output: the bridge
+ * is busy switching.) */
+static void
+hostport_read_after_write(struct hostport *hp)
+{
+    if (hp->more_pending || hp->fd < 0) {
+        return;
+    }
+    if (hp->echo_score < 0 && ++hp->echo_skipped < HOSTPORT_ECHO_RETRY) {
+        return;
+    }
+    hp->echo_skipped = 0;
+    hp->echo_read = true;
+    hp->more_pending = true;
+    evloop_want_more(hp->loop, hostport_more, hp);
 }
 
 /* The TAP was deleted under us (`ip link del`): its fd only reports
@@ -158,7 +212,7 @@ static void
 hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, unsigned n)
 {
     struct hostport *hp = hostport_cast(p);
-    unsigned i;
+    unsigned i, sent = 0;
 
     for (i = 0; i < n; i++) {
         const struct frame *f = frames[i];
@@ -202,6 +256,10 @@ hostport_output(struct port *p, struct frame **frames, const uint16_t *out_tci, 
         }
         p->stats.tx_packets++;
         p->stats.tx_bytes += f->len + tag;
+        sent++;
+    }
+    if (sent) {
+        hostport_read_after_write(hp);
     }
 }
 

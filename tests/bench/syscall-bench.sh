@@ -7,7 +7,8 @@
 #   ns xvs-sysc-sw: host port syscbr0 10.214.19.4 -----+
 #
 # For each flow (iperf3 TCP guest->dom0, dom0->guest, guest->guest, a few
-# seconds each) `strace -c -f` counts xvsd's system calls; frames are the
+# seconds each; then ping -f the same ways, PINGS exchanges, one frame each
+# way at a time) `strace -c -f` counts xvsd's system calls; frames are the
 # sum of every port's rx_packets moved meanwhile.  Printed: calls per frame
 # and epoll_wait per frame, and the top calls.  On real Xen every call of
 # xvsd is a trap through the hypervisor (PV dom0), and a grant copy is one
@@ -19,6 +20,7 @@
 set -e
 TOP=$(cd "${1:?usage: syscall-bench.sh BUILDDIR [SECONDS]}" && pwd)
 T=${2:-3}
+PINGS=${PINGS:-2000}
 SIMBIN=$TOP/tests/sim
 XVSD=$TOP/daemon/xvsd
 XVSCTL=$TOP/ctl/xvsctl
@@ -90,6 +92,41 @@ copies() {
 print(sum(v['stats']['tx_bursts'] + v['stats']['rx_batches'] for v in j))"
 }
 
+# report NAME FRAMES COPIES: strace's counts per frame and per wake-up
+report() {
+    python3 - "$1" "$SIM_DIR/strace.$1" "$2" "$3" <<'EOF'
+import sys
+name, path, frames, copies = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+calls, errs = {}, {}
+for line in open(path):
+    w = line.split()
+    if len(w) >= 5 and w[-1] not in ('syscall', 'total') and w[0][0].isdigit():
+        calls[w[-1]] = int(w[3])
+        errs[w[-1]] = int(w[4]) if len(w) >= 6 else 0
+tot = sum(calls.values())
+frames = max(frames, 1)
+ep = calls.get('epoll_wait', 0) or calls.get('epoll_pwait', 0)
+top = sorted(calls.items(), key=lambda kv: -kv[1])[:7]
+print("%-16s frames %7d  calls/frame %5.2f  epoll/frame %4.2f  copies/frame %4.2f  calls/wakeup %5.2f"
+      % (name, frames, tot / frames, ep / frames, copies / frames, tot / max(ep, 1)))
+print("%16s %s" % ("", "  ".join("%s %.2f%s" % (k, v / frames,
+      " (%.2f failed)" % (errs[k] / frames) if errs[k] else "") for k, v in top)))
+EOF
+}
+
+# counted NAME CMD...: run CMD while strace counts xvsd's calls, then report
+counted() {
+    name=$1; shift
+    f0=$(frames); c0=$(copies)
+    strace -c -f -q -o "$SIM_DIR/strace.$name" -p "$PID_xvsd" &
+    st=$!
+    sleep 0.5
+    "$@" >/dev/null || sim_fail "$name: $*"
+    kill -INT $st; wait $st 2>/dev/null || true
+    f1=$(frames); c1=$(copies)
+    report "$name" $((f1 - f0)) $((c1 - c0))
+}
+
 flow() { # NAME SERVER-NS SERVER-IP CLIENT-NS
     in_ns "$2" iperf3 -s -1 -B "$3" >/dev/null 2>&1 &
     srv=$!
@@ -98,33 +135,19 @@ flow() { # NAME SERVER-NS SERVER-IP CLIENT-NS
         i=$((i + 1)); [ $i -lt 50 ] || sim_fail "iperf3 server in $2 did not start"
         sleep 0.1
     done
-    f0=$(frames); c0=$(copies)
-    strace -c -f -q -o "$SIM_DIR/strace.$1" -p "$PID_xvsd" &
-    st=$!
-    sleep 0.5
-    in_ns "$4" timeout $((T + 15)) iperf3 -c "$3" -t "$T" >/dev/null ||
-        sim_fail "iperf3 $1"
-    kill -INT $st; wait $st 2>/dev/null || true
+    counted "$1" in_ns "$4" timeout $((T + 15)) iperf3 -c "$3" -t "$T"
     wait $srv 2>/dev/null || true
-    f1=$(frames); c1=$(copies)
-    python3 - "$1" "$SIM_DIR/strace.$1" $((f1 - f0)) $((c1 - c0)) <<'EOF'
-import sys
-name, path, frames, copies = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-calls = {}
-for line in open(path):
-    w = line.split()
-    if len(w) >= 5 and w[-1] not in ('syscall', 'total') and w[0][0].isdigit():
-        n = int(w[3]) if len(w) >= 6 else int(w[3])
-        calls[w[-1]] = int(w[3])
-tot = sum(calls.values())
-frames = max(frames, 1)
-ep = calls.get('epoll_wait', 0) or calls.get('epoll_pwait', 0)
-top = sorted(calls.items(), key=lambda kv: -kv[1])[:7]
-print("%-14s frames %7d  calls/frame %5.2f  epoll/frame %4.2f  copies/frame %4.2f  calls/wakeup %5.2f"
-      % (name, frames, tot / frames, ep / frames, copies / frames, tot / max(ep, 1)))
-print("%14s %s" % ("", "  ".join("%s %.2f" % (k, v / frames) for k, v in top)))
-EOF
 }
+
+# ping-pong: one frame each way per exchange, so calls/frame is close to
+# what one round trip through xvsd costs (no batching to hide it)
+pingpong() { # NAME CLIENT-NS DST
+    counted "$1" in_ns "$2" timeout 30 ping -q -f -c "$PINGS" -W 1 "$3"
+}
+
 flow guest-dom0 xvs-sysc-sw 10.214.19.4 xvs-sysc-a
 flow dom0-guest xvs-sysc-a 10.214.19.1 xvs-sysc-sw
 flow guest-guest xvs-sysc-b 10.214.19.2 xvs-sysc-a
+pingpong ping-guest-dom0 xvs-sysc-a 10.214.19.4
+pingpong ping-dom0-guest xvs-sysc-sw 10.214.19.1
+pingpong ping-guest-guest xvs-sysc-a 10.214.19.2
