@@ -101,7 +101,8 @@ static json_t *stats_json(const struct vif_stats *s)
     C(tx_mcast_updates); C(rx_frames); C(rx_bytes); C(rx_copy_errors);
     C(rx_csum_fixups); C(rx_queued); C(rx_queue_drops); C(rx_expired);
     C(rx_mcast_filtered); C(rx_stalls); C(fatal); C(events); C(spurious_events);
-    C(storm_holds); C(tx_bursts); C(tx_notifies); C(rx_batches); C(rx_notifies);
+    C(storm_holds); C(tx_bursts); C(tx_direct); C(tx_refetches); C(tx_notifies);
+    C(rx_batches); C(rx_notifies);
 #undef C
     for (int r = NETIF_TX_R_NONE + 1; r < NETIF_TX_R_N; r++)
         json_object_set_new(drops, netif_tx_reason_name(r),

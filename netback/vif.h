@@ -138,7 +138,11 @@ struct vif_stats {
     uint64_t storm_holds;                /* unmasks held back (event storm) */
     /* Batching, for performance work: frames per burst and notifications
      * per frame are what an event-driven backend tunes. */
-    uint64_t tx_bursts;                  /* TX bursts (one head grant copy each) */
+    uint64_t tx_bursts;                  /* TX bursts (one grant copy each) */
+    uint64_t tx_direct;                  /* frames left in the guest's pages for a
+                                          * guest-to-guest copy (no dom0 copy) */
+    uint64_t tx_refetches;               /* frames brought in by a burst's second
+                                          * grant copy (destination not a guest) */
     uint64_t tx_notifies;                /* TX completion notifications sent */
     uint64_t rx_batches;                 /* RX grant copy batches (one ioctl each) */
     uint64_t rx_notifies;                /* RX notifications sent */

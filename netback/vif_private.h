@@ -54,6 +54,8 @@ struct vif_queue {
     uint8_t heads[NETIF_TX_BATCH_FRAMES][FRAME_HEAD_MAX];
     uint8_t *data[NETIF_TX_BATCH_FRAMES];    /* where frame i was copied to */
     bool whole[NETIF_TX_BATCH_FRAMES];       /* all of it (else its head) */
+    bool tx_direct;                  /* the last burst's large frames all went
+                                      * straight to guests: copy heads first */
 
     /* RX backlog (FIFO), bounded by rxq_max_bytes. */
     struct vif_rxbuf *rxq_head, **rxq_tail;
@@ -147,6 +149,11 @@ bool vif_tx_rate_ok(struct vif *, uint32_t len);
 void vif_tx_rate_init(struct vif *);
 
 /* vif_rx.c */
+/* Whether vif_output() would copy f (untagged on the way out) from its
+ * sender's grants straight into this guest's buffers now: connected, no
+ * backlog, no checksum to complete, no segmentation, and enough posted
+ * buffers for it beyond *claimed slots (which it then adds to). */
+bool vif_rx_direct_ok(struct vif *, const struct frame *f, unsigned *claimed);
 void vif_output(struct port *, struct frame **, const uint16_t *tci, unsigned n);
 void vif_rx_kick(struct vif_queue *);               /* guest posted buffers */
 void vif_rx_tick(struct vif_queue *, uint64_t now_ms);

@@ -505,6 +505,25 @@ static void segment(struct vif_queue *q, const struct frame *f, uint16_t tci)
 
 /* ---- port output ---- */
 
+bool vif_rx_direct_ok(struct vif *v, const struct frame *f, unsigned *claimed)
+{
+    struct vif_queue *q = &v->queues[0];
+    struct netif_rx_meta m;
+
+    if (v->state != VIF_CONNECTED || q->rxq_head || netback_config(v->nb)->bounce)
+        return false;
+    meta_of(f, 0, &m);
+    int needed = netif_rx_slots_needed(&m, &v->fe.rx);
+    if (needed < 0 || netif_rx_csum_fixup(&m, &v->fe.rx))
+        return false;
+    /* The guest's producer: a hint only, netif_rx_build() checks it. */
+    RING_IDX posted = netif_ring_req_prod(NETIF_RING_IDX(q->rx.sring)) - q->rx.req_cons;
+    if (posted > q->rx.nr_ents || posted < *claimed + (unsigned)needed)
+        return false;
+    *claimed += (unsigned)needed;
+    return true;
+}
+
 void vif_output(struct port *p, struct frame **frames, const uint16_t *tci, unsigned n)
 {
     struct vif *v = (struct vif *)p;

@@ -4,18 +4,25 @@
  *   1. parse frames off the ring (netif_tx_parse), stopping at the budget,
  *      an empty ring, an incomplete frame, the rate limit, or a FATAL;
  *   2. one grant copy brings every frame into dom0: whole, while the
- *      burst's share of the netback's TX area (tx_copy_bytes) lasts, else
- *      its first VIF_TX_HEAD_COPY bytes (enough to switch on and to find
- *      the checksum) with the rest left in the guest's pages, described as
- *      FRAME_FRAG_GRANT fragments;
- *   3. the leading frames that need the guest's pages no more (copied
+ *      netback's TX area (tx_copy_bytes) lasts, else its first
+ *      VIF_TX_HEAD_COPY bytes (enough to switch on and to find the
+ *      checksum) with the rest left in the guest's pages, described as
+ *      FRAME_FRAG_GRANT fragments.  Heads only when the last burst's large
+ *      frames all went straight to other guests (tx_direct);
+ *   3. destination first: each large frame's output is looked up
+ *      (bridge_peek_output); one bound to another guest with buffers
+ *      posted stays in the sender's pages and is later copied guest page to
+ *      guest page (no dom0 copy); any other (host port, uplink, flood, full
+ *      ring) still in the guest's pages is brought in whole by a second
+ *      grant copy -- rare: it happens when the traffic changes;
+ *   4. the leading frames that need the guest's pages no more (copied
  *      whole, dropped, control) are answered, pushed and notified *before*
  *      switching: the guest frees those buffers while dom0 still works on
  *      the frames (a TCP sender's small-queue budget waits on exactly
  *      that);
- *   4. bridge_input() switches the burst; every output port has copied what
+ *   5. bridge_input() switches the burst; every output port has copied what
  *      it needs when it returns;
- *   5. only then the other responses go out (the guest may reuse and
+ *   6. only then the other responses go out (the guest may reuse and
  *      revoke its pages as soon as it sees them), one push and at most one
  *      notify.
  * A FATAL frame stops the ring for good: frames before it are completed,
@@ -131,47 +138,37 @@ static int16_t mcast_update(struct vif *v, const struct netif_tx_pkt *pkt)
 
 /* ---- one burst ---- */
 
-/* Step 2: one grant copy for the burst (whole frames while the TX area
- * lasts, else heads). */
-static void copy_in(struct vif_queue *q)
+/* Grant copy segments for bytes [from, to) of frame i, to dst. */
+static unsigned plan_copy(struct vif_queue *q, unsigned i, unsigned from, unsigned to,
+                          uint8_t *dst, struct netback_rx_batch *b, unsigned nseg)
 {
-    struct vif *v = q->vif;
-    struct netback_rx_batch *b = netback_rx_batch(v->nb);   /* idle scratch */
-    uint8_t *area = netback_tx_area(v->nb);
-    size_t room = netback_config(v->nb)->tx_copy_bytes, used = 0;
-    unsigned nseg = 0;
+    const struct netif_tx_pkt *pkt = &q->pkts[i];
+    unsigned pos = 0;
 
-    for (unsigned i = 0; i < q->n_tx; i++) {
-        if (q->kinds[i] != NETIF_TX_FRAME)
-            continue;
-        const struct netif_tx_pkt *pkt = &q->pkts[i];
-        unsigned want, pos = 0;
-        q->whole[i] = pkt->len <= room - used;
-        if (q->whole[i]) {
-            want = pkt->len;
-            q->data[i] = area + used;
-            used += pkt->len;
-        } else {
-            want = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY);
-            q->data[i] = q->heads[i];
-        }
-        for (unsigned k = 0; k < pkt->nsegs && pos < want; k++) {
-            unsigned take = MIN(pkt->segs[k].size, want - pos);
-            if (!take)
-                continue;
+    for (unsigned k = 0; k < pkt->nsegs && pos < to; k++) {
+        unsigned size = pkt->segs[k].size, lo = MAX(pos, from), hi = MIN(pos + size, to);
+        if (lo < hi) {
             struct xenif_copy_seg *s = &b->segs[nseg];
             memset(s, 0, sizeof *s);
             s->flags = GNTCOPY_source_gref;
-            s->len = (uint16_t)take;
+            s->len = (uint16_t)(hi - lo);
             s->source.foreign.ref = pkt->segs[k].gref;
-            s->source.foreign.offset = pkt->segs[k].offset;
-            s->source.foreign.domid = v->domid;
-            s->dest.virt = q->data[i] + pos;
+            s->source.foreign.offset = (uint16_t)(pkt->segs[k].offset + (lo - pos));
+            s->source.foreign.domid = q->vif->domid;
+            s->dest.virt = dst + (lo - from);
             b->seg_frame[nseg++] = (uint8_t)i;
-            pos += take;
         }
+        pos += size;
     }
-    int e = xenif_copy(netback_xenif(v->nb), b->segs, nseg);
+    return nseg;
+}
+
+/* One grant copy; a frame with a failed segment is answered with an error. */
+static void run_copy(struct vif_queue *q, struct netback_rx_batch *b, unsigned nseg)
+{
+    struct vif *v = q->vif;
+    int e = nseg ? xenif_copy(netback_xenif(v->nb), b->segs, nseg) : 0;
+
     for (unsigned k = 0; k < nseg; k++) {
         unsigned i = b->seg_frame[k];
         if (!e && b->segs[k].status == GNTST_okay)
@@ -184,6 +181,107 @@ static void copy_in(struct vif_queue *q)
                            e ? strerror(-e) : xenif_gntst_name(b->segs[k].status));
         }
     }
+}
+
+/* Step 2: one grant copy for the burst: heads only when the last burst's
+ * large frames all went straight to other guests (tx_direct), else whole
+ * frames while the TX area lasts.  *used: bytes of the area taken. */
+static void copy_in(struct vif_queue *q, size_t *used)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);   /* idle scratch */
+    uint8_t *area = netback_tx_area(v->nb);
+    size_t room = netback_config(v->nb)->tx_copy_bytes;
+    unsigned nseg = 0;
+
+    for (unsigned i = 0; i < q->n_tx; i++) {
+        if (q->kinds[i] != NETIF_TX_FRAME)
+            continue;
+        const struct netif_tx_pkt *pkt = &q->pkts[i];
+        unsigned want = MIN(pkt->len, (unsigned)VIF_TX_HEAD_COPY);
+        if (pkt->len > want && !q->tx_direct && pkt->len <= room - *used) {
+            want = pkt->len;
+            q->data[i] = area + *used;
+            *used += pkt->len;
+        } else {
+            q->data[i] = q->heads[i];
+        }
+        q->whole[i] = want == pkt->len;
+        nseg = plan_copy(q, i, 0, want, q->data[i], b, nseg);
+    }
+    run_copy(q, b, nseg);
+}
+
+/* The guest a frame would go straight to with no change on the way (no
+ * tag to insert), or NULL. */
+static struct vif *direct_dest(struct vif *v, const struct frame *f)
+{
+    struct port *out = bridge_peek_output(v->port.bridge, &v->port, f);
+    struct vif *dst = out ? vif_from_port(out) : NULL;
+
+    if (!dst || (f->flags & FRAME_F_TAGGED)
+        || (out->vlan_mode != PORT_VLAN_ACCESS && out->pvid != v->port.pvid))
+        return NULL;
+    return dst;
+}
+
+/* Step 3 (destination first): a switched frame left in the guest's pages
+ * (heads-only copy) that will not go straight to another guest with free
+ * buffers -- for the host port, an uplink, a flood, a guest with a full
+ * ring -- is brought in whole now (a second grant copy, only when the
+ * traffic changed since the last burst).  out/idx: the n frames to switch
+ * and their burst entries; returns how many are left (failed copies out). */
+static unsigned bring_in(struct vif_queue *q, struct frame **out, unsigned *idx, unsigned n,
+                         size_t *used)
+{
+    struct vif *v = q->vif;
+    struct netback_rx_batch *b = netback_rx_batch(v->nb);
+    uint8_t *area = netback_tx_area(v->nb);
+    size_t room = netback_config(v->nb)->tx_copy_bytes;
+    struct vif *last = NULL;
+    unsigned nseg = 0, claimed = 0, kept = 0;
+    bool local = false;
+
+    for (unsigned j = 0; j < n; j++) {
+        unsigned i = idx[j], head = VIF_TX_HEAD_COPY, len = q->pkts[i].len;
+        struct vif *dst;
+        if (len <= head)
+            continue;                       /* all in dom0 anyway */
+        if ((dst = direct_dest(v, out[j]))) {
+            if (dst != last)
+                claimed = 0;
+            last = dst;
+            if (vif_rx_direct_ok(dst, out[j], &claimed)) {
+                v->stats.tx_direct += !q->whole[i];
+                continue;
+            }
+        }
+        local = true;
+        if (q->whole[i] || len - head > room - *used)
+            continue;
+        struct frame *f = out[j];
+        nseg = plan_copy(q, i, head, len, area + *used, b, nseg);
+        f->nfrags = 1;
+        f->frags[0] = (struct frame_frag){ .kind = FRAME_FRAG_LOCAL,
+                                           .len = (uint16_t)(len - head),
+                                           .u.ptr = area + *used };
+        *used += len - head;
+        q->whole[i] = true;
+        v->stats.tx_refetches++;
+    }
+    q->tx_direct = !local;
+    if (!nseg)
+        return n;
+    run_copy(q, b, nseg);
+    for (unsigned j = 0; j < n; j++) {
+        if (q->status[idx[j]] != NETIF_RSP_OKAY) {
+            port_count_drop(&v->port, DROP_BAD_FRAME);
+            continue;
+        }
+        out[kept] = out[j];
+        idx[kept++] = idx[j];
+    }
+    return kept;
 }
 
 /* Offloads of a parsed frame onto its descriptor; false to drop it. */
@@ -281,13 +379,13 @@ static void tx_burst(struct vif_queue *q)
 {
     struct vif *v = q->vif;
     struct frame *out[NETIF_TX_BATCH_FRAMES];
-    bool late[NETIF_TX_BATCH_FRAMES];           /* switched with guest grants */
+    unsigned idx[NETIF_TX_BATCH_FRAMES];
     unsigned n_out = 0, early = 0;
+    size_t used = 0;
 
     v->stats.tx_bursts++;
-    copy_in(q);
+    copy_in(q, &used);
     for (unsigned i = 0; i < q->n_tx; i++) {
-        late[i] = false;
         if (q->kinds[i] == NETIF_TX_CONTROL) {
             q->status[i] = mcast_update(v, &q->pkts[i]);
         } else if (q->kinds[i] == NETIF_TX_FRAME && q->status[i] == NETIF_RSP_OKAY) {
@@ -301,15 +399,22 @@ static void tx_burst(struct vif_queue *q)
                     XLOG_WARN_(XLOG_MOD_NETBACK, "vif %s: %u-byte frame from the guest "
                                "exceeds mtu %u: dropped", v->port.name, f->len, v->mtu);
             } else {
+                idx[n_out] = i;
                 out[n_out++] = f;
-                late[i] = !q->whole[i];
-                v->stats.tx_frames++;
-                v->stats.tx_bytes += f->len;
             }
         }
     }
+    if (n_out && v->port.bridge)
+        n_out = bring_in(q, out, idx, n_out, &used);
+    for (unsigned j = 0; j < n_out; j++) {
+        v->stats.tx_frames++;
+        v->stats.tx_bytes += out[j]->len;
+    }
     /* Responses must follow ring order: answer the leading entries whose
-     * pages nobody reads any more. */
+     * pages nobody reads any more (copied whole, dropped, control). */
+    bool late[NETIF_TX_BATCH_FRAMES] = { false };
+    for (unsigned j = 0; j < n_out; j++)
+        late[idx[j]] = !q->whole[idx[j]];
     while (early < q->n_tx && !late[early])
         early++;
     respond(q, 0, early);

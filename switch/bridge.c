@@ -521,6 +521,24 @@ bridge_input_burst(struct bridge *b, struct port *in, struct frame **frames,
     b->n_touched = 0;
 }
 
+struct port *
+bridge_peek_output(struct bridge *b, struct port *in, const struct frame *f)
+{
+    struct port *out;
+    uint16_t vid;
+
+    if (in->bridge != b || f->head_len < ETH_HLEN_ || b->n_promisc || b->promisc_stale
+        || (frame_dst(f)[0] & 1)) {
+        return NULL;
+    }
+    vid = bridge_classify(in, f);
+    if (!vid) {
+        return NULL;
+    }
+    out = fdb_lookup(b->fdb, frame_dst(f), vid);
+    return out && out != in && out->link_up && port_vlan_allowed(out, vid) ? out : NULL;
+}
+
 void
 bridge_input(struct bridge *b, struct port *in, struct frame **frames,
              unsigned n)

@@ -59,6 +59,14 @@ unsigned bridge_n_ports(const struct bridge *);
 
 void bridge_input(struct bridge *, struct port *in, struct frame **frames, unsigned n);
 
+/* Where bridge_input() would send frame f from `in` if it ran now, without
+ * switching or counting anything: the one known output port, or NULL (a
+ * group or unknown destination, a hairpin, a frame the VLAN rules refuse,
+ * or promiscuous ports that want copies too).  A hint for an input port
+ * that chooses how to bring a frame in before switching it (vif TX); the
+ * FDB may change before bridge_input().  f needs its first 14 bytes. */
+struct port *bridge_peek_output(struct bridge *, struct port *in, const struct frame *f);
+
 /* Call after changing a port's `promiscuous` flag so that the next burst
  * sees it; without the call the change is picked up within a millisecond
  * (the bridge keeps a list of promiscuous ports to spare every burst a

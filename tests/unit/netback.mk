@@ -2,7 +2,7 @@
 # simulated hypervisor.
 NETBACK_UNIT_TESTS = tests/unit/test-netif-tx tests/unit/test-netif-rx \
 	tests/unit/test-netif-xenif tests/unit/test-netif-csum tests/unit/test-netif-frontend \
-	tests/unit/test-netif-gso tests/unit/test-vif
+	tests/unit/test-netif-gso tests/unit/test-vif tests/unit/test-vif-dest
 check_PROGRAMS += $(NETBACK_UNIT_TESTS)
 TESTS += $(NETBACK_UNIT_TESTS)
 
@@ -24,3 +24,6 @@ tests_unit_test_netif_gso_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_vif_SOURCES = tests/unit/test-vif.c tests/sim/simfront.c \
 	tests/sim/simfront.h
 tests_unit_test_vif_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)
+tests_unit_test_vif_dest_SOURCES = tests/unit/test-vif-dest.c tests/sim/simfront.c \
+	tests/sim/simfront.h
+tests_unit_test_vif_dest_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)
