@@ -44,6 +44,8 @@ struct hostport {
     int echo_score;                 /* hits - misses, within +-ECHO_SCORE_MAX */
     unsigned echo_skipped;          /* outputs without a try (score < 0) */
     uint64_t rx_bad;
+    uint64_t rx_empty_reads;        /* reads that found the TAP empty */
+    uint64_t echo_tries, echo_frames;   /* read-after-write: tries, frames got */
 
     uint8_t *rx_bufs;               /* XVS_BURST_MAX read buffers */
     uint8_t *tx_buf;                /* bounce buffer for tagged/granted frames */
@@ -83,14 +85,19 @@ static void hostport_more(void *);
 /* A TAP read returns one frame, and only a read that fails with EAGAIN
  * says the queue is empty: in a PV dom0 that empty read is one more trap
  * through Xen per wake-up (with TCP's ACKs, often one frame per wake-up).
- * So a burst reads at most rx_limit frames, about what the last bursts
- * found, and leaves the rest to the level-triggered epoll; the limit
- * grows after two bursts in a row used all of it. */
+ * So a burst reads at most rx_limit frames, what the last burst found, and
+ * leaves the rest to the level-triggered epoll; when epoll says the TAP is
+ * readable (`readable`) right after a burst that used its whole limit,
+ * frames were left behind: the limit doubles. */
 static unsigned
-hostport_rx_burst(struct hostport *hp)
+hostport_rx_burst(struct hostport *hp, bool readable)
 {
     unsigned n = 0, tries, limit = MAX(hp->rx_limit, (unsigned) HOSTPORT_RX_LIMIT_MIN);
     bool empty = false;
+
+    if (readable && hp->rx_was_full) {
+        limit = MIN(limit * 2, (unsigned) XVS_BURST_MAX);
+    }
 
     for (tries = 0; tries < limit; tries++) {
         uint8_t *buf = hp->rx_bufs + (size_t) n * HOSTPORT_BUF_SIZE;
@@ -104,6 +111,7 @@ hostport_rx_burst(struct hostport *hp)
                            strerror(errno));
             }
             empty = true;
+            hp->rx_empty_reads++;
             break;
         }
         memcpy(&vh, buf, sizeof vh);
@@ -117,11 +125,7 @@ hostport_rx_burst(struct hostport *hp)
         }
         hp->rx_ptrs[n++] = f;
     }
-    if (empty) {
-        hp->rx_limit = MAX(tries, (unsigned) HOSTPORT_RX_LIMIT_MIN);
-    } else if (hp->rx_was_full) {
-        hp->rx_limit = MIN(limit * 2, (unsigned) XVS_BURST_MAX);
-    }
+    hp->rx_limit = empty ? MAX(tries, (unsigned) HOSTPORT_RX_LIMIT_MIN) : limit;
     hp->rx_was_full = !empty;
     if (n && hp->port.bridge) {
         bridge_input(hp->port.bridge, &hp->port, hp->rx_ptrs, n);
@@ -147,9 +151,11 @@ hostport_more(void *arg)
     if (hp->dead) {
         hostport_free(hp);
     } else if (hp->fd >= 0) {
-        unsigned got = hostport_rx_burst(hp);
+        unsigned got = hostport_rx_burst(hp, false);
 
         if (echo) {
+            hp->echo_tries++;
+            hp->echo_frames += got;
             hp->echo_score = got ? MIN(hp->echo_score + 1, HOSTPORT_ECHO_SCORE_MAX)
                                  : MAX(hp->echo_score - 1, -HOSTPORT_ECHO_SCORE_MAX);
         }
@@ -202,7 +208,7 @@ hostport_readable(int fd, uint32_t events, void *arg)
         return;
     }
     if (!hp->more_pending) {
-        hostport_rx_burst(hp);
+        hostport_rx_burst(hp, true);
     }
 }
 
@@ -318,6 +324,9 @@ hostport_describe(const struct port *p, json_t *obj)
     json_object_set_new(obj, "mtu", json_integer(hp->mtu));
     json_object_set_new(obj, "takeover", json_boolean(hp->takeover != NULL));
     json_object_set_new(obj, "rx_bad", json_integer((json_int_t) hp->rx_bad));
+    json_object_set_new(obj, "rx_empty_reads", json_integer((json_int_t) hp->rx_empty_reads));
+    json_object_set_new(obj, "echo_tries", json_integer((json_int_t) hp->echo_tries));
+    json_object_set_new(obj, "echo_frames", json_integer((json_int_t) hp->echo_frames));
 }
 
 static const struct port_ops hostport_ops = {
