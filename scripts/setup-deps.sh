@@ -17,6 +17,7 @@ PACKAGES=(
     python3                 # tests/netns/port-vlan-probe.py (ports)
     netsniff-ng             # trafgen, mausezahn (benchmarks, crafted frames)
     iperf3
+    strace                  # tests/bench/syscall-bench.sh (system calls per frame)
     xenstore-utils          # xenstore-read/-write/-ls against the fake xenstored (tests/sim)
     openvswitch-switch      # benchmark peer (userspace datapath)
     valgrind
