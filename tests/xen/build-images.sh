@@ -379,6 +379,9 @@ copy_lib "$ST" libgcc_s.so.1
     echo "VIF_XVS=${VIFXVS#$ST}"
     echo "XL_SNIPPET=${XLSNIP#$ST}"
     echo "BLACKLIST=${BLACKLIST#$ST}"
+    # dom0 has no systemd: its init starts xvsd at the unit's Nice=
+    echo "XVSD_NICE=$(sed -n 's/^Nice=\(-\{0,1\}[0-9]*\)$/\1/p' \
+        "$(find1 -name xvsd.service -type f)" /dev/null 2>/dev/null | head -1 | grep . || echo 0)"
     echo "PROJECT_REV='$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)'"
 } > "$OUT/project.env"
 mkdir -p "$ST/xvs"; cp "$OUT/project.env" "$ST/xvs/project.env"

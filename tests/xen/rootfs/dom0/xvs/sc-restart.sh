@@ -73,7 +73,7 @@ restart_phases() {
 }
 # restart_xvsd: start xvsd as dom0's init does (rootfs/dom0/init start_xvs)
 restart_xvsd() {
-    "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
+    nice -n "${XVSD_NICE:-0}" "$XVSD" -f -c /etc/xvs/xvs.conf >> /var/log/xvsd.log 2>&1 &
     echo $! > /run/xvsd.pid
 }
 restart_ports_back() {   # both vif ports listed on xenbr0
