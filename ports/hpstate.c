@@ -58,7 +58,7 @@ hpstate_parse(const char *text, struct hpstate_rec *rec)
 
             errno = 0;
             v = strtol(val, &end, 10);
-            if (errno || *end || end == val || v <= 0 || v > INT_MAX) {
+            if (errno || *end || *val < '1' || *val > '9' || v > INT_MAX) {
                 return -EINVAL;
             }
             rec->ifindex = (int) v;
