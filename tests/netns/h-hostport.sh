@@ -60,6 +60,16 @@ stop_xvsd
 check "SIGTERM: the device is gone" not dev_exists "$BR"
 check "SIGTERM: the record is gone" test ! -e "$REC"
 
+# host-port = no on reload is a clean removal too.
+start_xvsd
+check "persistent again: record written" test -s "$REC"
+printf '[bridge %s]\nuplink = h1-p\nhost-port = no\n' "$BR" >"$CONF"
+reload
+check "reload host-port = no: the device is gone" not dev_exists "$BR"
+check "reload host-port = no: the record is gone" test ! -e "$REC"
+stop_xvsd
+printf '[bridge %s]\nuplink = h1-p\n' "$BR" >"$CONF"
+
 # Devices that are not ours keep the clear error and stay as they are.
 on sw ip link add "$BR" type veth peer name hp4peer && on sw ip link set hp4peer up && on sw ip link set "$BR" up
 : >"$LOG"
