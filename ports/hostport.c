@@ -445,6 +445,14 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
     if (r) {
         return r;
     }
+    /* The previous run took over from another uplink (or the config no
+     * longer takes over): that uplink gets its addresses back first, from
+     * the TAP to adopt, or from the takeover record if the TAP is gone
+     * (before a new TAP of that name exists). */
+    if (rec.takeover[0]
+        && (!opts->takeover_from || strcmp(rec.takeover, opts->takeover_from))) {
+        ifaddr_release(rec.takeover, name, opts->state_dir);
+    }
     hostport_default_mac(name, mac);
     mtu = opts->mtu ? opts->mtu : HOSTPORT_MTU_DEFAULT;
     if (opts->takeover_from) {
@@ -509,12 +517,6 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
     if (r) {
         what = "event loop";
         goto fail;
-    }
-    /* The previous run took over from another uplink (or the config no
-     * longer takes over): that uplink gets its addresses back first. */
-    if (adopt && rec.takeover[0]
-        && (!opts->takeover_from || strcmp(rec.takeover, opts->takeover_from))) {
-        ifaddr_release(rec.takeover, name, opts->state_dir);
     }
     if (opts->takeover_from) {
         r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, adopt,

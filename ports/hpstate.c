@@ -219,13 +219,14 @@ tap_delete(const char *name)
 static void
 remove_leftover(const char *dir, const char *name)
 {
-    struct hpstate_rec rec;
+    struct hpstate_rec rec = { 0 };
     int idx = (int) if_nametoindex(name);
     bool ours = !hpstate_load(dir, name, &rec)
                 && hpstate_decide(idx, hpstate_dev_is_tap(name), &rec) == HPSTATE_ADOPT;
     int r = 0;
 
-    if (ours && rec.takeover[0]) {
+    /* Our TAP, or none left: its uplink gets the addresses back. */
+    if ((ours || !idx) && rec.takeover[0]) {
         ifaddr_release(rec.takeover, name, dir);
     }
     if (ours) {

@@ -553,5 +553,17 @@ ifaddr_release(const char *from, const char *to, const char *state_dir)
     t->isolated = true;         /* the classifier; the qdisc may predate us */
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "giving back the addresses of %s taken over by %s in a "
                "previous run", from, to);
+    if (!t->to_idx && t->from_idx) {
+        /* The TAP went with its addresses: the record is all there is. */
+        struct mnl_socket *nl = nl_open();
+
+        if (nl) {
+            state_recover(nl, t->state_path, from, t->from_idx);
+            mnl_socket_close(nl);
+        }
+        free(t->state_path);
+        free(t);
+        return;
+    }
     ifaddr_giveback(t);
 }

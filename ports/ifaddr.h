@@ -59,7 +59,8 @@ void ifaddr_giveback(struct ifaddr_takeover *);
 
 /* Give back a takeover `from` -> `to` of a previous run (its TAP is being
  * removed, or no longer takes over from `from`): as ifaddr_giveback(),
- * including the uplink's classifier and STATE_DIR/takeover-FROM. */
+ * including the uplink's classifier and STATE_DIR/takeover-FROM; if `to`
+ * is gone, what STATE_DIR/takeover-FROM lists goes back instead. */
 void ifaddr_release(const char *from, const char *to, const char *state_dir);
 
 #endif

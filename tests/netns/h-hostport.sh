@@ -138,4 +138,38 @@ check "takeover, SIGTERM: the address is back on the uplink" addr_once h1-p "$HI
 check "takeover, SIGTERM: the device and both records are gone" \
     sh -c "! ip -n $SW link show $BR 2>/dev/null && ! ls $T_DIR | grep -q -e hostport- -e takeover-"
 check "takeover, SIGTERM: the uplink answers again" reach
+
+# The file changes while xvsd is down: the uplink gets its addresses back
+# (from the adopted TAP; from the takeover record if the TAP was deleted;
+# from a leftover), each once.
+TKO="[bridge $BR]
+uplink = h1-p
+take-over-addresses = yes"
+back_on_uplink() { # WHAT
+    check "$1: the address is back on the uplink, once" addr_once h1-p "$HIP"
+    check "$1: none left on the host port" no_addr "$BR" "$HIP"
+    check "$1: the takeover record is gone" test ! -e "$T_DIR/takeover-h1-p"
+    check "$1: the uplink answers" reach
+}
+echo "$TKO" >"$CONF"; start_xvsd; kill9
+printf '[bridge %s]\nuplink = h1-p\n' "$BR" >"$CONF"
+: >"$LOG"; start_xvsd
+check "takeover turned off across kill -9: adopted" log_has "$BR: adopted"
+back_on_uplink "takeover turned off across kill -9"
+stop_xvsd
+
+echo "$TKO" >"$CONF"; start_xvsd; kill9
+on sw ip link del "$BR"
+printf '[bridge %s]\nuplink = h1-p\n' "$BR" >"$CONF"
+: >"$LOG"; start_xvsd
+back_on_uplink "takeover turned off, TAP deleted while down"
+stop_xvsd
+
+echo "$TKO" >"$CONF"; start_xvsd; kill9
+printf '[bridge hp4br1]\nhost-port = no\n' >"$CONF"
+: >"$LOG"; start_xvsd
+check "leftover with takeover: the device is deleted" not dev_exists "$BR"
+check "leftover with takeover: its record is removed" test ! -e "$REC"
+back_on_uplink "leftover with takeover"
+stop_xvsd
 finish
