@@ -390,9 +390,9 @@ hostport_identify(const char *name, const char *state_dir, struct hpstate_rec *r
     case HPSTATE_FOREIGN:
         break;
     }
-    snprintf(err, errlen, "host port %s: a network device of that name already exists%s",
-             name, have ? " (not the TAP that " HPSTATE_PREFIX "NAME in the state directory "
-             "records)" : "");
+    snprintf(err, errlen, "host port %s: a network device of that name already exists%s%s%s"
+             "%s%s", name, have ? " (not the TAP recorded in " : "", have ? state_dir : "",
+             have ? "/" HPSTATE_PREFIX : "", have ? name : "", have ? ")" : "");
     return -EEXIST;
 }
 
