@@ -242,7 +242,7 @@ scenario_restart() {
     kill "${wpid[be]}" 2>/dev/null; wait "${wpid[be]}" 2>/dev/null
     note "backend state watch of vif $d1/0 fired $(grep -c . /tmp/restart-watch-be.txt) time(s) (1 = registration only)"
     gping domU1 $NET.3 && ok "domU1 pings domU2 after the restart" || bad "domU1 pings domU2 after the restart" "$GX_OUT"
-    gping domU2 $NET.1 && ok "domU2 pings dom0 (host port made again) after the restart" || bad "domU2 pings dom0 after the restart" "$GX_OUT"
+    gping domU2 $NET.1 && ok "domU2 pings dom0 (host port adopted) after the restart" || bad "domU2 pings dom0 after the restart" "$GX_OUT"
     local m1 e1
     m1=$(gnt_maps "$new") e1=$(evtchn_irqs "$new" xvsd)
     [ "$m1" = "$m0" ] && [ "$e1" = "$e0" ] && ok "new xvsd holds what the old one did: $m1 grant mappings, $e1 event channels" ||
