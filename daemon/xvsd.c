@@ -4,7 +4,9 @@
  *   start:  options -> config file (any error: exit 1) -> [detach, unless
  *           -f or NOTIFY_SOCKET is set] -> control socket (another xvsd there: exit 1)
  *           -> bridges from the file (failures logged, the rest runs) ->
- *           modules (netback, xenstore: modules.h) -> READY=1
+ *           modules (netback, xenstore: modules.h) -> READY=1; host ports
+ *           a crashed xvsd left are adopted, or deleted if no longer
+ *           configured (ports/hpstate.h)
  *   SIGHUP: RELOADING=1 -> parse the file again; with errors, log them all
  *           and keep running unchanged; else apply the difference
  *           (apply.h) -> READY=1.  [xen] (the guest backend) and
@@ -12,7 +14,7 @@
  *   SIGTERM, SIGINT: STOPPING=1 -> close the control socket -> stop the
  *           modules (vifs leave their bridges) -> remove every
  *           bridge and port xvsd made (host ports give their addresses
- *           back) -> exit 0
+ *           back, their persistent TAPs go away) -> exit 0
  * Signals arrive through a signalfd on the event loop, so handlers never
  * run in the middle of anything.  A 1-second timer runs each bridge's
  * periodic work (FDB ageing). */
@@ -43,6 +45,7 @@
 #include "lib/log.h"
 #include "lib/sdload.h"
 #include "ports/hostport.h"
+#include "ports/hpstate.h"
 #include "ports/tapport.h"
 #include "ports/uplink.h"
 #include "switch/bridge.h"
@@ -269,20 +272,45 @@ static void run_bridges(void *arg)
         bridge_run(br);
 }
 
+/* The state directory: beside the control socket (/run/xvs by default).
+ * Host port and takeover records live there, so a restart after kill -9
+ * adopts the host port's TAP (ports/hpstate.h) or gives the uplink its
+ * addresses back before taking them again (ports/ifaddr.h). */
+static void state_dir(char *dir, size_t size)
+{
+    const char *sock = opt.control ? opt.control : cur->control_socket;
+    const char *slash = strrchr(sock, '/');
+    snprintf(dir, size, "%.*s", slash && slash != sock ? (int) (slash - sock) : 1,
+             slash ? sock : "/");
+}
+
 static int host_create(struct evloop *l, const char *name, const char *takeover_from,
                        unsigned mtu, struct port **out, char *err, size_t errlen)
 {
-    /* The takeover record lives beside the control socket (/run/xvs by
-     * default), so a restart after kill -9 gives the uplink its addresses
-     * back before taking them again. */
     char dir[PATH_MAX];
-    const char *sock = opt.control ? opt.control : cur->control_socket;
-    const char *slash = strrchr(sock, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash && slash != sock ? (int) (slash - sock) : 1,
-             slash ? sock : "/");
+    state_dir(dir, sizeof dir);
     struct hostport_options o = { .takeover_from = takeover_from, .mtu = mtu,
                                   .state_dir = dir };
     return hostport_create(l, name, &o, out, err, errlen);
+}
+
+static bool host_port_configured(const char *name, void *arg)
+{
+    const struct conf *c = arg;
+    for (size_t i = 0; i < c->n_bridges; i++)
+        if (c->bridges[i].host_port && !strcmp(c->bridges[i].name, name))
+            return true;
+    return false;
+}
+
+/* Host ports a crashed xvsd left that the file no longer has: removed
+ * before any port is made, so their uplinks get their addresses back
+ * before a configured bridge takes them over. */
+static void remove_leftover_host_ports(void)
+{
+    char dir[PATH_MAX];
+    state_dir(dir, sizeof dir);
+    hpstate_remove_leftovers(dir, host_port_configured, cur);
 }
 
 /* A shallow copy of c whose bridges have no uplink, no host port and no
@@ -440,6 +468,7 @@ int main(int argc, char *argv[])
      * until the guest backend has adopted them, and uplinks and host ports
      * cost time (a TAP device takes 0.1-0.5 s under load).  So the bridges
      * are made bare, the modules start, then the file's ports follow. */
+    remove_leftover_host_ports();
     struct conf *bare = bare_conf(cur);
     int failures = apply_conf(NULL, bare ? bare : cur);
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);

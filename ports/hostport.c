@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "ports/frame_iov.h"
+#include "ports/hpstate.h"
 #include "ports/ifaddr.h"
 #include "ports/linkmon.h"
 #include "ports/vnet.h"
@@ -43,6 +44,8 @@ struct hostport {
     bool echo_read;                 /* the pending "more" reads after a write */
     int echo_score;                 /* hits - misses, within +-ECHO_SCORE_MAX */
     unsigned echo_skipped;          /* outputs without a try (score < 0) */
+    bool persistent, adopted;       /* see hpstate.h */
+    char *state_dir;                /* where our record is, or NULL */
     uint64_t rx_bad;
     uint64_t rx_empty_reads;        /* reads that found the TAP empty */
     uint64_t echo_tries, echo_frames;   /* read-after-write: tries, frames got */
@@ -290,6 +293,7 @@ hostport_link_changed(void *arg, const struct linkmon_state *st)
 static void
 hostport_free(struct hostport *hp)
 {
+    free(hp->state_dir);
     free(hp->rx_bufs);
     free(hp->tx_buf);
     free(hp);
@@ -305,7 +309,15 @@ hostport_destroy(struct port *p)
     ifaddr_giveback(hp->takeover);
     if (hp->fd >= 0) {
         evloop_del_fd(hp->loop, hp->fd);
-        close(hp->fd);    /* not persistent: the device goes away */
+        /* A clean removal: the device goes away with the fd. */
+        if (hp->persistent && ioctl(hp->fd, TUNSETPERSIST, 0L) < 0) {
+            XLOG_ERR_(XLOG_MOD_HOSTPORT, "host port %s: cannot turn persistence off (the "
+                      "device stays): %s", p->name, strerror(errno));
+        }
+        close(hp->fd);
+    }
+    if (hp->persistent) {
+        hpstate_remove(hp->state_dir, p->name);
     }
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: removed", p->name);
     if (hp->more_pending) {
@@ -323,6 +335,8 @@ hostport_describe(const struct port *p, json_t *obj)
 
     json_object_set_new(obj, "mtu", json_integer(hp->mtu));
     json_object_set_new(obj, "takeover", json_boolean(hp->takeover != NULL));
+    json_object_set_new(obj, "persistent", json_boolean(hp->persistent));
+    json_object_set_new(obj, "adopted", json_boolean(hp->adopted));
     json_object_set_new(obj, "rx_bad", json_integer((json_int_t) hp->rx_bad));
     json_object_set_new(obj, "rx_empty_reads", json_integer((json_int_t) hp->rx_empty_reads));
     json_object_set_new(obj, "echo_tries", json_integer((json_int_t) hp->echo_tries));
@@ -382,24 +396,33 @@ tap_configure(const char *name, const uint8_t mac[6], unsigned mtu, const char *
         *what = "socket";
         return -errno;
     }
+    /* An adopted TAP keeps what is already right (changing the MAC would
+     * make the LAN relearn it). */
     memset(&ifr, 0, sizeof ifr);
     str_copy(ifr.ifr_name, sizeof ifr.ifr_name, name);
-    ifr.ifr_hwaddr.sa_family = 1;   /* ARPHRD_ETHER */
-    memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
-    if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0) {
-        *what = "set MAC address";
-        r = -errno;
-        goto out;
+    if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0 || memcmp(ifr.ifr_hwaddr.sa_data, mac, 6)) {
+        ifr.ifr_hwaddr.sa_family = 1;   /* ARPHRD_ETHER */
+        memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+        if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0) {
+            *what = "set MAC address";
+            r = -errno;
+            goto out;
+        }
     }
-    ifr.ifr_mtu = (int) mtu;
-    if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
-        *what = "set MTU";
-        r = -errno;
-        goto out;
+    if (ioctl(s, SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu != (int) mtu) {
+        ifr.ifr_mtu = (int) mtu;
+        if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
+            *what = "set MTU";
+            r = -errno;
+            goto out;
+        }
     }
     if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
         *what = "get flags";
         r = -errno;
+        goto out;
+    }
+    if (ifr.ifr_flags & IFF_UP) {
         goto out;
     }
     ifr.ifr_flags |= IFF_UP;
@@ -412,16 +435,70 @@ out:
     return r;
 }
 
+/* Which device `name` is: a new one to make, ours to adopt, or foreign
+ * (-EEXIST, message in err).  *rec: our record if any (else zeroed). */
+static int
+hostport_identify(const char *name, const char *state_dir, struct hpstate_rec *rec,
+                  bool *adopt, char *err, size_t errlen)
+{
+    int idx = (int) if_nametoindex(name);
+    bool have = state_dir && !hpstate_load(state_dir, name, rec);
+
+    if (!have) {
+        memset(rec, 0, sizeof *rec);
+    }
+    switch (hpstate_decide(idx, idx && hpstate_dev_is_tap(name), have ? rec : NULL)) {
+    case HPSTATE_CREATE:
+        *adopt = false;
+        return 0;
+    case HPSTATE_ADOPT:
+        *adopt = true;
+        return 0;
+    case HPSTATE_FOREIGN:
+        break;
+    }
+    snprintf(err, errlen, "host port %s: a network device of that name already exists%s%s%s"
+             "%s%s", name, have ? " (not the TAP recorded in " : "", have ? state_dir : "",
+             have ? "/" HPSTATE_PREFIX : "", have ? name : "", have ? ")" : "");
+    return -EEXIST;
+}
+
+/* Make the TAP outlive us, recorded in the state directory; on failure the
+ * port works on without persistence. */
+static void
+hostport_persist(struct hostport *hp, const char *takeover_from)
+{
+    struct hpstate_rec rec = { .ifindex = (int) if_nametoindex(hp->port.name) };
+    int r;
+
+    str_copy(rec.takeover, sizeof rec.takeover, takeover_from ? takeover_from : "");
+    if (ioctl(hp->fd, TUNSETPERSIST, 1L) < 0) {
+        r = -errno;
+    } else {
+        r = hpstate_save(hp->state_dir, hp->port.name, &rec);
+        if (r && !hp->adopted) {
+            ioctl(hp->fd, TUNSETPERSIST, 0L);
+        }
+    }
+    if (r) {
+        XLOG_WARN_(XLOG_MOD_HOSTPORT, "host port %s: not persistent (a crash of xvsd will "
+                   "delete it): record in %s: %s", hp->port.name, hp->state_dir, strerror(-r));
+    }
+    hp->persistent = !r || hp->adopted;
+}
+
 int
 hostport_create(struct evloop *loop, const char *name, const struct hostport_options *opts,
                 struct port **out, char *err, size_t errlen)
 {
     static const struct hostport_options no_opts;
     struct linkmon_state up_st, st;
+    struct hpstate_rec rec;
     struct hostport *hp;
     const char *what = NULL;
     uint8_t mac[6];
     unsigned mtu;
+    bool adopt;
     int r;
 
     if (!opts) {
@@ -431,10 +508,17 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
         snprintf(err, errlen, "host port %s: invalid interface name", name ? name : "");
         return -EINVAL;
     }
-    if (if_nametoindex(name)) {
-        snprintf(err, errlen, "host port %s: a network device of that name already exists",
-                 name);
-        return -EEXIST;
+    r = hostport_identify(name, opts->state_dir, &rec, &adopt, err, errlen);
+    if (r) {
+        return r;
+    }
+    /* The previous run took over from another uplink (or the config no
+     * longer takes over): that uplink gets its addresses back first, from
+     * the TAP to adopt, or from the takeover record if the TAP is gone
+     * (before a new TAP of that name exists). */
+    if (rec.takeover[0]
+        && (!opts->takeover_from || strcmp(rec.takeover, opts->takeover_from))) {
+        ifaddr_release(rec.takeover, name, opts->state_dir);
     }
     hostport_default_mac(name, mac);
     mtu = opts->mtu ? opts->mtu : HOSTPORT_MTU_DEFAULT;
@@ -465,17 +549,23 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
     memcpy(hp->port.mac, mac, 6);
     hp->loop = loop;
     hp->mtu = mtu;
+    hp->adopted = adopt;
+    hp->fd = -1;
     hp->rx_bufs = malloc((size_t) XVS_BURST_MAX * HOSTPORT_BUF_SIZE);
     hp->tx_buf = malloc(HOSTPORT_BUF_SIZE);
-    if (!hp->rx_bufs || !hp->tx_buf) {
+    hp->state_dir = opts->state_dir ? strdup(opts->state_dir) : NULL;
+    if (!hp->rx_bufs || !hp->tx_buf || (opts->state_dir && !hp->state_dir)) {
         r = -ENOMEM;
         what = "buffers";
-        hp->fd = -1;
         goto fail;
     }
     hp->fd = tap_open(name, &what);
     if (hp->fd < 0) {
         r = hp->fd;
+        if (r == -EBUSY) {
+            what = "attaching to the device left by a previous xvsd (is another xvsd "
+                   "running?)";
+        }
         goto fail;
     }
     r = tap_configure(name, mac, mtu, &what);
@@ -496,16 +586,22 @@ hostport_create(struct evloop *loop, const char *name, const struct hostport_opt
         goto fail;
     }
     if (opts->takeover_from) {
-        r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, &hp->takeover,
-                            err, errlen);
+        r = ifaddr_takeover(opts->takeover_from, name, opts->state_dir, adopt,
+                            &hp->takeover, err, errlen);
         if (r) {
             evloop_del_fd(loop, hp->fd);
             goto fail_msg;
         }
     }
-    XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: created (MAC " ETH_ADDR_FMT ", MTU %u%s%s)",
-               name, ETH_ADDR_ARGS(mac), mtu, opts->takeover_from ? ", addresses of " : "",
-               opts->takeover_from ? opts->takeover_from : "");
+    if (hp->state_dir) {
+        hostport_persist(hp, opts->takeover_from);
+    }
+    XLOG_INFO_(XLOG_MOD_HOSTPORT, "host port %s: %s (MAC " ETH_ADDR_FMT ", MTU %u%s%s%s)",
+               name, adopt ? "adopted the device a previous xvsd left, with its addresses "
+               "and routes" : "created", ETH_ADDR_ARGS(mac), mtu,
+               opts->takeover_from ? ", addresses of " : "",
+               opts->takeover_from ? opts->takeover_from : "",
+               hp->persistent ? ", persistent" : "");
     *out = &hp->port;
     return 0;
 
@@ -514,6 +610,8 @@ fail:
 fail_msg:
     linkmon_unwatch(hp->watch);
     if (hp->fd >= 0) {
+        /* An adopted device stays as it was found, record included: dom0
+         * keeps its addresses on it. */
         close(hp->fd);
     }
     hostport_free(hp);

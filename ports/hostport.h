@@ -3,8 +3,16 @@
  * the way it talks to a Linux bridge: `ip addr add ... dev xenbr0`, DHCP,
  * routes.
  *
- * The TAP is not persistent: it exists while xvsd holds its fd, so a
- * crashed or stopped xvsd leaves no device behind.  It is opened with
+ * Persistence (with a state directory, ports/hpstate.h): the TAP is made
+ * persistent and recorded in STATE_DIR/hostport-NAME, so a crash of xvsd
+ * (kill -9) leaves the device with dom0's addresses, routes, MAC and MTU;
+ * the next start adopts it (TUNSETIFF on it again) instead of refusing a
+ * device of that name, and changes only what differs from the config.  A
+ * device of that name that is no TAP, or not the recorded one, is
+ * refused.  A clean removal (bridge deleted, host-port turned off, stop)
+ * turns persistence off, so the device goes away with the fd, and
+ * removes the record.  Without a state directory the TAP lives only while
+ * xvsd holds its fd (a crash deletes it).  It is opened with
  * IFF_VNET_HDR and offloads (checksum, TSO4/6) enabled, so the host stack
  * hands over checksum-partial and GSO frames unmodified and takes them
  * back the same way (frame FRAME_F_CSUM_PARTIAL / FRAME_F_GSO <->
@@ -23,7 +31,10 @@
  * IPv4 and global IPv6 address of the uplink and the routes through it
  * (default route included) move to the TAP, and the uplink's own IP stack
  * is cut off from received traffic (see ports/ifaddr.h); on destroy
- * everything moves back before the TAP goes away. */
+ * everything moves back before the TAP goes away.  On an adopted TAP the
+ * takeover is still in force and nothing moves twice; if the previous run
+ * took over from another uplink (or the config no longer takes over),
+ * that uplink gets its addresses back first. */
 #ifndef XVS_PORTS_HOSTPORT_H
 #define XVS_PORTS_HOSTPORT_H 1
 
@@ -41,16 +52,18 @@ struct evloop;
 struct hostport_options {
     const char *takeover_from;    /* uplink ifname, or NULL */
     unsigned mtu;                 /* 0: the uplink's with takeover, else 1500 */
-    /* Optional: directory for the takeover record that lets the next start
-     * repair an unclean stop (ports/ifaddr.h), e.g. "/run/xvs"; NULL: no
-     * record. */
+    /* Optional: directory for the host port record (persistent TAP,
+     * ports/hpstate.h) and the takeover record (ports/ifaddr.h), e.g.
+     * "/run/xvs"; NULL: neither, and the TAP dies with xvsd. */
     const char *state_dir;
 };
 
-/* Create TAP `name`, bring it up, and (takeover) move the uplink's
- * addresses and routes onto it.  Returns 0, or a negative errno with a
- * message in err naming the device ("host port xenbr0: ...", or the
- * address / route that could not be moved).  Destroyed by ops->destroy. */
+/* Create TAP `name` (or adopt ours, left by a crashed xvsd), bring it up,
+ * and (takeover) move the uplink's addresses and routes onto it.  Returns
+ * 0, or a negative errno with a message in err naming the device ("host
+ * port xenbr0: ...", or the address / route that could not be moved); a
+ * failed adoption leaves the device and its record as they were.
+ * Destroyed by ops->destroy. */
 int hostport_create(struct evloop *, const char *name, const struct hostport_options *,
                     struct port **out, char *err, size_t errlen);
 

@@ -295,17 +295,22 @@ dump_dev(struct mnl_socket *nl, uint16_t type, int family, mnl_cb_t cb, struct m
 /* ---- record of a takeover, to undo it after an unclean stop ---- */
 
 /* The dumped messages as they were, one after the other; written to a
- * temporary file renamed into place. */
+ * temporary file renamed into place, or (append) added to the record of a
+ * takeover still in force: each move lists its addresses before its
+ * routes, which is all state_recover() needs. */
 static void
-state_save(const char *path, const struct msgs *a, const struct msgs *r)
+state_save(const char *path, const struct msgs *a, const struct msgs *r, bool append)
 {
     char tmp[PATH_MAX];
     const struct msgs *m[2] = { a, r };
     unsigned i, j;
     FILE *f;
 
+    if (append && !a->n && !r->n) {
+        return;
+    }
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int) sizeof tmp
-        || !(f = fopen(tmp, "we"))) {
+        || !(f = fopen(append ? path : tmp, append ? "ae" : "we"))) {
         XLOG_WARN_(XLOG_MOD_HOSTPORT, "takeover record %s: %s", path, strerror(errno));
         return;
     }
@@ -314,7 +319,7 @@ state_save(const char *path, const struct msgs *a, const struct msgs *r)
             fwrite(m[i]->v[j], 1, NLMSG_ALIGN(m[i]->v[j]->nlmsg_len), f);
         }
     }
-    if (fclose(f) || rename(tmp, path)) {
+    if (fclose(f) || (!append && rename(tmp, path))) {
         XLOG_WARN_(XLOG_MOD_HOSTPORT, "takeover record %s: %s", path, strerror(errno));
         unlink(tmp);
     }
@@ -361,7 +366,7 @@ state_recover(struct mnl_socket *nl, const char *path, const char *from, int fro
 
 static int
 ifaddr_move(struct mnl_socket *nl, const char *from, int from_idx, const char *to,
-            int to_idx, const char *save_path, char *err, size_t errlen)
+            int to_idx, const char *save_path, bool append, char *err, size_t errlen)
 {
     static struct msgs addrs, routes;    /* large: not on the stack */
     char name[128];
@@ -415,7 +420,7 @@ ifaddr_move(struct mnl_socket *nl, const char *from, int from_idx, const char *t
         }
     }
     if (save_path) {
-        state_save(save_path, &addrs, &routes);
+        state_save(save_path, &addrs, &routes, append);
     }
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "moved %u address(es) and %u route(s) from %s to %s",
                addrs.n, routes.n, from, to);
@@ -426,11 +431,12 @@ out:
 }
 
 int
-ifaddr_takeover(const char *from, const char *to, const char *state_dir,
+ifaddr_takeover(const char *from, const char *to, const char *state_dir, bool to_adopted,
                 struct ifaddr_takeover **out, char *err, size_t errlen)
 {
     struct ifaddr_takeover *t;
     struct mnl_socket *nl;
+    bool in_force = false;
     int r;
 
     t = calloc(1, sizeof *t);
@@ -462,10 +468,17 @@ ifaddr_takeover(const char *from, const char *to, const char *state_dir,
         free(t);
         return r;
     }
-    if (t->state_path) {
+    /* An adopted TAP still holds what the record lists: putting it back on
+     * the uplink would only move it twice (and briefly expose the uplink). */
+    in_force = to_adopted && t->state_path && !access(t->state_path, F_OK);
+    if (in_force) {
+        XLOG_INFO_(XLOG_MOD_HOSTPORT, "takeover %s -> %s: still in force (adopted host "
+                   "port): addresses and routes stay where they are", from, to);
+    } else if (t->state_path) {
         state_recover(nl, t->state_path, from, t->from_idx);
     }
-    r = ifaddr_move(nl, from, t->from_idx, to, t->to_idx, t->state_path, err, errlen);
+    r = ifaddr_move(nl, from, t->from_idx, to, t->to_idx, t->state_path, in_force,
+                    err, errlen);
     if (r) {
         mnl_socket_close(nl);
         free(t->state_path);
@@ -512,7 +525,8 @@ ifaddr_giveback(struct ifaddr_takeover *t)
     if (!from_idx || !to_idx) {
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back %s -> %s: %s is gone", t->to, t->from,
                   from_idx ? t->to : t->from);
-    } else if (ifaddr_move(nl, t->to, to_idx, t->from, from_idx, NULL, err, sizeof err)) {
+    } else if (ifaddr_move(nl, t->to, to_idx, t->from, from_idx, NULL, false, err,
+                           sizeof err)) {
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back: %s", err);
     }
     if (t->state_path) {
@@ -521,4 +535,35 @@ ifaddr_giveback(struct ifaddr_takeover *t)
     mnl_socket_close(nl);
     free(t->state_path);
     free(t);
+}
+
+void
+ifaddr_release(const char *from, const char *to, const char *state_dir)
+{
+    struct ifaddr_takeover *t = calloc(1, sizeof *t);
+
+    if (!t || str_copy(t->from, sizeof t->from, from) || str_copy(t->to, sizeof t->to, to)
+        || asprintf(&t->state_path, "%s/takeover-%s", state_dir, from) < 0) {
+        XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back %s -> %s: out of memory", to, from);
+        free(t);
+        return;
+    }
+    t->from_idx = (int) if_nametoindex(from);
+    t->to_idx = (int) if_nametoindex(to);
+    t->isolated = true;         /* the classifier; the qdisc may predate us */
+    XLOG_INFO_(XLOG_MOD_HOSTPORT, "giving back the addresses of %s taken over by %s in a "
+               "previous run", from, to);
+    if (!t->to_idx && t->from_idx) {
+        /* The TAP went with its addresses: the record is all there is. */
+        struct mnl_socket *nl = nl_open();
+
+        if (nl) {
+            state_recover(nl, t->state_path, from, t->from_idx);
+            mnl_socket_close(nl);
+        }
+        free(t->state_path);
+        free(t);
+        return;
+    }
+    ifaddr_giveback(t);
 }

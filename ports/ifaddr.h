@@ -28,7 +28,16 @@
  * giving back, the TAP and the addresses on it vanish and the uplink stays
  * cut off; the next takeover of that uplink finds the record, first puts
  * the addresses and routes back on the uplink and removes the classifier,
- * then takes over again: the host is offline only while xvsd is down. */
+ * then takes over again: the host is offline only while xvsd is down.
+ *
+ * A host port TAP survives a crash when it is persistent (ports/hpstate.h):
+ * then the addresses and routes the record lists are still on the TAP, and
+ * the uplink is still cut off.  The rule: a takeover onto an adopted TAP
+ * (to_adopted) with a record is still in force -- nothing is put back on
+ * the uplink, whatever the uplink holds now (normally nothing) is moved
+ * and appended to the record.  A fresh TAP with a record (the old one was
+ * deleted while xvsd was down) is the repair above.  Either way the
+ * addresses exist once, on the TAP. */
 #ifndef XVS_PORTS_IFADDR_H
 #define XVS_PORTS_IFADDR_H 1
 
@@ -37,13 +46,21 @@
 
 struct ifaddr_takeover;
 
-/* state_dir: where to keep the record (NULL: none).  Returns 0 and a
- * handle for give-back, or a negative errno with a message in err. */
+/* state_dir: where to keep the record (NULL: none); to_adopted: `to` is a
+ * host port TAP that survived the previous run.  Returns 0 and a handle
+ * for give-back, or a negative errno with a message in err. */
 int ifaddr_takeover(const char *from, const char *to, const char *state_dir,
-                    struct ifaddr_takeover **out, char *err, size_t errlen);
+                    bool to_adopted, struct ifaddr_takeover **out, char *err,
+                    size_t errlen);
 
 /* Move everything back and free the handle.  Errors are logged (each names
  * what could not be moved); the give-back continues past them. */
 void ifaddr_giveback(struct ifaddr_takeover *);
+
+/* Give back a takeover `from` -> `to` of a previous run (its TAP is being
+ * removed, or no longer takes over from `from`): as ifaddr_giveback(),
+ * including the uplink's classifier and STATE_DIR/takeover-FROM; if `to`
+ * is gone, what STATE_DIR/takeover-FROM lists goes back instead. */
+void ifaddr_release(const char *from, const char *to, const char *state_dir);
 
 #endif

@@ -6,6 +6,7 @@ ports_libports_a_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
 ports_libports_a_SOURCES = ports/uplink.c ports/uplink.h ports/uplink-private.h
 ports_libports_a_SOURCES += ports/uplink-rx.c ports/uplink-tx.c
 ports_libports_a_SOURCES += ports/hostport.c ports/hostport.h
+ports_libports_a_SOURCES += ports/hpstate.c ports/hpstate.h
 ports_libports_a_SOURCES += ports/tapport.c ports/tapport.h
 ports_libports_a_SOURCES += ports/linkmon.c ports/linkmon.h
 ports_libports_a_SOURCES += ports/ifaddr.c ports/ifaddr.h

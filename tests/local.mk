@@ -7,6 +7,7 @@ include tests/unit/lib.mk
 include tests/unit/switch.mk
 include tests/unit/daemon.mk
 include tests/unit/ports.mk
+include tests/unit/hport4.mk
 include tests/unit/netback.mk
 include tests/unit/xenstore.mk
 include tests/netns/local.mk

@@ -1,11 +1,11 @@
 #!/bin/bash
 # h-takeover: take-over-addresses survives an unclean stop.  The uplink's
-# addresses and routes move to the host port (a TAP that exists only while
-# xvsd runs) and the uplink's own IP stack is cut off from received
-# traffic.  A clean stop gives everything back.  After kill -9 the host
-# must not be left without its addresses: the next start has to put them
-# back and take them over again (hostport.h: the takeover record "lets the
-# next start repair an unclean stop").
+# addresses and routes move to the host port (a TAP) and the uplink's own
+# IP stack is cut off from received traffic.  A clean stop gives
+# everything back.  After kill -9 the host must not be left without its
+# addresses: the persistent TAP keeps them and the next start adopts it
+# (ifaddr.h: the takeover is still in force; h-hostport.sh checks there
+# is no duplicate).
 . "$(dirname "$0")/lib.sh"
 it_init 44
 

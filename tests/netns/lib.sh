@@ -22,11 +22,13 @@
 #
 # Environment: XVSD, XVSCTL (the binaries under test; default ./daemon/xvsd
 # and ./ctl/xvsctl from the build directory), XVS_IT_KEEP=1 keeps the temp
-# directory for inspection.
+# directory for inspection.  IT_NS_PREFIX (default xvs-it, set by the test
+# before sourcing) names the namespaces "PREFIX-P-NAME".
 
 set -u
 
 XVSD=${XVSD:-./daemon/xvsd}
+IT_NS_PREFIX=${IT_NS_PREFIX:-xvs-it}
 XVSCTL=${XVSCTL:-./ctl/xvsctl}
 T_NAME=$(basename "$0" .sh)
 T_PASS=0
@@ -55,7 +57,7 @@ it_init() {
     NET=10.231.$T_ID
     trap it_cleanup EXIT
     trap 'exit 130' INT TERM
-    SW=xvs-it-$$-sw
+    SW=$IT_NS_PREFIX-$$-sw
     ns_add "$SW"
 }
 
@@ -78,7 +80,7 @@ ns_add() {
 }
 
 # ns NAME: the namespace of host NAME.
-ns() { echo "xvs-it-$$-$1"; }
+ns() { echo "$IT_NS_PREFIX-$$-$1"; }
 # on NAME CMD...: run CMD in host NAME's namespace ("sw" is xvsd's).
 on() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 mac_of() { printf '02:00:00:%02x:00:%02x' "$T_ID" "$1"; }
@@ -131,6 +133,9 @@ wait_carrier() {
         down=
         for dev in $(on sw ls /sys/class/net); do
             [ "$dev" = lo ] && continue
+            # A TAP (a host port left by a killed xvsd) has no carrier
+            # until it is attached again.
+            on sw test -e "/sys/class/net/$dev/tun_flags" && continue
             [ "$(on sw cat /sys/class/net/"$dev"/operstate)" = up ] || down="$down $dev"
         done
         [ -z "$down" ] && return 0

@@ -278,15 +278,21 @@ ip -n $P-h -6 route add default via 2001:db8:231::1
 sleep 0.3
 check "before takeover: h reaches r" pinga $P-h 10.231.2.1 1
 
-# An unclean stop (kill -9) first: the TAP and its addresses vanish; the
-# next start repairs the uplink from its record, then takes over again.
+# An unclean stop (kill -9) first: the TAP is persistent and keeps the
+# addresses (ports/hpstate.h).  Deleted while xvsd is down, it takes them
+# along; the next start repairs the uplink from its record, then takes
+# over again.
 start_driver $P-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
     --state-dir "$OUT" || exit 1
 check "takeover record written" test -s "$OUT/takeover-u0"
 kill -KILL $DPID; wait $DPID 2>/dev/null; DPID=
 check "promiscuous membership dropped by the kernel after kill -9" \
     test "$(ip -n $P-h -d link show u0 | grep -o 'promiscuity [0-9]*' | awk '{print $2}')" = 0
-check "after kill -9 the addresses are gone with the TAP" \
+check "after kill -9 the persistent TAP keeps the addresses" \
+    sh -c "ip -n $P-h addr show dev xvs-ptbr | grep -q 10.231.1.2"
+check "host port record written" test -s "$OUT/hostport-xvs-ptbr"
+ip -n $P-h link del xvs-ptbr
+check "TAP deleted while xvsd is down: the addresses are gone with it" \
     sh -c "! ip -n $P-h addr show | grep -q 10.231.1.2"
 start_driver $P-h --bridge xvs-ptbr --uplink u0 --host xvs-ptbr --takeover u0 \
     --state-dir "$OUT" --ageing 2 || exit 1

@@ -78,8 +78,17 @@ host-port = yes
 [bridge bindbr1]
 host-port = yes
 EOF
-start_xvsd() {
-    xs_e2e_xvsd xvs-bind-sw
+start_xvsd() { # [adopt]: after kill -9 the host ports (persistent TAPs)
+    xs_e2e_xvsd xvs-bind-sw    # are adopted with their addresses
+    if [ "${1:-}" = adopt ]; then
+        local hp
+        for hp in "bindbr0 10.216.5.9" "bindbr1 10.216.6.9"; do
+            [ "$(ip -n xvs-bind-sw -4 -o addr show dev "${hp% *}" | grep -c " ${hp#* }/24 ")" = 1 ] &&
+                grep -q "host port ${hp% *}: adopted" "$DIR/xvsd.err" ||
+                fail "kill -9 + restart: host port ${hp% *} not adopted with ${hp#* } on it once"
+        done
+        return
+    fi
     ip -n xvs-bind-sw addr add 10.216.5.9/24 dev bindbr0
     ip -n xvs-bind-sw addr add 10.216.6.9/24 dev bindbr1
     ip -n xvs-bind-sw link set bindbr0 up
@@ -231,7 +240,7 @@ restart() { # SIGNAL
     local f=$!
     sleep 1
     kill -"$1" "$PID_xvsd"; wait "$PID_xvsd" 2>/dev/null || true
-    start_xvsd
+    start_xvsd "$([ "$1" = KILL ] && echo adopt)"
     wait "$f" || true
     kill "$w" 2>/dev/null; wait "$w" 2>/dev/null || true
     be_is 1 0 state 4 && be_is 2 0 state 4 || fail "restart ($1): backend state changed"
@@ -252,7 +261,7 @@ restart KILL
 # when all is well) and where the new xvsd's start went (printed, not
 # asserted)
 gap=$(awk '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0; if (p && t - p > m) m = t - p; p = t } END { printf "%.0f", m * 1000 }' "$DIR/flood.out")
-ok "kill -9 + restart: same, $n/100 pings of a flood answered, longest silence $gap ms"
+ok "kill -9 + restart: same, host ports adopted with their addresses, $n/100 pings of a flood answered, longest silence $gap ms"
 echo "# the restarted xvsd: $(grep 'start took' "$DIR/xvsd.err" | tail -n 1 | sed 's/.*info: //')"
 
 # ---- network-detach dom2 ----
