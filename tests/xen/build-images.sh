@@ -372,6 +372,8 @@ BLACKLIST=$(grep -rlE '^[[:space:]]*(blacklist|install)[[:space:]]+xen[-_]netbac
 [ -n "$XLSNIP" ] || missing "no xl.conf snippet setting vif.default.script installed by make install"
 # every library the daemon and the CLI need, from Debian packages
 for b in "$XVSD" "$XVSCTL"; do copy_bin "$ST" "$b" "${b#$ST}"; done
+# coreutils' nice: dom0's init starts xvsd at the unit's Nice= (busybox has none)
+copy_bin "$ST" "$PKGROOT/usr/bin/nice" /usr/bin/nice
 copy_lib "$ST" libgcc_s.so.1
 {
     echo "XVSD=${XVSD#$ST}"
