@@ -79,11 +79,16 @@ HOSTILE_LEAK_KB=4096
 HOSTILE_STALL_WAIT=120          # s: buffers used up + NETBACK_RX_STALL_MS (60 s) + a margin
 HOSTILE_GNTALLOC_LIMIT=8192     # pages the evil guest may grant (gntalloc's default: 1024)
 HOSTILE_START_TRIES=3           # sends of the start command whose shell died at once
-HOSTILE_CONNECT_WAIT=50         # s for one guest-evilfront to connect (then killed, started again)
+HOSTILE_CONNECT_WAIT=40         # s for one guest-evilfront to connect (then killed, started again)
 HOSTILE_RELEASE_WAIT=20         # s for xvsd to release a detached vif's grants and channels
 HOSTILE_FDB_FLOOD_MIN=2         # (i): random sources sent >= this x fdb-max (xvs.conf: 1024)
 EVIL_MAC0=00:16:3e:00:66:00
 EVIL_IP=$NET.66                 # only a neighbour entry in dom0 (no. rx attack)
+
+# only the attacks listed in xvs.hostile= (dom0's command line; run.sh
+# passes XVS_HOSTILE), all when it is not there
+HV_ONLY=""
+for w in $(< /proc/cmdline); do [[ $w == xvs.hostile=* ]] && HV_ONLY=${w#*=}; done
 
 hv_rss() { local k v u; HV_RSS="" HV_HWM=""; while read -r k v u; do case $k in VmRSS:) HV_RSS=$v;; VmHWM:) HV_HWM=$v;; esac; done < /proc/$1/status; }
 hv_cpu() { local s; read -r s < /proc/$1/stat; s=${s##*) }; set -- $s; HV_CPU=$(( ${12} + ${13} )); }
@@ -146,9 +151,11 @@ hostile_attach() {
 # hv_order WORD: tell evil's guest-evilfront (xvs-evil: on, off, quit)
 hv_order() { ran xenstore-write "/local/domain/${DOMID[evil]}/device/vif/$EV_DEV/xvs-evil" "$1"; }
 # hostile_reap: end every guest-evilfront started so far, by its pid
-# (SIGTERM, 2 s, SIGKILL, 3 s); EF_LEFT = how many are still there
+# (SIGTERM, 2 s, SIGKILL, 3 s); EF_LEFT = how many are still there.  The
+# end of its log and, for one still running, where it is (state, wchan,
+# system call) go to the scenario log first.
 hostile_reap() {
-    gx evil 40 'n=0; : > /tmp/ef.left; while read -r p; do [ -n "$p" ] || continue; how=gone; if alive $p; then kill $p; i=0; while [ $i -lt 20 ] && alive $p; do nap 0.1; i=$((i+1)); done; how=term; fi; if alive $p; then kill -9 $p; i=0; while [ $i -lt 30 ] && alive $p; do nap 0.1; i=$((i+1)); done; how=kill; fi; if alive $p; then read -r _ _ st _ < /proc/$p/stat; how="stuck($st)"; echo $p >> /tmp/ef.left; n=$((n+1)); fi; echo "evilfront $p: $how"; done < /tmp/ef.pids; mv /tmp/ef.left /tmp/ef.pids; echo "evilfronts left: $n"'
+    gx evil 40 'n=0; : > /tmp/ef.left; IFS= read -r -d "" c < /tmp/ef-'"$EV_DEV"'.log; echo "log: ${c: -400}"; while read -r p; do [ -n "$p" ] || continue; how=gone; if alive $p; then read -r _ _ st _ < /proc/$p/stat; read -r w < /proc/$p/wchan; read -r sc _ < /proc/$p/syscall; echo "evilfront $p: state $st wchan $w syscall $sc"; kill $p; i=0; while [ $i -lt 20 ] && alive $p; do nap 0.1; i=$((i+1)); done; how=term; fi; if alive $p; then kill -9 $p; i=0; while [ $i -lt 30 ] && alive $p; do nap 0.1; i=$((i+1)); done; how=kill; fi; if alive $p; then read -r _ _ st _ < /proc/$p/stat; how="stuck($st)"; echo $p >> /tmp/ef.left; n=$((n+1)); fi; echo "evilfront $p: $how"; done < /tmp/ef.pids; mv /tmp/ef.left /tmp/ef.pids; echo "evilfronts left: $n"'
     EF_LEFT=x; [[ $GX_OUT =~ evilfronts\ left:\ ([0-9]+) ]] && EF_LEFT=${BASH_REMATCH[1]}
     note "evilfront processes: ${GX_OUT//$'\n'/, }"
     [[ $EF_LEFT =~ ^[0-9]+$ ]]
@@ -184,13 +191,14 @@ hostile_detach() {
 hostile_attack() {
     local i=$1 mode=$2 exp=$3 b1 a b2 ratio nlog log c0 c1 c2 c3 held s ok_state=1 sender=""
     local dom=${DOMID[evil]} dst=$MAC2
+    [ -z "$HV_ONLY" ] || [[ ,$HV_ONLY, == *,$i,* ]] || return 0
     say "attack ($i) $mode"
     hostile_attach "$i" || return
     # legal frames go to the attacker's own MAC: taken and counted, but
     # they load neither the victims nor dom0
     [ "$exp" = forwarded ] && dst=$EV_MAC
     [ "$exp" = fdb ] && dst=$EV_MAC
-    # guest-evilfront is started again (3 times) if it dies before it
+    # guest-evilfront is started again (5 times, 2 s apart) if it dies before it
     # connected, or has not connected in HOSTILE_CONNECT_WAIT s (then it is
     # killed): a freshly started program now and then crashes or hangs at
     # start under TCG; a new one writes Initialising, which makes xvsd
@@ -201,7 +209,7 @@ hostile_attack() {
     # command whose shell died before its first line is sent again.
     local try src
     for ((try = 1; try <= HOSTILE_START_TRIES; try++)); do
-    gx evil 200 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3; do rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $dst -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; echo \$p >> /tmp/ef.pids; i=0; c=; while [ \$i -lt $((HOSTILE_CONNECT_WAIT * 10)) ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || kill -9 \$p; done; echo \"\$c\""
+    gx evil 260 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3 4 5; do [ \$t = 1 ] || nap 2; rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $dst -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; echo \$p >> /tmp/ef.pids; i=0; c=; while [ \$i -lt $((HOSTILE_CONNECT_WAIT * 10)) ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || kill -9 \$p; done; echo \"\$c\""
     src=$?
     [[ $GX_OUT == *driver-* ]] && break
     note "($i) the start command's shell died at once (rc $src): sent again"
