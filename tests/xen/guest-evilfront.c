@@ -116,13 +116,28 @@ static void put_sent(struct ef *e)
     xs_put(e, "xvs-evil-sent", v);
 }
 
+/* A failed xenstore read is said once and again at every power of two:
+ * an order that never arrives must leave a trace in the log. */
+static void xs_failed(const char *what)
+{
+    static unsigned long n;
+    int err = errno;
+    n++;
+    if (!(n & (n - 1)))
+        printf("evilfront: xenstore read of %s failed (%lu so far): %s\n", what, n,
+               strerror(err));
+}
+
 /* dom0's orders in the frontend directory (xvs-evil: on, off, quit) */
 static void read_orders(struct ef *e)
 {
     static char last[8];
     char *c = xs_get(e, e->fe, "xvs-evil");
-    if (!c)
+    if (!c) {
+        if (errno != ENOENT)
+            xs_failed("xvs-evil");
         return;
+    }
     if (strcmp(c, last)) {
         snprintf(last, sizeof last, "%s", c);
         if (!strcmp(c, "on"))
@@ -138,6 +153,8 @@ static void read_orders(struct ef *e)
 static int backend_state(struct ef *e)
 {
     char *s = xs_get(e, e->be, "state");
+    if (!s)
+        xs_failed("the backend state");
     int v = s ? atoi(s) : -1;
     free(s);
     return v;
