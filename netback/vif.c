@@ -151,6 +151,7 @@ static int queue_connect(struct vif_queue *q, const struct vif_frontend *fe,
     q->seen_tx_prod = netif_ring_req_prod(NETIF_RING_IDX(ts));
     q->seen_rx_prod = netif_ring_req_prod(NETIF_RING_IDX(rs));
     q->spurious_run = 0;
+    q->resumed = tx_at != 0 || rx_at != 0;
 
     int p = xenif_bind(x, v->domid, fe->evtchn_tx);
     if (p < 0) {
@@ -206,6 +207,18 @@ int vif_connect(struct vif *v, const struct vif_frontend *fe, char *err, size_t 
     /* Work may be waiting already (restart, or a frontend that was quick). */
     for (unsigned i = 0; i < v->nqueues; i++)
         netback_queue_kick(v->nb, &v->queues[i], true, true);
+    /* A ring taken over from a killed xvsd may hold responses its
+     * predecessor pushed but did not live to notify; the guest then sleeps
+     * until an event that no later push sends (its rsp_event is behind).
+     * One event with nothing new is harmless to a frontend. */
+    for (unsigned i = 0; i < v->nqueues; i++) {
+        struct vif_queue *q = &v->queues[i];
+        if (!q->resumed)
+            continue;
+        xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_tx);
+        if (q->port_rx != q->port_tx)
+            xenif_notify(netback_xenif(v->nb), (uint32_t)q->port_rx);
+    }
     return 0;
 }
 

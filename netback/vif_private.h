@@ -64,6 +64,7 @@ struct vif_queue {
      * event, spurious events in a row, ports whose unmask is held back. */
     RING_IDX seen_tx_prod, seen_rx_prod;
     unsigned spurious_run;
+    bool resumed;               /* connected to a ring with responses on it */
     bool held_tx, held_rx;
     struct evloop_timer *hold_timer;
 };

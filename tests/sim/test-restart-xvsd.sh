@@ -92,12 +92,31 @@ PID_iperf=$!
 ip netns exec "$NA" ping -D -c $PINGS -i 0.02 -W 5 10.216.3.2 >"$SIM_DIR/ping.out" 2>&1 &
 PID_ping=$!
 SIM_PIDS="$SIM_PIDS $PID_iperf $PID_ping"
-# kill once the ping runs (on a loaded machine, starting it can take a while)
+# kill once the ping runs and the TCP stream carries data (on a loaded
+# machine, starting them can take a while; a kill during iperf3's own
+# set-up would test its handshake timers, not a stream under way)
+acked() {
+    ip netns exec "$NA" ss -tin dst 10.216.3.2 2>/dev/null |
+        sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | sort -n | tail -n 1
+}
 i=0
-until grep -q "icmp_seq=10 " "$SIM_DIR/ping.out"; do
-    i=$((i + 1)); [ $i -lt 300 ] || sim_fail "ping did not start: $(cat "$SIM_DIR/ping.out")"
+until grep -q "icmp_seq=10 " "$SIM_DIR/ping.out" && [ "$(acked)" -gt 1000000 ] 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -lt 300 ] || sim_fail "ping or TCP stream did not start (bytes acked: $(acked)):" \
+        "$(tail -n 3 "$SIM_DIR/ping.out")"
     sleep 0.02
 done
+
+# What both guests and xvsd saw, for a failure after the restart.
+diagnose() {
+    echo "# ping: $(tail -n 2 "$SIM_DIR/ping.out" | tr '\n' ' ')"
+    echo "# TCP in guest dom1:"; ip netns exec "$NA" ss -tin dst 10.216.3.2 | sed 's/^/#   /'
+    echo "# xvsd vif stats:"; ctl -j vif-show 2>&1 | python3 -c "import json, sys
+for v in json.load(sys.stdin):
+    print('#  ', v['name'], v['state'], 'link', v['link_up'], {k: x for k, x in v['stats'].items() if x})
+    print('#   ', v['queues'][0])" 2>&1
+    echo "# xvsd log:"; tail -n 8 "$SIM_DIR/xvsd.err" | sed 's/^/#   /'
+}
 
 # ---- kill -9, start again, attach again ----
 t0=$(now_ms)
@@ -109,7 +128,7 @@ attach 2
 t1=$(now_ms)
 
 sim_wait "$PID_ping" 30
-wait "$PID_iperf" || sim_fail "iperf3 did not survive the restart: $(tail -3 "$SIM_DIR/iperf.json")"
+wait "$PID_iperf" || { diagnose; sim_fail "iperf3 did not survive the restart: $(tail -3 "$SIM_DIR/iperf.json")"; }
 recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$SIM_DIR/ping.out")
 python3 - "$SIM_DIR/ping.out" $PINGS >"$SIM_DIR/gap" <<'PY'
 import re, sys
@@ -125,7 +144,7 @@ print("%.0f %d %d" % (max(max(rtt, default=0), (best + 1) * 20 if best else 0),
                       n - len(seqs), tail))
 PY
 read -r gap lost tail_ok <"$SIM_DIR/gap"
-[ "$tail_ok" = 1 ] || sim_fail "pings did not come back after the restart: $recv/$PINGS answered"
+[ "$tail_ok" = 1 ] || { diagnose; sim_fail "pings did not come back after the restart: $recv/$PINGS answered"; }
 read -r mbps retr <<EOF
 $(python3 -c "import json; j = json.load(open('$SIM_DIR/iperf.json'))['end']
 print('%.0f %d' % (j['sum_received']['bits_per_second'] / 1e6,

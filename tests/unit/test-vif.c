@@ -18,7 +18,9 @@
  *     with grant fragments (tx_copy 0) only after the outputs return;
  *   - the `mtu` key (vif_set_mtu): frames longer than mtu + 14 are dropped
  *     and counted both from and to the guest; a frame of exactly that
- *     length passes. */
+ *     length passes;
+ *   - taking over rings with responses on them (an xvsd restart) sends the
+ *     guest one event, in case the killed xvsd never sent it. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +401,46 @@ static void test_mtu_both_ways(void)
     nf_destroy(gb);
 }
 
+/* A killed xvsd may have pushed responses without notifying; the guest
+ * then waits for an event no later push sends.  Taking the rings over
+ * (what a restarted xvsd does) notifies the guest once; attaching to a
+ * fresh ring does not. */
+static void test_reattach_notifies_guest(void)
+{
+    struct nf *g, *fresh;
+    struct vif *v = attach(12, &g);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    const struct vif_frontend fe = *vif_get_frontend(v);
+    spin(20);
+    send_bcast(g, 12, 100);                  /* on no bridge: answered, dropped */
+    for (int i = 0; i < 50 && !nf_get_stats(g)->tx_responses; i++) {
+        spin(10);
+        nf_poll(g);
+    }
+    CU_ASSERT_EQUAL(nf_get_stats(g)->tx_responses, 1);
+    vif_destroy(v);                          /* xvsd gone; the guest stays */
+    spin(10);
+    nf_poll(g);
+    uint64_t events = nf_get_stats(g)->events;
+
+    char err[256];
+    v = vif_attach(nb, 12, 0, NULL, &fe, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    spin(20);
+    nf_poll(g);
+    CU_ASSERT_EQUAL(nf_get_stats(g)->events - events, 1);
+
+    struct vif *f = attach(13, &fresh);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    spin(20);
+    nf_poll(fresh);
+    CU_ASSERT_EQUAL(nf_get_stats(fresh)->events, 0);
+    vif_destroy(v);
+    vif_destroy(f);
+    nf_destroy(g);
+    nf_destroy(fresh);
+}
+
 int main(void)
 {
     char err[256], spec[96];
@@ -423,6 +465,7 @@ int main(void)
     ADD_TEST(s, test_revoked_caught_at_tx);
     ADD_TEST(s, test_tx_answered_before_switching);
     ADD_TEST(s, test_mtu_both_ways);
+    ADD_TEST(s, test_reattach_notifies_guest);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();
