@@ -63,6 +63,8 @@
 #define EF_FPS_DEFAULT 2000         /* frame attacks per second */
 #define EF_STATE_POLL_S 0.2         /* how often the backend state is read */
 #define EF_PROD_JUMP 1000
+#define EF_STATE_POLL_ITERS 100000      /* ... or after this many loop turns */
+#define EF_CLOCK_JUMP_S 5.0             /* a step of the clock worth a log line */
 
 static volatile sig_atomic_t attack_on, quit;
 static void on_signal(int s)
@@ -407,7 +409,8 @@ int main(int argc, char **argv)
     send_hello(&e);
     printf("evilfront: connected %s (backend %s), mode %s\n", e.fe, e.be, e.mode);
 
-    double next_state = 0, t0 = 0;
+    double next_state = 0, t0 = 0, prev_t = now_s();
+    unsigned long turns = 0;
     int last = 4;
     bool was_on = false;
     while (!quit) {
@@ -428,8 +431,16 @@ int main(int argc, char **argv)
                    (unsigned long long)e.sent, now_s() - t0);
             put_sent(&e);
         }
+        /* The orders are read by the clock and, should the guest's clock
+         * jump (seen under TCG: the first attacker of a run stopped
+         * reading them, spinning, with nothing logged), by the turn count. */
         double t = now_s();
-        if (t >= next_state) {
+        if (t < prev_t || t - prev_t > EF_CLOCK_JUMP_S)
+            printf("evilfront: clock jumped %.3f s -> %.3f s\n", prev_t, t);
+        prev_t = t;
+        if (t >= next_state || next_state - t > 2 * EF_STATE_POLL_S
+            || ++turns >= EF_STATE_POLL_ITERS) {
+            turns = 0;
             next_state = t + EF_STATE_POLL_S;
             read_orders(&e);
             int b = backend_state(&e);
@@ -443,9 +454,10 @@ int main(int argc, char **argv)
     put_sent(&e);
     xs_put(&e, "state", "6");
     printf("evilfront: done mode=%s sent=%llu tx_responses=%llu tx_errors=%llu "
-           "rx_frames=%llu backend_state=%d\n", e.mode, (unsigned long long)e.sent,
+           "rx_frames=%llu events=%llu backend_state=%d\n", e.mode, (unsigned long long)e.sent,
            (unsigned long long)st->tx_responses, (unsigned long long)st->tx_errors,
-           (unsigned long long)st->rx_frames, backend_state(&e));
+           (unsigned long long)st->rx_frames, (unsigned long long)st->events,
+           backend_state(&e));
     nf_destroy(e.nf);
     xs_close(e.xs);
     return 0;
