@@ -198,7 +198,7 @@ hostile_attack() {
     # they load neither the victims nor dom0
     [ "$exp" = forwarded ] && dst=$EV_MAC
     [ "$exp" = fdb ] && dst=$EV_MAC
-    # guest-evilfront is started again (5 times, 2 s apart) if it dies before it
+    # guest-evilfront is started again (5 times, 5 s apart) if it dies before it
     # connected, or has not connected in HOSTILE_CONNECT_WAIT s (then it is
     # killed): a freshly started program now and then crashes or hangs at
     # start under TCG; a new one writes Initialising, which makes xvsd
@@ -209,7 +209,7 @@ hostile_attack() {
     # command whose shell died before its first line is sent again.
     local try src
     for ((try = 1; try <= HOSTILE_START_TRIES; try++)); do
-    gx evil 260 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3 4 5; do [ \$t = 1 ] || nap 2; rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $dst -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; echo \$p >> /tmp/ef.pids; i=0; c=; while [ \$i -lt $((HOSTILE_CONNECT_WAIT * 10)) ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || kill -9 \$p; done; echo \"\$c\""
+    gx evil 300 "[ -e /sys/bus/xen/devices/vif-$EV_DEV/driver ] && echo driver-bound || echo driver-none; for t in 1 2 3 4 5; do [ \$t = 1 ] || nap 5; rm -f /tmp/ef-$EV_DEV.log; : > /tmp/ef-$EV_DEV.log; guest-evilfront -n $EV_DEV -m $mode -d $dst -p /tmp/ef.pid > /tmp/ef-$EV_DEV.log 2>&1 & p=\$!; echo \$p >> /tmp/ef.pids; i=0; c=; while [ \$i -lt $((HOSTILE_CONNECT_WAIT * 10)) ]; do IFS= read -r -d '' c < /tmp/ef-$EV_DEV.log 2>/dev/null; [[ \$c == *connected* ]] && break 2; st=; read -r _ _ st _ < /proc/\$p/stat 2>/dev/null; [ -z \"\$st\" ] || [ \"\$st\" = Z ] && break; nap 0.1; i=\$((i+1)); done; echo \"try \$t: \${c:-no output} (process \${st:-gone})\"; [ -z \"\$st\" ] || [ \"\$st\" = Z ] || kill -9 \$p; done; echo \"\$c\""
     src=$?
     [[ $GX_OUT == *driver-* ]] && break
     note "($i) the start command's shell died at once (rc $src): sent again"
