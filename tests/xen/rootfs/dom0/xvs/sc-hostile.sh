@@ -220,8 +220,11 @@ hostile_attack() {
         bad "($i) guest-evilfront connects vif $dom.$EV_DEV" "$GX_OUT" "$(tail -20 /var/log/xvsd.log)"; hostile_detach; return
     fi
     # (i): its own MAC static on its port, so that the flood of random
-    # sources cannot evict it and its frames never reach anyone (hairpin)
-    [ "$exp" = fdb ] && ran retry 3 "$XC" fdb-add xenbr0 "$EV_VIF" "$EV_MAC"
+    # sources cannot evict it and its frames never reach anyone (hairpin);
+    # a ping between the victims right before it, so that both their
+    # entries are fresh (domU2 only receives the paced frames: its entry
+    # would age out in a long run and prove nothing)
+    [ "$exp" = fdb ] && { ran retry 3 "$XC" fdb-add xenbr0 "$EV_VIF" "$EV_MAC"; gping domU1 $NET.3 >/dev/null; }
     hv_vif "$EV_VIF" && [ "$(hv_q .state)" = connected ] && ok "($i) $mode: guest-evilfront connected $EV_VIF through xenstore (backend Connected)" ||
         { bad "($i) $EV_VIF connected" "$HV_JSON"; hostile_detach; return; }
     if [ "$exp" = rxstall ]; then
