@@ -31,6 +31,7 @@
 #define NF_PAGES (PFN_SPARE0 + NF_SPARE_PAGES)
 #define NF_GRANTS 1024
 #define NF_RX_SLOTS_MAX (XEN_NETIF_NR_SLOTS_MIN + 1)
+#define NF_EVENTS_PER_POLL 64           /* event channel reads per nf_poll() */
 
 struct nf {
     struct xsim_dom *dom;
@@ -466,7 +467,10 @@ static void rx_responses(struct nf *nf)
 void nf_poll(struct nf *nf)
 {
     int port;
-    while ((port = xsim_evtchn_pending(nf->dom)) > 0) {
+    /* bounded: a port raised again as fast as it is unmasked must not keep
+     * the caller from its own work (its orders, its exit) */
+    for (unsigned n = 0; n < NF_EVENTS_PER_POLL && (port = xsim_evtchn_pending(nf->dom)) > 0;
+         n++) {
         nf->stats.events++;
         xsim_evtchn_unmask(nf->dom, (uint32_t)port);
     }

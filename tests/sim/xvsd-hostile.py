@@ -97,6 +97,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 SIMBIN = os.environ.get("SIMBIN", os.path.join(TOP, "tests/sim"))
 XVSD = os.environ.get("XVSD", os.path.join(TOP, "daemon/xvsd"))
 KEEP = os.environ.get("KEEP")               # directory to copy the run into
+RELEASE_WAIT_S = 5                          # for xvsd to let go of a detached, dead guest
 ONLY = os.environ.get("HOSTILE_ONLY")       # debugging: attacks whose label has this
 
 BR = "hb0"
@@ -226,6 +227,21 @@ class Xvsd:
                 if k in ("VmRSS", "VmHWM"):
                     m[k] = int(v.split()[0])
         return m
+
+    def holdings(self):
+        """What xvsd holds of the guests: its mappings of sim guest memory
+        (the ring pages and the domains' memory and grant tables: real Xen's
+        grant mappings) and its eventfds (bound event channels)."""
+        with open("/proc/%d/maps" % self.proc.pid) as f:
+            maps = sum(1 for line in f if "memfd:xsim-" in line)
+        fdd = "/proc/%d/fd" % self.proc.pid
+        evs = 0
+        for n in os.listdir(fdd):
+            try:
+                evs += os.readlink(os.path.join(fdd, n)) == "anon_inode:[eventfd]"
+            except OSError:
+                pass                    # closed meanwhile
+        return {"guest memory maps": maps, "eventfds": evs}
 
     def stop(self):
         if self.proc.poll() is None:
@@ -467,6 +483,7 @@ class Suite:
         guests = start(dom)
         T.append(time.monotonic())
         atk = guests[0]
+        held0 = x.holdings()
         atk.attach(x, *attach_opts)
         if static_mac:
             x.ctl("fdb-add", BR, atk.vif, atk.mac)
@@ -520,6 +537,13 @@ class Suite:
         for g in guests:
             x.ctl("vif-detach", g.vif)
         x.alive()
+        # The attackers are gone and detached: xvsd holds no mapping and no
+        # event channel of theirs (what it holds is the victims' again).
+        end = time.monotonic() + RELEASE_WAIT_S
+        while x.holdings() != held0 and time.monotonic() < end:
+            time.sleep(0.05)
+        check(x.holdings() == held0, "%s: after the detach xvsd holds %s, before the attach %s"
+              % (label, x.holdings(), held0))
         T.append(time.monotonic())
         if os.environ.get("HOSTILE_DEBUG"):
             print("    timing: start %.2f attach %.2f measure %.2f finish %.2f" % tuple(

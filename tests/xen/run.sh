@@ -102,6 +102,8 @@ boot() {
     fi
     [ -n "$TESTS" ] && d0_cmd+=" xvs.tests=$TESTS"
     [ -n "$SKIPT" ] && d0_cmd+=" xvs.skip=$SKIPT"
+    # XVS_HOSTILE=1,6,...: only these attacks of scenario hostile (sc-hostile.sh)
+    [ -n "${XVS_HOSTILE:-}" ] && d0_cmd+=" xvs.hostile=$XVS_HOSTILE"
     mods="$BASE/vmlinuz ${d0_cmd//,/,,},$d/initrd.cpio"      # multiboot: "," is ",,"
     local q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$NCPU" -m 2048 -machine pc
              -vga none -display none -monitor none -nic none -no-reboot
