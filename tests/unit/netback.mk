@@ -21,9 +21,10 @@ tests_unit_test_netif_frontend_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_netif_gso_SOURCES = tests/unit/test-netif-gso.c \
 	tests/unit/test-main.c tests/unit/test-main.h
 tests_unit_test_netif_gso_LDADD = $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_vif_SOURCES = tests/unit/test-vif.c tests/sim/simfront.c \
+tests_unit_test_vif_SOURCES = tests/unit/test-vif.c tests/unit/test-vif-harness.h tests/sim/simfront.c \
 	tests/sim/simfront.h
 tests_unit_test_vif_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)
-tests_unit_test_vif_dest_SOURCES = tests/unit/test-vif-dest.c tests/sim/simfront.c \
+tests_unit_test_vif_dest_SOURCES = tests/unit/test-vif-dest.c tests/unit/test-vif-harness.h \
+	tests/sim/simfront.c \
 	tests/sim/simfront.h
 tests_unit_test_vif_dest_LDADD = switch/libswitch.a $(NETBACK_LIBS) $(CUNIT_LIBS)

@@ -10,38 +10,15 @@
  *     and the guest is still answered before the port sees the frame;
  *   - a receiver with no buffers posted: never direct (its frames wait in
  *     its backlog, copied whole at TX). */
-#include <CUnit/Basic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/evloop.h"
-#include "lib/log.h"
-#include "netback/netback.h"
-#include "netback/vif.h"
-#include "netback/xenif.h"
 #include "switch/bridge.h"
 #include "switch/fdb.h"
-#include "tests/sim/simfront.h"
+#include "tests/unit/test-vif-harness.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
 #define LEN 1500                         /* > the head copy: a "large" frame */
 #define WARMUP 2                         /* bursts before the vif goes direct */
-
-static char dir[64];
-static struct evloop *loop;
-static struct xenif *xif;
-static struct netback *nb;
-
-static void stop_loop(void *arg) { evloop_stop(arg); }
-
-static void spin(unsigned ms)
-{
-    if (evloop_timer_add(loop, ms, 0, stop_loop, loop))
-        evloop_run(loop);
-}
 
 static const uint8_t *mac_of(uint8_t id)
 {
@@ -50,27 +27,11 @@ static const uint8_t *mac_of(uint8_t id)
     return m;
 }
 
-/* A guest on its own domid, attached; rx_buffers < 0: all. */
+/* A guest on its own domid with MAC mac_of(domid), attached; rx_buffers
+ * < 0: all. */
 static struct vif *attach(uint16_t domid, struct nf **nfp, int rx_buffers)
 {
-    struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
-                            .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
-    struct vif_frontend fe;
-    char err[256];
-
-    vif_frontend_linux_defaults(&o.features);
-    struct nf *nf = nf_create(&o, err, sizeof err);
-    if (!nf)
-        return NULL;
-    nf_set_mac(nf, mac_of((uint8_t)domid));
-    struct vif *v = nf_publish(nf, &fe) ? NULL
-                  : vif_attach(nb, domid, 0, NULL, &fe, err, sizeof err);
-    if (!v) {
-        nf_destroy(nf);
-        return NULL;
-    }
-    *nfp = nf;
-    return v;
+    return harness_attach(domid, nfp, rx_buffers, mac_of((uint8_t)domid));
 }
 
 /* Frame k from guest `src` to `dst`: a pattern that differs per frame. */
@@ -267,35 +228,11 @@ static void test_full_ring_not_direct(void)
 
 int main(void)
 {
-    char err[256], spec[96];
-    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    snprintf(dir, sizeof dir, "/tmp/xvs-test-vifd.XXXXXX");
-    if (!mkdtemp(dir) || !(loop = evloop_create()))
-        return 1;
-    snprintf(spec, sizeof spec, "sim:%s", dir);
-    if (!(xif = xenif_open(spec, err, sizeof err))
-        || !(nb = netback_create(loop, xif, NULL, err, sizeof err))) {
-        fprintf(stderr, "test-vif-dest: %s\n", err);
-        return 1;
-    }
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("vif TX destination first", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_guest_to_guest_direct);
-    ADD_TEST(s, test_host_bound_refetched);
-    ADD_TEST(s, test_full_ring_not_direct);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    netback_destroy(nb);
-    xenif_close(xif);
-    evloop_destroy(loop);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd))
-        return 1;
-    return failed ? 1 : 0;
+    static const struct harness_test tests[] = {
+        HARNESS_TEST(test_guest_to_guest_direct),
+        HARNESS_TEST(test_host_bound_refetched),
+        HARNESS_TEST(test_full_ring_not_direct),
+    };
+    return harness_main("test-vifd", "vif TX destination first", tests,
+                        sizeof tests / sizeof tests[0]);
 }

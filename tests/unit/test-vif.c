@@ -21,60 +21,15 @@
  *     length passes;
  *   - taking over rings with responses on them (an xvsd restart) sends the
  *     guest one event, in case the killed xvsd never sent it. */
-#include <CUnit/Basic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/evloop.h"
-#include "lib/log.h"
-#include "netback/netback.h"
-#include "netback/vif.h"
-#include "netback/xenif.h"
 #include "switch/bridge.h"
-#include "tests/sim/simfront.h"
+#include "tests/unit/test-vif-harness.h"
 
-#define ADD_TEST(suite, fn) \
-    do { if (!CU_add_test(suite, #fn, fn)) return 1; } while (0)
-
-static char dir[64];
-static struct evloop *loop;
-static struct xenif *xif;
-static struct netback *nb;
-
-static void stop_loop(void *arg) { evloop_stop(arg); }
-
-static void spin(unsigned ms)
-{
-    if (evloop_timer_add(loop, ms, 0, stop_loop, loop))
-        evloop_run(loop);
-}
-
-/* A guest on its own domid, attached as a vif; rx_buffers < 0: all. */
 static struct vif *attach_rx(uint16_t domid, struct nf **nfp, int rx_buffers)
 {
-    struct nf_options o = { .dir = dir, .domid = domid, .rx_limit = rx_buffers >= 0,
-                            .rx_buffers = rx_buffers >= 0 ? (unsigned)rx_buffers : 0 };
-    struct vif_frontend fe;
-    char err[256];
-
-    vif_frontend_linux_defaults(&o.features);
-    struct nf *nf = nf_create(&o, err, sizeof err);
-    if (!nf)
-        return NULL;
-    if (nf_publish(nf, &fe)) {
-        nf_destroy(nf);
-        return NULL;
-    }
-    struct vif *v = vif_attach(nb, domid, 0, NULL, &fe, err, sizeof err);
-    if (!v) {
-        fprintf(stderr, "attach dom%u: %s\n", domid, err);
-        nf_destroy(nf);
-        return NULL;
-    }
-    *nfp = nf;
-    return v;
+    return harness_attach(domid, nfp, rx_buffers, NULL);
 }
 
 static struct vif *attach(uint16_t domid, struct nf **nfp)
@@ -443,39 +398,15 @@ static void test_reattach_notifies_guest(void)
 
 int main(void)
 {
-    char err[256], spec[96];
-    xlog_init(XLOG_TO_STDERR, XLOG_ERR);
-    snprintf(dir, sizeof dir, "/tmp/xvs-test-vif.XXXXXX");
-    if (!mkdtemp(dir) || !(loop = evloop_create()))
-        return 1;
-    snprintf(spec, sizeof spec, "sim:%s", dir);
-    if (!(xif = xenif_open(spec, err, sizeof err))
-        || !(nb = netback_create(loop, xif, NULL, err, sizeof err))) {
-        fprintf(stderr, "test-vif: %s\n", err);
-        return 1;
-    }
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("vif against hostile guests", NULL, NULL);
-    if (!s)
-        return 1;
-    ADD_TEST(s, test_storm_held_then_served);
-    ADD_TEST(s, test_busy_guest_never_held);
-    ADD_TEST(s, test_revoked_mid_frame_blames_sender);
-    ADD_TEST(s, test_revoked_caught_at_tx);
-    ADD_TEST(s, test_tx_answered_before_switching);
-    ADD_TEST(s, test_mtu_both_ways);
-    ADD_TEST(s, test_reattach_notifies_guest);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    netback_destroy(nb);
-    xenif_close(xif);
-    evloop_destroy(loop);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd))
-        return 1;
-    return failed ? 1 : 0;
+    static const struct harness_test tests[] = {
+        HARNESS_TEST(test_storm_held_then_served),
+        HARNESS_TEST(test_busy_guest_never_held),
+        HARNESS_TEST(test_revoked_mid_frame_blames_sender),
+        HARNESS_TEST(test_revoked_caught_at_tx),
+        HARNESS_TEST(test_tx_answered_before_switching),
+        HARNESS_TEST(test_mtu_both_ways),
+        HARNESS_TEST(test_reattach_notifies_guest),
+    };
+    return harness_main("test-vif", "vif against hostile guests", tests,
+                        sizeof tests / sizeof tests[0]);
 }
