@@ -29,14 +29,7 @@ NS="xvs-sysc-a xvs-sysc-b xvs-sysc-sw"
 BR=syscbr0
 SOCK="$SIM_DIR/xvsd.sock"
 PID_xvsd=""
-cleanup() {
-    rc=$?
-    set +e
-    sim_xvsd_cleanup $NS
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+sim_xvsd_trap $NS
 sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
 sim_need_root
 sim_need_cmds iperf3 python3 ip strace timeout

@@ -69,6 +69,14 @@ sim_xvsd_cleanup() {
     sim_netns_del "$@"
 }
 
+# sim_xvsd_trap NS...: on exit (status kept), sim_xvsd_cleanup NS...;
+# INT and TERM exit 1 through it.
+sim_xvsd_trap() {
+    SIM_TRAP_NS="$*"
+    trap 'rc=$?; set +e; sim_xvsd_cleanup $SIM_TRAP_NS; exit $rc' EXIT
+    trap 'exit 1' INT TERM
+}
+
 # sim_front NAME ARGS...: start a guest; output in $SIM_DIR/NAME.out
 sim_front() {
     local name=$1; shift

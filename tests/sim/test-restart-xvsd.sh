@@ -33,14 +33,7 @@ SOCK="$SIM_DIR/xvsd.sock"
 PID_xvsd=""
 PINGS=150                               # 3 s at 20 ms
 
-cleanup() {
-    rc=$?
-    set +e
-    sim_xvsd_cleanup "$NA" "$NB"
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+sim_xvsd_trap "$NA" "$NB"
 sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
 sim_need_root
 sim_need_cmds iperf3 python3 ip ping

@@ -33,14 +33,7 @@ IPERF_T=${IPERF_T:-3}
 SOCK="$SIM_DIR/xvsd.sock"
 PID_xvsd=""
 
-cleanup() {
-    rc=$?
-    set +e
-    sim_xvsd_cleanup $NS
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+sim_xvsd_trap $NS
 sim_need_built "$SIMBIN/xvs-simfront" "$XVSD" "$XVSCTL"
 sim_need_root
 sim_need_cmds iperf3 python3 ip ping
