@@ -325,6 +325,31 @@ state_save(const char *path, const struct msgs *a, const struct msgs *r, bool ap
     }
 }
 
+/* STATE_PATH.qdisc exists while the clsact qdisc on the uplink is ours:
+ * whoever gives the takeover back (a later run, after a crash) deletes the
+ * qdisc only then, never one another tool put there. */
+static bool
+qdisc_mark(const char *state_path, int op)     /* op: <0 clear, 0 test, >0 set */
+{
+    char *p;
+    bool there = false;
+
+    if (!state_path || asprintf(&p, "%s.qdisc", state_path) < 0) {
+        return false;
+    }
+    if (op > 0) {
+        FILE *f = fopen(p, "we");
+
+        there = f && !fclose(f);
+    } else if (op < 0) {
+        unlink(p);
+    } else {
+        there = !access(p, F_OK);
+    }
+    free(p);
+    return there;
+}
+
 /* A record left by a takeover that was never given back (xvsd killed):
  * put its addresses and routes back on `from` first.  Returns how many
  * were restored, or -1 if there is no record. */
@@ -357,7 +382,8 @@ state_recover(struct mnl_socket *nl, const char *path, const char *from, int fro
         }
         n += !e || e == -EEXIST;
     }
-    isolate_remove(nl, from_idx, false);
+    isolate_remove(nl, from_idx, qdisc_mark(path, 0));
+    qdisc_mark(path, -1);
     unlink(path);
     XLOG_WARN_(XLOG_MOD_HOSTPORT, "%s: restored %d address(es)/route(s) of a takeover that "
                "was not given back (unclean stop)", from, n);
@@ -486,6 +512,11 @@ ifaddr_takeover(const char *from, const char *to, const char *state_dir, bool to
         return r;
     }
     r = isolate_ingress(nl, t->from_idx, &t->created_qdisc);
+    /* in force: the qdisc found is the one our previous run created */
+    t->created_qdisc = t->created_qdisc || (in_force && qdisc_mark(t->state_path, 0));
+    if (!r && t->created_qdisc) {
+        qdisc_mark(t->state_path, 1);
+    }
     if (r) {
         /* Still usable: the host may see some frames twice. */
         XLOG_WARN_(XLOG_MOD_HOSTPORT, "%s: cannot stop the host stack from receiving on "
@@ -530,6 +561,7 @@ ifaddr_giveback(struct ifaddr_takeover *t)
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back: %s", err);
     }
     if (t->state_path) {
+        qdisc_mark(t->state_path, -1);
         unlink(t->state_path);
     }
     mnl_socket_close(nl);
@@ -550,7 +582,8 @@ ifaddr_release(const char *from, const char *to, const char *state_dir)
     }
     t->from_idx = (int) if_nametoindex(from);
     t->to_idx = (int) if_nametoindex(to);
-    t->isolated = true;         /* the classifier; the qdisc may predate us */
+    t->isolated = true;         /* the classifier; the qdisc if the mark says ours */
+    t->created_qdisc = qdisc_mark(t->state_path, 0);
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "giving back the addresses of %s taken over by %s in a "
                "previous run", from, to);
     if (!t->to_idx && t->from_idx) {

@@ -24,7 +24,9 @@
  * exists").  A takeover that fails half way gives back what it moved.
  *
  * With a state directory, takeover records what it moved in
- * STATE_DIR/takeover-UPLINK (removed by give-back).  If xvsd dies without
+ * STATE_DIR/takeover-UPLINK (removed by give-back), and in
+ * takeover-UPLINK.qdisc that the clsact qdisc is its own (so that a later
+ * run deletes it on give-back, and leaves one another tool created).  If xvsd dies without
  * giving back, the TAP and the addresses on it vanish and the uplink stays
  * cut off; the next takeover of that uplink finds the record, first puts
  * the addresses and routes back on the uplink and removes the classifier,

@@ -114,6 +114,9 @@ check "leftover: its record is removed" test ! -e "$REC"
 check "leftover without a device: its record is removed" test ! -e "$T_DIR/hostport-hp4gone"
 stop_xvsd
 
+has_clsact() { on sw tc qdisc show dev "$1" | grep -q clsact; }
+has_xvs_filter() { on sw tc filter show dev "$1" ingress | grep -q xvs-isolate; }
+
 # Address takeover: the moved address is on the surviving TAP once.
 on sw ip addr add "$HIP/24" dev h1-p
 cat > "$CONF" <<EOC
@@ -138,6 +141,17 @@ check "takeover, SIGTERM: the address is back on the uplink" addr_once h1-p "$HI
 check "takeover, SIGTERM: the device and both records are gone" \
     sh -c "! ip -n $SW link show $BR 2>/dev/null && ! ls $T_DIR | grep -q -e hostport- -e takeover-"
 check "takeover, SIGTERM: the uplink answers again" reach
+check "takeover, SIGTERM: the clsact qdisc our first run created is gone" not has_clsact h1-p
+
+# A clsact qdisc that another tool put on the uplink stays (only our
+# classifier goes), also when the takeover was adopted across a kill -9.
+on sw tc qdisc add dev h1-p clsact
+start_xvsd; kill9; start_xvsd
+check "foreign clsact, adopted takeover: our classifier is on the uplink" has_xvs_filter h1-p
+stop_xvsd
+check "foreign clsact, SIGTERM: the other tool's qdisc stays" has_clsact h1-p
+check "foreign clsact, SIGTERM: our classifier is gone" not has_xvs_filter h1-p
+on sw tc qdisc del dev h1-p clsact
 
 # The file changes while xvsd is down: the uplink gets its addresses back
 # (from the adopted TAP; from the takeover record if the TAP was deleted;
@@ -150,6 +164,7 @@ back_on_uplink() { # WHAT
     check "$1: none left on the host port" no_addr "$BR" "$HIP"
     check "$1: the takeover record is gone" test ! -e "$T_DIR/takeover-h1-p"
     check "$1: the uplink answers" reach
+    check "$1: no clsact qdisc left on the uplink" not has_clsact h1-p
 }
 echo "$TKO" >"$CONF"; start_xvsd; kill9
 printf '[bridge %s]\nuplink = h1-p\n' "$BR" >"$CONF"
