@@ -211,7 +211,17 @@ scenario_restart() {
     if [[ $ip == *iperf-rc=0* ]] && iperf_mbps "$ip"; then
         ok "iperf3 TCP domU1->domU2 across the kill -9 completed: $MBPS Mbit/s over 20 s"
         metric tcp_across_restart "$MBPS" Mbit/s
-    else bad "the TCP stream across the restart completes (iperf3 rc 0)" "$ip"; fi
+    else
+        # what would explain it: the sockets of both ends (ss -tin), the
+        # guests' clock and netfront messages, domU1's vif and rings
+        local why="" g
+        for g in domU1 domU2; do
+            gxr $g 20 'ss -tin 2>&1 | tail -8; dmesg | grep -i -e clocksource -e xen_netfront -e "tx-" | tail -5'
+            why+="$g:"$'\n'"$GX_OUT"$'\n'
+        done
+        why+="vif-show: $(retry 3 "$XC" -j vif-show "vif${DOMID[domU1]}.0" 2>&1 | head -c 3000)"
+        bad "the TCP stream across the restart completes (iperf3 rc 0)" "$ip" "$why"
+    fi
     # the stream after the restart (intervals from 12 s on; the kill was
     # at ~6 s): most one-second intervals carry data.  (Under TCG on a busy
     # host the stream stalls for a second now and then with or without a
