@@ -296,6 +296,18 @@ ping1() { ping -n -c "${2:-2}" -W 2 "$1"; }
 ping_ok() { retry 2 ping1 "$1" "${2:-2}" >> "$SC_LOG" 2>&1; }
 # gping NAME IP: guest NAME pings IP (3 tries; 0 if any reply)
 gping() { gxr "$1" 30 "ping -n -c 3 -W 2 $2"; }
+# gping_net NAME IP: as gping, and if the console agent does not answer
+# (the TCG hang of its subshell), through the guest's diagnostic shell
+# (TCP 7777 on its IP: itself a path through the backend)
+gping_net() {
+    gping "$@" && return 0
+    local ip=${GIP[$1]:-} out
+    [ -n "$ip" ] || return 1
+    out=$(printf '%s\n' "ping -n -c 3 -W 2 $2; echo ping-rc=\$?" | timeout -k 2 30 nc "$ip" 7777 2>&1)
+    note "gping_net $1 -> $2 via $ip:7777:"$'\n'"$out"
+    GX_OUT+=$'\n'"via $ip:7777: $out"
+    [[ $out == *ping-rc=0* ]]
+}
 # backend dir and state of NAME's vif N
 bepath() { echo "/local/domain/0/backend/vif/${DOMID[$1]}/${2:-0}"; }
 xsr() { xenstore-read "$@" 2>/dev/null; }
