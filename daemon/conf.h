@@ -55,9 +55,10 @@
  *                               the frames waiting for one guest's receive
  *                               buffers; beyond it frames are dropped
  *                               (counted as queue_full).
- *   tx-budget = N               default 256, 1..4096: frames taken from one
- *                               guest per event loop turn, so a busy guest
- *                               cannot starve the others.
+ *   tx-budget = N               default 256, 1..4096: TX ring slots taken
+ *                               from one guest queue per event loop turn,
+ *                               so a busy guest (or one sending many-slot
+ *                               frames) cannot starve the others.
  *   rx-stall-timeout = SECONDS  default 60, 1..3600: a guest that posts no
  *                               receive buffers this long loses its carrier
  *                               (until it posts again).  Linux netback's

@@ -289,7 +289,7 @@ int conf_parse_rxq_bytes(const char *v, uint32_t *out, char *why, size_t n)
 
 int conf_parse_tx_budget(const char *v, uint32_t *out, char *why, size_t n)
 {
-    return num_u32(v, 1, CONF_TX_BUDGET_MAX, "a number of frames", out, why, n);
+    return num_u32(v, 1, CONF_TX_BUDGET_MAX, "a number of ring slots", out, why, n);
 }
 
 int conf_parse_timeout(const char *v, uint32_t *out, char *why, size_t n)

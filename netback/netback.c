@@ -60,6 +60,11 @@ void netback_set_tx_copy(struct netback *nb, uint32_t bytes)
     nb->cfg.tx_copy_bytes = MIN(bytes, NETBACK_TX_COPY_BYTES);
 }
 
+void netback_set_tx_budget(struct netback *nb, uint32_t slots)
+{
+    nb->cfg.tx_budget = slots ? slots : NETBACK_TX_BUDGET;
+}
+
 /* ---- ports ---- */
 
 int netback_bind_port(struct netback *nb, int port, struct vif_queue *q, bool tx, bool rx)

@@ -32,7 +32,8 @@ struct evloop;
 struct xenif;
 struct netback;
 
-#define NETBACK_TX_BUDGET 256            /* frames per queue per loop turn */
+#define NETBACK_TX_BUDGET 256            /* TX ring slots per queue per loop
+                                          * turn (one ring's worth) */
 #define NETBACK_EVENTS_PER_TURN 256      /* pending() calls per loop turn */
 #define NETBACK_RXQ_MAX_BYTES (1u << 20) /* per-queue RX backlog bound (frames
                                           * and their bookkeeping) */
@@ -81,6 +82,8 @@ void netback_set_bounce(struct netback *, bool);
  * NETBACK_TX_COPY_BYTES; 0: only heads, every frame answered after
  * switching). */
 void netback_set_tx_copy(struct netback *, uint32_t bytes);
+/* TX ring slots one queue may take per loop turn (0: NETBACK_TX_BUDGET). */
+void netback_set_tx_budget(struct netback *, uint32_t slots);
 
 /* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
 

@@ -438,7 +438,7 @@ enum stop { STOP_FULL, STOP_EMPTY, STOP_NEED_MORE, STOP_RATE, STOP_FATAL };
 bool vif_tx_run(struct vif_queue *q, unsigned budget)
 {
     struct vif *v = q->vif;
-    unsigned done = 0;
+    unsigned done = 0;          /* ring slots taken in this run */
 
     while (v->state == VIF_CONNECTED && !v->credit_timer) {
         enum stop stop = STOP_FULL;
@@ -448,7 +448,11 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
         if (done >= budget)
             return true;
         q->n_tx = 0;
-        while (q->n_tx < NETIF_TX_BATCH_FRAMES && done + q->n_tx < budget) {
+        /* The budget counts slots, not frames: a frame's cost (grant copy
+         * segments, parsing) follows its slots, and a guest sending
+         * 19-slot frames must not get 19 times another's share of a turn.
+         * The last frame may pass the budget by its own slots. */
+        while (q->n_tx < NETIF_TX_BATCH_FRAMES && done < budget) {
             struct netif_tx_pkt *pkt = &q->pkts[q->n_tx];
             enum netif_tx_result res = netif_tx_parse(&q->tx, pkt);
             if (res == NETIF_TX_EMPTY) {
@@ -470,6 +474,7 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
                 stop = STOP_RATE;
                 break;
             }
+            done += pkt->nslots;
             q->kinds[q->n_tx] = (uint8_t)res;
             q->status[q->n_tx] = NETIF_RSP_OKAY;
             if (res == NETIF_TX_DROP) {
@@ -478,7 +483,6 @@ bool vif_tx_run(struct vif_queue *q, unsigned budget)
             }
             q->n_tx++;
         }
-        done += q->n_tx;
         if (q->n_tx)
             tx_burst(q);
 

@@ -601,9 +601,9 @@ static void test_xen(void)
                  "xvs.conf:2: [xen] rx-queue-bytes: '1M' is not a number of bytes "
                  "(65536..268435456)");
     expect_error("[xen]\ntx-budget = 0\n",
-                 "xvs.conf:2: [xen] tx-budget: '0' is not a number of frames (1..4096)");
+                 "xvs.conf:2: [xen] tx-budget: '0' is not a number of ring slots (1..4096)");
     expect_error("[xen]\ntx-budget = 4097\n",
-                 "xvs.conf:2: [xen] tx-budget: '4097' is not a number of frames (1..4096)");
+                 "xvs.conf:2: [xen] tx-budget: '4097' is not a number of ring slots (1..4096)");
     expect_error("[xen]\nrx-stall-timeout = 0\n",
                  "xvs.conf:2: [xen] rx-stall-timeout: '0' is not a number of seconds "
                  "(1..3600)");

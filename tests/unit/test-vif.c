@@ -301,6 +301,52 @@ static void send_bcast(struct nf *g, uint8_t id, unsigned len)
     nf_kick(g);
 }
 
+/* The TX budget counts ring slots, not frames: a guest whose frames take
+ * many slots gets no larger share of a loop turn (XSA-423-style frames of
+ * 18 tiny slots cost 18 times the copy segments of a 1-slot frame). */
+static void test_tx_budget_counts_slots(void)
+{
+    struct nf *g;
+    struct vif *v = attach(12, &g);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    spin(20);
+    const struct vif_stats *s = vif_get_stats(v);
+    uint8_t hdr[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                        0x00, 0x16, 0x3e, 0x5c, 0, 12, 0x08, 0x00, 0x45, 0 };
+    uint8_t fill[64];
+    struct nf_raw_slot sl[16];
+    const unsigned nslots = 16, nframes = 6, budget = 32;
+
+    memset(fill, 0, sizeof fill);
+    memcpy(fill, hdr, sizeof hdr);
+    /* 6 legal frames of 16 slots: 15 one-byte slots of header, then the
+     * rest of a 64-byte frame */
+    for (unsigned f = 0; f < nframes; f++) {
+        for (unsigned i = 0; i < nslots; i++) {
+            bool last = i == nslots - 1;
+            sl[i] = (struct nf_raw_slot){ .gref_kind = NF_GREF_GOOD, .offset = (uint16_t)i,
+                                          .size = (uint16_t)(i == 0 ? sizeof fill
+                                                             : last ? sizeof fill - (nslots - 1) : 1),
+                                          .flags = last ? 0 : NETTXF_more_data };
+        }
+        CU_ASSERT_EQUAL_FATAL(nf_send_raw(g, sl, nslots, fill, sizeof fill), (int)nslots);
+    }
+    uint64_t b0 = s->tx_bursts, f0 = s->tx_frames;
+    netback_set_tx_budget(nb, budget);
+    nf_flush(g);
+    nf_kick(g);
+    for (int i = 0; i < 100 && s->tx_frames - f0 < nframes; i++)
+        spin(5);
+    netback_set_tx_budget(nb, 0);
+    CU_ASSERT_EQUAL(s->tx_frames - f0, nframes);
+    /* 32 slots a turn = 2 frames a turn: 3 turns, a burst each (with a
+     * budget in frames, one turn would have taken all six) */
+    CU_ASSERT_EQUAL(s->tx_bursts - b0, nframes * nslots / budget);
+    CU_ASSERT_EQUAL(vif_state(v), VIF_CONNECTED);
+    vif_destroy(v);
+    nf_destroy(g);
+}
+
 static void test_mtu_both_ways(void)
 {
     struct bridge *br = bridge_create("tbr1", NULL, NULL, NULL);
@@ -404,6 +450,7 @@ int main(void)
         HARNESS_TEST(test_revoked_mid_frame_blames_sender),
         HARNESS_TEST(test_revoked_caught_at_tx),
         HARNESS_TEST(test_tx_answered_before_switching),
+        HARNESS_TEST(test_tx_budget_counts_slots),
         HARNESS_TEST(test_mtu_both_ways),
         HARNESS_TEST(test_reattach_notifies_guest),
     };
