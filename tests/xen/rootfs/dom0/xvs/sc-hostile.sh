@@ -110,10 +110,19 @@ hv_capacity() {
 }
 # hv_window: HV = frames/s delivered to domU2 in the next HOSTILE_WIN s of
 # dom0's clock (the paced victim sender runs all along, see scenario_hostile)
+# HV_RINGS = the victims' rings sampled 4 times in the window: domU1's TX
+# requests not yet taken by xvsd (a backend that falls behind), domU2's
+# RX buffers posted and frames waiting for them (a receiver that does)
 hv_window() {
-    local r0 t0
+    local r0 t0 k q1 q2
     hv_rx || { HV=0; return 1; }; r0=$R; now; t0=$NOW
-    nap $HOSTILE_WIN
+    HV_RINGS=""
+    for k in 1 2 3 4; do
+        nap $(( HOSTILE_WIN / 4 ))
+        q1=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU1]}.0" 2>/dev/null | jq -r '.[0].queues[0].tx | "\(.req_prod - .req_cons)"' 2>/dev/null)
+        q2=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU2]}.0" 2>/dev/null | jq -r '.[0].queues[0] | "\(.rx.req_prod - .rx.req_cons)/\(.rx_queue.frames)"' 2>/dev/null)
+        HV_RINGS+="${HV_RINGS:+ }${q1:-?}:${q2:-?}"
+    done
     hv_rx || { HV=0; return 1; }; now
     HV=$(awk -v d=$((R - r0)) -v cs=$((NOW - t0)) 'BEGIN{ printf "%.0f", (cs > 0 ? d * 100 / cs : 0) }')
 }
@@ -235,15 +244,15 @@ hostile_attack() {
     fi
     nlog=$(grep -c '' /var/log/xvsd.log)
     hv_cpu "$XVSD_PID"; c0=$HV_CPU
-    hv_window; b1=$HV
+    hv_window; b1=$HV; local rg1=$HV_RINGS
     hv_cpu "$XVSD_PID"; c1=$HV_CPU
     hv_order on; nap 1
-    hv_window; a=$HV
+    hv_window; a=$HV; local rga=$HV_RINGS
     hv_cpu "$XVSD_PID"; c2=$HV_CPU
     hv_order off; nap 1
     local off; off=$(xsr "/local/domain/$dom/device/vif/$EV_DEV/xvs-evil-sent")
     note "($i) attacker sent $off"
-    hv_window; b2=$HV
+    hv_window; b2=$HV; local rg2=$HV_RINGS
     hv_cpu "$XVSD_PID"; c3=$HV_CPU
     # each window counts at most the pace: a sender that fell behind
     # catches up in the next window, which is no extra throughput
@@ -252,6 +261,7 @@ hostile_attack() {
     held=$(awk -v b="$b1" -v c="$b2" -v p="$HV_PACE" -v h=$HOSTILE_PACE_HELD 'BEGIN{ print (b >= p * h / 100 && c >= p * h / 100) ? 1 : 0 }')
     metric "hostile_ratio.$mode" "$ratio" x
     note "($i) $mode: victims $b1 / $a / $b2 frames/s (before / attack / after, pace $HV_PACE); xvsd CPU ticks per window $((c1 - c0)) / $((c2 - c1)) / $((c3 - c2))"
+    note "($i) $mode: victims' rings (domU1 TX requests untaken : domU2 RX buffers posted/frames waiting), 4 samples per window: before $rg1 | attack $rga | after $rg2"
     if [ "$held" != 1 ]; then
         bad "($i) $mode: the baselines hold the victims' pace (else the machine was too busy to tell)" "baselines $b1 and $b2 frames/s, pace $HV_PACE, attack $a"
     elif awk -v r="$ratio" -v t=$HOSTILE_TOL 'BEGIN{ exit !(r * 100 >= t) }'; then
