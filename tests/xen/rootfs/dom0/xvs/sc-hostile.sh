@@ -119,8 +119,8 @@ hv_window() {
     HV_RINGS=""
     for k in 1 2 3 4; do
         nap $(( HOSTILE_WIN / 4 ))
-        q1=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU1]}.0" 2>/dev/null | jq -r '.[0].queues[0].tx | "\(.req_prod - .req_cons)"' 2>/dev/null)
-        q2=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU2]}.0" 2>/dev/null | jq -r '.[0].queues[0] | "\(.rx.req_prod - .rx.req_cons)/\(.rx_queue.frames)"' 2>/dev/null)
+        q1=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU1]}.0" 2>/dev/null | jq -r '(if type == "array" then .[0] else . end).queues[0].tx | "\(.req_prod - .req_cons)"' 2>/dev/null)
+        q2=$(retry 2 "$XC" -j vif-show "vif${DOMID[domU2]}.0" 2>/dev/null | jq -r '(if type == "array" then .[0] else . end).queues[0] | "\(.rx.req_prod - .rx.req_cons)/\(.rx_queue.frames)"' 2>/dev/null)
         HV_RINGS+="${HV_RINGS:+ }${q1:-?}:${q2:-?}"
     done
     hv_rx || { HV=0; return 1; }; now
