@@ -82,6 +82,12 @@ void netback_set_bounce(struct netback *, bool);
  * switching). */
 void netback_set_tx_copy(struct netback *, uint32_t bytes);
 
+/* Run the queues' pending work (rings just connected or resumed, events
+ * fired) once now instead of at the event loop's next turn.  xvsd calls
+ * it at start, after the vifs were adopted and before the slower host
+ * ports, so that guests' traffic does not wait for those. */
+void netback_run_now(struct netback *);
+
 /* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xenstore.h>
 
 #include "lib/util.h"
@@ -24,7 +25,33 @@ struct store {
     struct xs_handle *xs;
     struct store_watch *watches;
     uint64_t next_id;
+    struct store_stats stats;
 };
+
+static uint64_t
+now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* Every call below that talks to xenstored is one request and one round
+ * trip (libxenstore waits for each reply): counted, and timed. */
+#define REQUEST(s, expr)                                                      \
+    ({                                                                        \
+        uint64_t t0_ = now_us();                                              \
+        __typeof__(expr) r_ = (expr);                                         \
+        (s)->stats.requests++;                                                \
+        (s)->stats.usec += now_us() - t0_;                                    \
+        r_;                                                                   \
+    })
+
+void
+store_get_stats(const struct store *s, struct store_stats *out)
+{
+    *out = s->stats;
+}
 
 struct store *
 store_open(void)
@@ -77,7 +104,7 @@ store_read(struct store *s, store_tx t, const char *path, char **value, unsigned
     char *v;
 
     errno = 0;
-    v = xs_read(s->xs, t, path, &l);
+    v = REQUEST(s, xs_read(s->xs, t, path, &l));
     if (!v) {
         return err();
     }
@@ -136,7 +163,7 @@ int
 store_write(struct store *s, store_tx t, const char *path, const char *value)
 {
     errno = 0;
-    return xs_write(s->xs, t, path, value, (unsigned) strlen(value)) ? 0 : err();
+    return REQUEST(s, xs_write(s->xs, t, path, value, (unsigned) strlen(value))) ? 0 : err();
 }
 
 int
@@ -159,14 +186,14 @@ int
 store_mkdir(struct store *s, store_tx t, const char *path)
 {
     errno = 0;
-    return xs_mkdir(s->xs, t, path) ? 0 : err();
+    return REQUEST(s, xs_mkdir(s->xs, t, path)) ? 0 : err();
 }
 
 int
 store_rm(struct store *s, store_tx t, const char *path)
 {
     errno = 0;
-    return xs_rm(s->xs, t, path) ? 0 : err();
+    return REQUEST(s, xs_rm(s->xs, t, path)) ? 0 : err();
 }
 
 int
@@ -175,7 +202,7 @@ store_directory(struct store *s, store_tx t, const char *path, char ***names, un
     char **d;
 
     errno = 0;
-    d = xs_directory(s->xs, t, path, n);
+    d = REQUEST(s, xs_directory(s->xs, t, path, n));
     if (!d) {
         return err();
     }
@@ -187,7 +214,7 @@ int
 store_tx_start(struct store *s, store_tx *t)
 {
     errno = 0;
-    *t = xs_transaction_start(s->xs);
+    *t = REQUEST(s, xs_transaction_start(s->xs));
     return *t != XBT_NULL ? 0 : err();
 }
 
@@ -195,7 +222,7 @@ int
 store_tx_end(struct store *s, store_tx t, bool abort)
 {
     errno = 0;
-    return xs_transaction_end(s->xs, t, abort) ? 0 : err();
+    return REQUEST(s, xs_transaction_end(s->xs, t, abort)) ? 0 : err();
 }
 
 struct store_watch *
@@ -218,7 +245,7 @@ store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
     w->next = s->watches;
     s->watches = w;
     errno = 0;
-    if (!xs_watch(s->xs, path, token)) {
+    if (!REQUEST(s, xs_watch(s->xs, path, token))) {
         int e = errno ? errno : EIO;
         s->watches = w->next;
         free(w->path);
@@ -241,7 +268,7 @@ store_unwatch(struct store *s, struct store_watch *w)
         }
     }
     snprintf(token, sizeof token, TOKEN_PREFIX "%llu", (unsigned long long) w->id);
-    xs_unwatch(s->xs, w->path, token);    /* fails only if already gone */
+    (void) REQUEST(s, xs_unwatch(s->xs, w->path, token));  /* fails only if already gone */
     free(w->path);
     free(w);
 }
@@ -292,5 +319,5 @@ store_dispatch(struct store *s)
 bool
 store_domain_exists(struct store *s, unsigned domid)
 {
-    return xs_is_domain_introduced(s->xs, domid);
+    return REQUEST(s, xs_is_domain_introduced(s->xs, domid));
 }

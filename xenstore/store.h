@@ -66,6 +66,15 @@ void store_unwatch(struct store *, struct store_watch *);
  * Returns 0 if the queue is empty, 1 if events remain, or -errno. */
 int store_dispatch(struct store *);
 
+/* Requests sent to xenstored so far (each a round trip: libxenstore
+ * waits for every reply) and the time spent waiting for them, so that a
+ * slow start or restart can be told apart from a slow xenstored. */
+struct store_stats {
+    uint64_t requests;
+    uint64_t usec;
+};
+void store_get_stats(const struct store *, struct store_stats *);
+
 /* Whether xenstored still knows domain `domid` (false once it was
  * released: the domain is dying or gone). */
 bool store_domain_exists(struct store *, unsigned domid);
