@@ -22,7 +22,8 @@ struct store_watch {
 };
 
 struct store {
-    struct xs_handle *xs;
+    struct xs_handle *xs;               /* requests: no watch, no thread */
+    struct xs_handle *xw;               /* watches (libxenstore's reader thread) */
     struct store_watch *watches;
     uint64_t next_id;
     struct store_stats stats;
@@ -62,8 +63,12 @@ store_open(void)
         return NULL;
     }
     s->xs = xs_open(0);
-    if (!s->xs) {
+    s->xw = s->xs ? xs_open(0) : NULL;
+    if (!s->xw) {
         int e = errno;
+        if (s->xs) {
+            xs_close(s->xs);
+        }
         free(s);
         errno = e ? e : ECONNREFUSED;
         return NULL;
@@ -81,6 +86,7 @@ store_close(struct store *s)
     while (s->watches) {
         store_unwatch(s, s->watches);
     }
+    xs_close(s->xw);
     xs_close(s->xs);
     free(s);
 }
@@ -88,7 +94,7 @@ store_close(struct store *s)
 int
 store_fd(const struct store *s)
 {
-    return xs_fileno(s->xs);
+    return xs_fileno(s->xw);
 }
 
 static int
@@ -245,7 +251,7 @@ store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
     w->next = s->watches;
     s->watches = w;
     errno = 0;
-    if (!REQUEST(s, xs_watch(s->xs, path, token))) {
+    if (!REQUEST(s, xs_watch(s->xw, path, token))) {
         int e = errno ? errno : EIO;
         s->watches = w->next;
         free(w->path);
@@ -268,7 +274,7 @@ store_unwatch(struct store *s, struct store_watch *w)
         }
     }
     snprintf(token, sizeof token, TOKEN_PREFIX "%llu", (unsigned long long) w->id);
-    (void) REQUEST(s, xs_unwatch(s->xs, w->path, token));  /* fails only if already gone */
+    (void) REQUEST(s, xs_unwatch(s->xw, w->path, token));  /* fails only if already gone */
     free(w->path);
     free(w);
 }
@@ -303,7 +309,7 @@ store_dispatch(struct store *s)
         struct store_watch *w;
 
         errno = 0;
-        ev = xs_check_watch(s->xs);
+        ev = xs_check_watch(s->xw);
         if (!ev) {
             return errno == EAGAIN || errno == 0 ? 0 : -errno;
         }

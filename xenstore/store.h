@@ -4,6 +4,13 @@
  * absolute or relative to /local/domain/<own domid> (libxenstore's rule).
  * Every call returns 0 or a negative errno; nothing here logs.
  *
+ * A handle is two connections to xenstored: watches on one, every other
+ * request on the other.  libxenstore hands every reply of a connection
+ * with watches through its reader thread (a thread wake-up more per round
+ * trip); the request connection has none, so the caller reads its replies
+ * itself.  xenstored serves requests in order, so a read made after
+ * store_watch() returned sees every change the watch does not report.
+ *
  * Watches carry a callback.  Each registration gets a token that is never
  * reused ("xvs-<n>"), so an event that arrives after store_unwatch() finds
  * no owner and is dropped instead of reaching freed memory.  The daemon puts
