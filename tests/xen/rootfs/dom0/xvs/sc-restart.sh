@@ -202,6 +202,8 @@ scenario_restart() {
         nap 0.05
     done
     xvsd_pid && new=$XVSD_PID
+    local st1; read -r st1 < "/proc/$new/stat" 2>/dev/null; st1=${st1##*) }
+    note "new xvsd: pid $new, nice $(set -- X $st1; echo "${18}") (unit's Nice=${XVSD_NICE:-0}); test shell back at nice $nice0"
     if restart_ports_back; then
         secs t $((t1 - t0)); ok "xvsd killed (-9, pid $old) and started again (pid $new): running again ${t}s after the kill, both vif ports back on xenbr0"
         metric restart_reattach_s "$t" s
