@@ -217,7 +217,7 @@ static void netback_more(void *arg)
 
 void netback_run_now(struct netback *nb)
 {
-    if ((nb->busy || nb->reap) && !nb->in_turn)
+    if (!nb->in_turn)
         netback_turn(nb);
 }
 
