@@ -41,14 +41,18 @@
 #include "daemon/ctl_server.h"
 #include "daemon/detach.h"
 #include "daemon/modules.h"
+#include "daemon/xvsd_netback.h"
+#include "daemon/xvsd_xenbus.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/sdload.h"
+#include "netback/netback.h"
 #include "ports/hostport.h"
 #include "ports/hpstate.h"
 #include "ports/tapport.h"
 #include "ports/uplink.h"
 #include "switch/bridge.h"
+#include "xenstore/store.h"
 
 #ifndef XVS_CONF_PATH
 #define XVS_CONF_PATH "/etc/xvs/xvs.conf"
@@ -389,6 +393,10 @@ static void log_phases(void)
     for (unsigned i = 0; i < n_phases && len < sizeof line; i++)
         len += (size_t) snprintf(line + len, sizeof line - len, "%s%s %ld", i ? ", " : "",
                                  phases[i].name, phases[i].ms);
+    struct store_stats st;
+    if (xvsd_xenbus_store_stats(&st) && len < sizeof line)
+        snprintf(line + len, sizeof line - len, "; xenstore %llu requests, %llu ms",
+                 (unsigned long long) st.requests, (unsigned long long) st.usec / 1000);
     xlog(XLOG_MOD_MAIN, XLOG_INFO, "start took (ms since fork, 10 ms ticks): %s", line);
 }
 
@@ -484,6 +492,11 @@ int main(int argc, char *argv[])
         return 1;
     }
     phase("guest-backend+vifs");
+    /* Rings resumed after a restart carry what the guests queued while
+     * xvsd was down: one turn of it now, before the host ports and
+     * uplinks (tens of ms each), so the guests get going meanwhile. */
+    if (xvsd_netback())
+        netback_run_now(xvsd_netback());
     if (bare) {
         failures = apply_conf(bare, cur);
         free(bare->bridges);

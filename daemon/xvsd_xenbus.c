@@ -722,6 +722,14 @@ int xvsd_xenbus_start(struct evloop *loop, char *err, size_t errlen)
     return 0;
 }
 
+bool xvsd_xenbus_store_stats(struct store_stats *out)
+{
+    if (!store)
+        return false;
+    store_get_stats(store, out);
+    return true;
+}
+
 void xvsd_xenbus_stop(void)
 {
     if (xb) {

@@ -70,6 +70,7 @@
 #ifndef XVS_XVSD_XENBUS_H
 #define XVS_XVSD_XENBUS_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct evloop;
@@ -77,6 +78,11 @@ struct xenbus_ops;
 
 int xvsd_xenbus_start(struct evloop *, char *err, size_t errlen);
 void xvsd_xenbus_stop(void);
+
+/* The xenstore requests made so far (store_get_stats()); false if the
+ * module has no xenstore connection. */
+struct store_stats;
+bool xvsd_xenbus_store_stats(struct store_stats *);
 
 /* The ops over xvsd_netback() and the registered bridges (ctx unused),
  * for unit tests that drive them without xenstore. */

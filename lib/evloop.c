@@ -47,6 +47,7 @@ struct evloop {
     struct evloop_timer *timers;
     struct more *more, *more_run;
     size_t n_more;
+    size_t n_run;               /* entries of more_run being run, else 0 */
 };
 
 /* The coarse clock (the last tick, a few ms of resolution) is read from the
@@ -189,6 +190,21 @@ evloop_want_more(struct evloop *l, evloop_cb *cb, void *arg)
 }
 
 void
+evloop_cancel_more(struct evloop *l, evloop_cb *cb, void *arg)
+{
+    for (size_t i = 0; i < l->n_more; i++)
+        if (l->more[i].cb == cb && l->more[i].arg == arg) {
+            memmove(&l->more[i], &l->more[i + 1], (l->n_more - i - 1) * sizeof l->more[0]);
+            l->n_more--;
+            break;
+        }
+    /* Cancelled from a callback of the running batch: skip it there too. */
+    for (size_t i = 0; i < l->n_run; i++)
+        if (l->more_run[i].cb == cb && l->more_run[i].arg == arg)
+            l->more_run[i].cb = NULL;
+}
+
+void
 evloop_stop(struct evloop *l)
 {
     l->stop = true;
@@ -235,8 +251,11 @@ run_more(struct evloop *l)
     l->more_run = l->more;
     l->more = tmp;
     l->n_more = 0;
+    l->n_run = n;
     for (size_t i = 0; i < n; i++)
-        l->more_run[i].cb(l->more_run[i].arg);
+        if (l->more_run[i].cb)
+            l->more_run[i].cb(l->more_run[i].arg);
+    l->n_run = 0;
 }
 
 int

@@ -33,6 +33,9 @@ void evloop_timer_del(struct evloop *, struct evloop_timer *);
 /* Ask for `cb(arg)` to be called on the next loop turn (once per call;
  * calling it again for the same cb/arg before it ran is a no-op). */
 void evloop_want_more(struct evloop *, evloop_cb *, void *arg);
+/* Undo evloop_want_more(cb, arg) if it has not run yet (before freeing
+ * arg); safe from inside a callback. */
+void evloop_cancel_more(struct evloop *, evloop_cb *, void *arg);
 
 int evloop_run(struct evloop *);   /* until evloop_stop(); returns 0 */
 void evloop_stop(struct evloop *);

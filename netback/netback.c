@@ -220,6 +220,12 @@ static void netback_more(void *arg)
     netback_turn(nb);
 }
 
+void netback_run_now(struct netback *nb)
+{
+    if (!nb->in_turn)
+        netback_turn(nb);
+}
+
 static void netback_on_evtchn(int fd, uint32_t events, void *arg)
 {
     netback_turn(arg);
@@ -308,6 +314,7 @@ void netback_destroy(struct netback *nb)
         return;
     frame_set_grant_copier(NULL, NULL);
     evloop_del_fd(nb->loop, xenif_fd(nb->xif));
+    evloop_cancel_more(nb->loop, netback_more, nb);
     free(nb->ports);
     free(nb->batch);
     free(nb->tx_area);

@@ -85,6 +85,12 @@ void netback_set_tx_copy(struct netback *, uint32_t bytes);
 /* TX ring slots one queue may take per loop turn (0: NETBACK_TX_BUDGET). */
 void netback_set_tx_budget(struct netback *, uint32_t slots);
 
+/* Run the queues' pending work (rings just connected or resumed, events
+ * fired) once now instead of at the event loop's next turn.  xvsd calls
+ * it at start, after the vifs were adopted and before the slower host
+ * ports, so that guests' traffic does not wait for those. */
+void netback_run_now(struct netback *);
+
 /* xvsd runs the netback as a module: daemon/xvsd_netback.c (xvsd_netback()). */
 
 #endif

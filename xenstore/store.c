@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xenstore.h>
 
 #include "lib/util.h"
@@ -21,10 +22,37 @@ struct store_watch {
 };
 
 struct store {
-    struct xs_handle *xs;
+    struct xs_handle *xs;               /* requests: no watch, no thread */
+    struct xs_handle *xw;               /* watches (libxenstore's reader thread) */
     struct store_watch *watches;
     uint64_t next_id;
+    struct store_stats stats;
 };
+
+static uint64_t
+now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* Every call below that talks to xenstored is one request and one round
+ * trip (libxenstore waits for each reply): counted, and timed. */
+#define REQUEST(s, expr)                                                      \
+    ({                                                                        \
+        uint64_t t0_ = now_us();                                              \
+        __typeof__(expr) r_ = (expr);                                         \
+        (s)->stats.requests++;                                                \
+        (s)->stats.usec += now_us() - t0_;                                    \
+        r_;                                                                   \
+    })
+
+void
+store_get_stats(const struct store *s, struct store_stats *out)
+{
+    *out = s->stats;
+}
 
 struct store *
 store_open(void)
@@ -35,8 +63,12 @@ store_open(void)
         return NULL;
     }
     s->xs = xs_open(0);
-    if (!s->xs) {
+    s->xw = s->xs ? xs_open(0) : NULL;
+    if (!s->xw) {
         int e = errno;
+        if (s->xs) {
+            xs_close(s->xs);
+        }
         free(s);
         errno = e ? e : ECONNREFUSED;
         return NULL;
@@ -54,6 +86,7 @@ store_close(struct store *s)
     while (s->watches) {
         store_unwatch(s, s->watches);
     }
+    xs_close(s->xw);
     xs_close(s->xs);
     free(s);
 }
@@ -61,7 +94,7 @@ store_close(struct store *s)
 int
 store_fd(const struct store *s)
 {
-    return xs_fileno(s->xs);
+    return xs_fileno(s->xw);
 }
 
 static int
@@ -77,7 +110,7 @@ store_read(struct store *s, store_tx t, const char *path, char **value, unsigned
     char *v;
 
     errno = 0;
-    v = xs_read(s->xs, t, path, &l);
+    v = REQUEST(s, xs_read(s->xs, t, path, &l));
     if (!v) {
         return err();
     }
@@ -136,7 +169,7 @@ int
 store_write(struct store *s, store_tx t, const char *path, const char *value)
 {
     errno = 0;
-    return xs_write(s->xs, t, path, value, (unsigned) strlen(value)) ? 0 : err();
+    return REQUEST(s, xs_write(s->xs, t, path, value, (unsigned) strlen(value))) ? 0 : err();
 }
 
 int
@@ -159,14 +192,14 @@ int
 store_mkdir(struct store *s, store_tx t, const char *path)
 {
     errno = 0;
-    return xs_mkdir(s->xs, t, path) ? 0 : err();
+    return REQUEST(s, xs_mkdir(s->xs, t, path)) ? 0 : err();
 }
 
 int
 store_rm(struct store *s, store_tx t, const char *path)
 {
     errno = 0;
-    return xs_rm(s->xs, t, path) ? 0 : err();
+    return REQUEST(s, xs_rm(s->xs, t, path)) ? 0 : err();
 }
 
 int
@@ -175,7 +208,7 @@ store_directory(struct store *s, store_tx t, const char *path, char ***names, un
     char **d;
 
     errno = 0;
-    d = xs_directory(s->xs, t, path, n);
+    d = REQUEST(s, xs_directory(s->xs, t, path, n));
     if (!d) {
         return err();
     }
@@ -187,7 +220,7 @@ int
 store_tx_start(struct store *s, store_tx *t)
 {
     errno = 0;
-    *t = xs_transaction_start(s->xs);
+    *t = REQUEST(s, xs_transaction_start(s->xs));
     return *t != XBT_NULL ? 0 : err();
 }
 
@@ -195,7 +228,7 @@ int
 store_tx_end(struct store *s, store_tx t, bool abort)
 {
     errno = 0;
-    return xs_transaction_end(s->xs, t, abort) ? 0 : err();
+    return REQUEST(s, xs_transaction_end(s->xs, t, abort)) ? 0 : err();
 }
 
 struct store_watch *
@@ -218,7 +251,7 @@ store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
     w->next = s->watches;
     s->watches = w;
     errno = 0;
-    if (!xs_watch(s->xs, path, token)) {
+    if (!REQUEST(s, xs_watch(s->xw, path, token))) {
         int e = errno ? errno : EIO;
         s->watches = w->next;
         free(w->path);
@@ -241,7 +274,7 @@ store_unwatch(struct store *s, struct store_watch *w)
         }
     }
     snprintf(token, sizeof token, TOKEN_PREFIX "%llu", (unsigned long long) w->id);
-    xs_unwatch(s->xs, w->path, token);    /* fails only if already gone */
+    (void) REQUEST(s, xs_unwatch(s->xw, w->path, token));  /* fails only if already gone */
     free(w->path);
     free(w);
 }
@@ -276,7 +309,7 @@ store_dispatch(struct store *s)
         struct store_watch *w;
 
         errno = 0;
-        ev = xs_check_watch(s->xs);
+        ev = xs_check_watch(s->xw);
         if (!ev) {
             return errno == EAGAIN || errno == 0 ? 0 : -errno;
         }
@@ -292,5 +325,5 @@ store_dispatch(struct store *s)
 bool
 store_domain_exists(struct store *s, unsigned domid)
 {
-    return xs_is_domain_introduced(s->xs, domid);
+    return REQUEST(s, xs_is_domain_introduced(s->xs, domid));
 }

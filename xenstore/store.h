@@ -4,6 +4,13 @@
  * absolute or relative to /local/domain/<own domid> (libxenstore's rule).
  * Every call returns 0 or a negative errno; nothing here logs.
  *
+ * A handle is two connections to xenstored: watches on one, every other
+ * request on the other.  libxenstore hands every reply of a connection
+ * with watches through its reader thread (a thread wake-up more per round
+ * trip); the request connection has none, so the caller reads its replies
+ * itself.  xenstored serves requests in order, so a read made after
+ * store_watch() returned sees every change the watch does not report.
+ *
  * Watches carry a callback.  Each registration gets a token that is never
  * reused ("xvs-<n>"), so an event that arrives after store_unwatch() finds
  * no owner and is dropped instead of reaching freed memory.  The daemon puts
@@ -65,6 +72,15 @@ void store_unwatch(struct store *, struct store_watch *);
 /* Run the callbacks of up to STORE_DISPATCH_BUDGET queued events.
  * Returns 0 if the queue is empty, 1 if events remain, or -errno. */
 int store_dispatch(struct store *);
+
+/* Requests sent to xenstored so far (each a round trip: libxenstore
+ * waits for every reply) and the time spent waiting for them, so that a
+ * slow start or restart can be told apart from a slow xenstored. */
+struct store_stats {
+    uint64_t requests;
+    uint64_t usec;
+};
+void store_get_stats(const struct store *, struct store_stats *);
 
 /* Whether xenstored still knows domain `domid` (false once it was
  * released: the domain is dying or gone). */

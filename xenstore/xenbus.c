@@ -222,9 +222,17 @@ on_backend(void *arg, const char *path)
         return;                         /* deeper than a key: not ours */
     }
     if (nc == 0) {
-        scan_all(xb);
+        /* The registration event (xenstored sends it first): the scan in
+         * xenbus_create() came after the registration and saw everything
+         * up to then; each later change fires again. */
+        bool registration = xb->be_watch_fresh && !strcmp(path, BE_ROOT);
+        xb->be_watch_fresh = false;
+        if (!registration) {
+            scan_all(xb);
+        }
         return;
     }
+    xb->be_watch_fresh = false;
     if (!num(comp[0], KEYS_DOMID_MAX, &domid)) {
         return;
     }
@@ -265,12 +273,18 @@ on_release(void *arg, const char *path)
 
 static void pump(void *arg);
 
+/* Watch events wait for the end of the loop turn: the rings' work that
+ * the same turn found (evloop_want_more() callbacks queued before this
+ * one, e.g. rings just resumed after a restart) goes first, since events
+ * cost round trips through xenstored and the guests wait meanwhile. */
 static void
 on_store_fd(int fd, uint32_t events, void *arg)
 {
+    struct xenbus *xb = arg;
+
     (void) fd;
     (void) events;
-    pump(arg);
+    evloop_want_more(xb->loop, pump, xb);
 }
 
 static void
@@ -302,13 +316,15 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     xb->loop = loop;
     xb->ops = ops;
     xb->ctx = ctx;
-    /* Adopt what exists now, synchronously, so that a vif-online request
-     * arriving right after start-up finds its device. */
-    scan_all(xb);
+    /* Watch first, then adopt what exists, synchronously (so that a
+     * vif-online request arriving right after start-up finds its device):
+     * what changes after the scan fires the watch. */
+    xb->be_watch_fresh = true;
     xb->be_watch = store_watch(st, BE_ROOT, on_backend, xb);
     if (!xb->be_watch) {
         goto fail;
     }
+    scan_all(xb);
     xb->release_watch = store_watch(st, "@releaseDomain", on_release, xb);
     if (!xb->release_watch) {
         goto fail;
@@ -339,6 +355,7 @@ xenbus_destroy(struct xenbus *xb)
     }
     if (xb->be_watch || xb->release_watch) {
         evloop_del_fd(xb->loop, store_fd(xb->st));
+        evloop_cancel_more(xb->loop, pump, xb);
     }
     if (xb->be_watch) {
         store_unwatch(xb->st, xb->be_watch);

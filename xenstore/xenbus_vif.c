@@ -464,15 +464,15 @@ run(struct xb_vif *v)
     }
 }
 
+/* The frontend's state changed (or the watch was just registered):
+ * re-read it and run. */
 static void
-on_frontend(void *arg, const char *path)
+fe_state_changed(struct xb_vif *v)
 {
-    struct xb_vif *v = arg;
     char p[XB_PATH_MAX + 8];
     unsigned long long s;
     enum xb_state old = v->fe_state;
 
-    (void) path;
     snprintf(p, sizeof p, "%s/state", v->fe_path);
     /* Missing or garbage reads as Unknown, as in Linux. */
     v->fe_state = store_read_uint(v->xb->st, STORE_TX_NONE, p, XB_RECONFIGURED, &s)
@@ -482,6 +482,23 @@ on_frontend(void *arg, const char *path)
                   xb_state_name(v->fe_state));
     }
     run(v);
+}
+
+static void
+on_frontend(void *arg, const char *path)
+{
+    struct xb_vif *v = arg;
+
+    (void) path;
+    /* xenstored sends one event when a watch is registered, before any
+     * event of a change; xbv_adopt() read the state after registering, so
+     * that first one brings nothing new (a round trip saved per vif while
+     * the guests wait after a restart). */
+    if (v->fe_watch_fresh) {
+        v->fe_watch_fresh = false;
+        return;
+    }
+    fe_state_changed(v);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -624,17 +641,19 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     if (v->raw[KEY_TYPE] && !strcmp(v->raw[KEY_TYPE], "vif_ioemu")) {
         XLOG_DBG_(XLOG_MOD_XENSTORE, VIF_FMT ": HVM device (emulated NIC too)", VIF_ARGS(v));
     }
+    /* Registered first, then the state read: a change after the read
+     * fires the watch again, so its registration event can be skipped. */
     snprintf(path, sizeof path, "%s/state", v->fe_path);
+    v->fe_watch_fresh = true;
     v->fe_watch = store_watch(xb->st, path, on_frontend, v);
     if (!v->fe_watch) {
         snprintf(err, sizeof err, "cannot watch %.200s: %s", path, strerror(errno));
         set_down(v, err);
-    } else if (v->resume) {
-        /* Adopted while Connected (xvsd restarted): take the rings back
-         * now, not when the watch first fires -- each round trip through
-         * xenstored is part of the pause the guests see.  The first firing
-         * then finds nothing to do. */
-        on_frontend(v, path);
+    } else {
+        /* Adopted while Connected (xvsd restarted): this takes the rings
+         * back now, not a loop turn later -- each round trip through
+         * xenstored is part of the pause the guests see. */
+        fe_state_changed(v);
     }
     return v;
 }

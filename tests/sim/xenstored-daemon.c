@@ -18,7 +18,7 @@ struct stub_vif {
     unsigned domid, devid;
 };
 
-enum cmd_type { CMD_ONLINE, CMD_OFFLINE, CMD_COUNT, CMD_INFO, CMD_STOP };
+enum cmd_type { CMD_ONLINE, CMD_OFFLINE, CMD_COUNT, CMD_INFO, CMD_REQUESTS, CMD_STOP };
 
 struct cmd {
     enum cmd_type type;
@@ -183,6 +183,12 @@ on_cmd(int fd, uint32_t events, void *arg)
     case CMD_COUNT:
         c->result = (int) xenbus_n_vifs(xb);
         break;
+    case CMD_REQUESTS: {
+        struct store_stats s;
+        store_get_stats(st, &s);
+        c->result = (int) s.requests;
+        break;
+    }
     case CMD_INFO: {
         struct xenbus_vif_info info;
         c->result = -ENOENT;
@@ -299,6 +305,14 @@ unsigned
 xsd_n_vifs(void)
 {
     struct cmd c = { .type = CMD_COUNT };
+    int r = call(&c);
+    return r < 0 ? 0 : (unsigned) r;
+}
+
+unsigned
+xsd_store_requests(void)
+{
+    struct cmd c = { .type = CMD_REQUESTS };
     int r = call(&c);
     return r < 0 ? 0 : (unsigned) r;
 }

@@ -37,6 +37,10 @@ int xsd_offline(const char *be_path);
 unsigned xsd_n_vifs(void);
 bool xsd_vif_info(unsigned domid, unsigned devid, struct xenbus_vif_info *);
 
+/* Requests the daemon's store sent to xenstored since xsd_start()
+ * (store_get_stats(), read on the daemon's loop). */
+unsigned xsd_store_requests(void);
+
 /* Calls logged so far for (domid, devid) with op `op` (NULL: any);
  * `last` (may be NULL) receives the latest such call. */
 unsigned xsd_count(unsigned domid, unsigned devid, const char *op, struct xsd_call *last);

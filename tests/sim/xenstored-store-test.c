@@ -197,6 +197,44 @@ test_domains(void)
     CU_ASSERT_FALSE(store_domain_exists(st, 3));
 }
 
+/* Every call that reaches xenstored counts one request, failed ones too;
+ * a refused printf (too long) and dispatching events send none. */
+static void
+test_stats(void)
+{
+    struct store_stats a, b;
+    char *v, big[STORE_VALUE_MAX + 8];
+    char **names;
+    unsigned n;
+    store_tx t;
+    struct store_watch *w;
+    struct seen seen = { 0, "" };
+
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    store_get_stats(st, &a);
+    CU_ASSERT_EQUAL(store_write(st, STORE_TX_NONE, "/s9/a", "1"), 0);           /* 1 */
+    CU_ASSERT_EQUAL(store_read(st, STORE_TX_NONE, "/s9/a", &v, NULL), 0);      /* 2 */
+    free(v);
+    CU_ASSERT_EQUAL(store_read(st, STORE_TX_NONE, "/s9/none", &v, NULL), -ENOENT); /* 3 */
+    CU_ASSERT_TRUE(store_exists(st, STORE_TX_NONE, "/s9/a"));                   /* 4 */
+    CU_ASSERT_EQUAL(store_directory(st, STORE_TX_NONE, "/s9", &names, &n), 0); /* 5 */
+    free(names);
+    CU_ASSERT_EQUAL(store_printf(st, STORE_TX_NONE, "/s9/b", "%s", big), -E2BIG); /* none */
+    CU_ASSERT_EQUAL_FATAL(store_tx_start(st, &t), 0);                           /* 6 */
+    CU_ASSERT_EQUAL(store_tx_end(st, t, true), 0);                              /* 7 */
+    CU_ASSERT_FALSE(store_domain_exists(st, 4));                                /* 8 */
+    w = store_watch(st, "/s9/a", on_event, &seen);                              /* 9 */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    pump(&seen.count, 1);                                   /* its first event: none */
+    CU_ASSERT_EQUAL(seen.count, 1);
+    store_unwatch(st, w);                                                       /* 10 */
+    CU_ASSERT_EQUAL(store_rm(st, STORE_TX_NONE, "/s9"), 0);                    /* 11 */
+    store_get_stats(st, &b);
+    CU_ASSERT_EQUAL(b.requests - a.requests, 11);
+    CU_ASSERT(b.usec >= a.usec);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,6 +244,7 @@ main(int argc, char **argv)
         { "watch callbacks", test_watch },
         { "dispatch budget", test_budget },
         { "domains", test_domains },
+        { "request counts", test_stats },
         { NULL, NULL },
     };
 

@@ -96,6 +96,47 @@ test_want_more_runs_once_per_turn(void)
     evloop_destroy(loop);
 }
 
+/* cancel_a cancels cancel_b, queued after it in the same batch. */
+static int cancel_b_calls;
+static void cancel_b(void *arg) { (void) arg; cancel_b_calls++; }
+static void
+cancel_a(void *arg)
+{
+    (void) arg;
+    more_calls++;
+    evloop_cancel_more(loop, cancel_b, &cancel_b_calls);
+}
+
+static void
+test_cancel_more(void)
+{
+    int x = 0;
+
+    loop = evloop_create();
+    more_calls = cancel_b_calls = 0;
+    /* cancelled before it ran; another arg's callback still runs */
+    evloop_want_more(loop, cancel_b, &x);
+    evloop_want_more(loop, cancel_b, &cancel_b_calls);
+    evloop_cancel_more(loop, cancel_b, &x);
+    evloop_cancel_more(loop, cancel_b, &x);         /* not queued: no-op */
+    evloop_timer_add(loop, 20, 0, stop_cb, loop);
+    evloop_run(loop);
+    CU_ASSERT_EQUAL(cancel_b_calls, 1);
+    /* cancelled by a callback that runs before it in the same turn */
+    evloop_want_more(loop, cancel_a, NULL);
+    evloop_want_more(loop, cancel_b, &cancel_b_calls);
+    evloop_timer_add(loop, 20, 0, stop_cb, loop);
+    evloop_run(loop);
+    CU_ASSERT_EQUAL(more_calls, 1);
+    CU_ASSERT_EQUAL(cancel_b_calls, 1);
+    /* queued again after that: runs */
+    evloop_want_more(loop, cancel_b, &cancel_b_calls);
+    evloop_timer_add(loop, 20, 0, stop_cb, loop);
+    evloop_run(loop);
+    CU_ASSERT_EQUAL(cancel_b_calls, 2);
+    evloop_destroy(loop);
+}
+
 static void
 test_log_names(void)
 {
@@ -228,6 +269,7 @@ main(void)
         { "timers", test_timer_oneshot_and_periodic },
         { "fd delete during dispatch", test_fd_delete_during_dispatch },
         { "want_more", test_want_more_runs_once_per_turn },
+        { "cancel_more", test_cancel_more },
         { "log names", test_log_names },
         { "log ratelimit", test_log_ratelimit },
         { "csum add and fold", test_csum_add_fold },
