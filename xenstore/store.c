@@ -19,6 +19,7 @@ struct store_watch {
     char *path;
     store_watch_cb *cb;
     void *arg;
+    bool skip_registration;     /* store_watch_changes(): first event due */
 };
 
 struct store {
@@ -231,8 +232,9 @@ store_tx_end(struct store *s, store_tx t, bool abort)
     return REQUEST(s, xs_transaction_end(s->xs, t, abort)) ? 0 : err();
 }
 
-struct store_watch *
-store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
+static struct store_watch *
+watch_add(struct store *s, const char *path, store_watch_cb *cb, void *arg,
+          bool skip_registration)
 {
     struct store_watch *w = calloc(1, sizeof *w);
     char token[32];
@@ -245,6 +247,7 @@ store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
     w->id = s->next_id++;
     w->cb = cb;
     w->arg = arg;
+    w->skip_registration = skip_registration;
     snprintf(token, sizeof token, TOKEN_PREFIX "%llu", (unsigned long long) w->id);
     /* Link first: the initial event may be read by the time xs_watch
      * returns, and must find its owner. */
@@ -260,6 +263,18 @@ store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
         return NULL;
     }
     return w;
+}
+
+struct store_watch *
+store_watch(struct store *s, const char *path, store_watch_cb *cb, void *arg)
+{
+    return watch_add(s, path, cb, arg, false);
+}
+
+struct store_watch *
+store_watch_changes(struct store *s, const char *path, store_watch_cb *cb, void *arg)
+{
+    return watch_add(s, path, cb, arg, true);
 }
 
 void
@@ -314,6 +329,14 @@ store_dispatch(struct store *s)
             return errno == EAGAIN || errno == 0 ? 0 : -errno;
         }
         w = find_watch(s, ev[XS_WATCH_TOKEN]);
+        if (w && w->skip_registration) {
+            /* xenstored sends the registration event before any other of
+             * this watch: the watched path itself */
+            w->skip_registration = false;
+            if (!strcmp(ev[XS_WATCH_PATH], w->path)) {
+                w = NULL;
+            }
+        }
         if (w) {
             w->cb(w->arg, ev[XS_WATCH_PATH]);
         }

@@ -67,6 +67,12 @@ int store_tx_end(struct store *, store_tx, bool abort);
 
 struct store_watch *store_watch(struct store *, const char *path,
                                 store_watch_cb *, void *arg);   /* NULL + errno */
+/* The same, without the registration event xenstored sends first: for a
+ * caller that reads what it needs after this returns (every later change
+ * fires), so that first event would bring nothing new -- a round trip
+ * saved, which counts while guests wait on a restart. */
+struct store_watch *store_watch_changes(struct store *, const char *path,
+                                        store_watch_cb *, void *arg);
 void store_unwatch(struct store *, struct store_watch *);
 
 /* Run the callbacks of up to STORE_DISPATCH_BUDGET queued events.

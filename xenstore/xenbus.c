@@ -222,17 +222,9 @@ on_backend(void *arg, const char *path)
         return;                         /* deeper than a key: not ours */
     }
     if (nc == 0) {
-        /* The registration event (xenstored sends it first): the scan in
-         * xenbus_create() came after the registration and saw everything
-         * up to then; each later change fires again. */
-        bool registration = xb->be_watch_fresh && !strcmp(path, BE_ROOT);
-        xb->be_watch_fresh = false;
-        if (!registration) {
-            scan_all(xb);
-        }
+        scan_all(xb);
         return;
     }
-    xb->be_watch_fresh = false;
     if (!num(comp[0], KEYS_DOMID_MAX, &domid)) {
         return;
     }
@@ -319,8 +311,7 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     /* Watch first, then adopt what exists, synchronously (so that a
      * vif-online request arriving right after start-up finds its device):
      * what changes after the scan fires the watch. */
-    xb->be_watch_fresh = true;
-    xb->be_watch = store_watch(st, BE_ROOT, on_backend, xb);
+    xb->be_watch = store_watch_changes(st, BE_ROOT, on_backend, xb);
     if (!xb->be_watch) {
         goto fail;
     }

@@ -44,7 +44,6 @@ struct xb_vif {
     bool domain_dead;               /* @releaseDomain and not introduced */
     bool finished;                  /* closed for good; waiting for removal */
     bool resume;                    /* adopted while Connected: resume rings */
-    bool fe_watch_fresh;            /* its registration event is still due */
     bool script_warned;
     bool down_logged;               /* set_down() logged key_err's reason */
 };
@@ -55,7 +54,6 @@ struct xenbus {
     const struct xenbus_ops *ops;
     void *ctx;
     struct store_watch *be_watch, *release_watch;
-    bool be_watch_fresh;            /* its registration event is still due */
     struct xb_vif **vifs;
     unsigned n_vifs, cap_vifs;
     bool exiting;                   /* xenbus_destroy(): write nothing */

@@ -464,15 +464,17 @@ run(struct xb_vif *v)
     }
 }
 
-/* The frontend's state changed (or the watch was just registered):
- * re-read it and run. */
+/* The frontend's state changed (or the vif was just adopted): re-read it
+ * and run. */
 static void
-fe_state_changed(struct xb_vif *v)
+on_frontend(void *arg, const char *path)
 {
+    struct xb_vif *v = arg;
     char p[XB_PATH_MAX + 8];
     unsigned long long s;
     enum xb_state old = v->fe_state;
 
+    (void) path;
     snprintf(p, sizeof p, "%s/state", v->fe_path);
     /* Missing or garbage reads as Unknown, as in Linux. */
     v->fe_state = store_read_uint(v->xb->st, STORE_TX_NONE, p, XB_RECONFIGURED, &s)
@@ -482,23 +484,6 @@ fe_state_changed(struct xb_vif *v)
                   xb_state_name(v->fe_state));
     }
     run(v);
-}
-
-static void
-on_frontend(void *arg, const char *path)
-{
-    struct xb_vif *v = arg;
-
-    (void) path;
-    /* xenstored sends one event when a watch is registered, before any
-     * event of a change; xbv_adopt() read the state after registering, so
-     * that first one brings nothing new (a round trip saved per vif while
-     * the guests wait after a restart). */
-    if (v->fe_watch_fresh) {
-        v->fe_watch_fresh = false;
-        return;
-    }
-    fe_state_changed(v);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -642,10 +627,9 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         XLOG_DBG_(XLOG_MOD_XENSTORE, VIF_FMT ": HVM device (emulated NIC too)", VIF_ARGS(v));
     }
     /* Registered first, then the state read: a change after the read
-     * fires the watch again, so its registration event can be skipped. */
+     * fires the watch again, so its registration event is not needed. */
     snprintf(path, sizeof path, "%s/state", v->fe_path);
-    v->fe_watch_fresh = true;
-    v->fe_watch = store_watch(xb->st, path, on_frontend, v);
+    v->fe_watch = store_watch_changes(xb->st, path, on_frontend, v);
     if (!v->fe_watch) {
         snprintf(err, sizeof err, "cannot watch %.200s: %s", path, strerror(errno));
         set_down(v, err);
@@ -653,7 +637,7 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         /* Adopted while Connected (xvsd restarted): this takes the rings
          * back now, not a loop turn later -- each round trip through
          * xenstored is part of the pause the guests see. */
-        fe_state_changed(v);
+        on_frontend(v, path);
     }
     return v;
 }

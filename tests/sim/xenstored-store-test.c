@@ -159,6 +159,25 @@ test_watch(void)
     CU_ASSERT_PTR_NULL(store_watch(st, "not a path//", on_event, &a));
 }
 
+/* store_watch_changes(): the registration event is not delivered, the
+ * first change is. */
+static void
+test_watch_changes(void)
+{
+    struct seen a = { 0 };
+    struct store_watch *w = store_watch_changes(st, "/s5", on_event, &a);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    usleep(50000);                          /* let the registration event arrive */
+    CU_ASSERT_TRUE(store_dispatch(st) >= 0);
+    CU_ASSERT_EQUAL(a.count, 0);
+    CU_ASSERT_TRUE(xs_write(other, XBT_NULL, "/s5", "1", 1));
+    pump(&a.count, 1);
+    CU_ASSERT_EQUAL(a.count, 1);            /* a change of the path itself */
+    CU_ASSERT_STRING_EQUAL(a.last, "/s5");
+    store_unwatch(st, w);
+}
+
 static void
 test_budget(void)
 {
@@ -242,6 +261,7 @@ main(int argc, char **argv)
         { "values", test_values },
         { "transaction retry", test_transaction_retry },
         { "watch callbacks", test_watch },
+        { "watch without registration event", test_watch_changes },
         { "dispatch budget", test_budget },
         { "domains", test_domains },
         { "request counts", test_stats },
