@@ -2,6 +2,7 @@
 #include "daemon/modules.h"
 
 #include <stdio.h>
+#include <limits.h>
 
 #include "daemon/xvsd_netback.h"
 #include "daemon/xvsd_xenbus.h"
@@ -20,6 +21,14 @@ static const struct conf *the_conf;
 
 void modules_set_conf(const struct conf *c) { the_conf = c; }
 const struct conf *modules_conf(void) { return the_conf; }
+
+static char the_state_dir[PATH_MAX];
+
+void modules_set_state_dir(const char *dir)
+{
+    snprintf(the_state_dir, sizeof the_state_dir, "%s", dir);
+}
+const char *modules_state_dir(void) { return the_state_dir; }
 
 int modules_start(struct evloop *loop, char *err, size_t errlen)
 {

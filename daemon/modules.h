@@ -29,6 +29,11 @@ struct xvsd_module {
 void modules_set_conf(const struct conf *);
 const struct conf *modules_conf(void);
 
+/* xvsd's state directory (records that outlive a crash: host ports,
+ * takeovers, vifs), set before modules_start(); "" if unset. */
+void modules_set_state_dir(const char *);
+const char *modules_state_dir(void);
+
 /* Returns 0, or the failing module's error (message in err). */
 int modules_start(struct evloop *, char *err, size_t errlen);
 /* Stops the modules that started, last first. */

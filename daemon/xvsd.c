@@ -482,6 +482,9 @@ int main(int argc, char *argv[])
     evloop_timer_add(loop, BRIDGE_RUN_MS, BRIDGE_RUN_MS, run_bridges, NULL);
     phase("bridges");
     modules_set_conf(cur);
+    char sdir[PATH_MAX];
+    state_dir(sdir, sizeof sdir);
+    modules_set_state_dir(sdir);
     if (modules_start(loop, err, sizeof err)) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "%s", err);
         modules_stop();

@@ -709,7 +709,11 @@ int xvsd_xenbus_start(struct evloop *loop, char *err, size_t errlen)
              "vif-attach); [xen] xenstore = yes would make this fatal", off_reason);
         return 0;
     }
-    xb = xenbus_create(store, loop, &ops, NULL);
+    /* Each connected vif's record (xenstore/vifrec.h) beside the host
+     * ports' ones: after kill -9 the next xvsd resumes the rings from them
+     * before its first xenstore round trip per vif. */
+    xb = xenbus_create(store, loop, &ops, NULL,
+                       modules_state_dir()[0] ? modules_state_dir() : NULL);
     if (!xb) {
         e = errno ? errno : EIO;
         snprintf(err, errlen, "cannot watch backend/vif in xenstore: %s", strerror(e));

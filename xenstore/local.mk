@@ -7,7 +7,8 @@ xenstore_libxvsstore_a_SOURCES = \
 	xenstore/keys.c xenstore/keys.h \
 	xenstore/xenbus_state.c xenstore/xenbus_state.h \
 	xenstore/xenbus.c xenstore/xenbus.h xenstore/xenbus_int.h \
-	xenstore/xenbus_vif.c
+	xenstore/xenbus_vif.c \
+	xenstore/vifrec.c xenstore/vifrec.h
 
 dist_man_MANS += man/vif-xvs.8 man/xvs-xenstore.7
 

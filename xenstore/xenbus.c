@@ -16,6 +16,7 @@
 
 #include "lib/evloop.h"
 #include "lib/util.h"
+#include "xenstore/vifrec.h"
 
 #define BE_ROOT "backend/vif"
 
@@ -53,30 +54,43 @@ xb_vif_unlink(struct xenbus *xb, struct xb_vif *v)
     }
 }
 
-static void
-adopt(struct xenbus *xb, unsigned domid, unsigned devid)
+/* Room for one more vif in xb->vifs; false (logged) if there is none. */
+static bool
+room_for_vif(struct xenbus *xb, unsigned domid, unsigned devid)
 {
     static struct xlog_ratelimit rl = XLOG_RATELIMIT_INIT(1, 5);
-    struct xb_vif *v;
 
     if (xb->n_vifs >= XENBUS_VIFS_MAX) {
         if (xlog_ratelimit(&rl)) {
             XLOG_ERR_(XLOG_MOD_XENSTORE, "backend/vif/%u/%u: ignored, already serving %d vifs",
                       domid, devid, XENBUS_VIFS_MAX);
         }
-        return;
+        return false;
     }
     if (xb->n_vifs == xb->cap_vifs) {
         unsigned cap = xb->cap_vifs ? xb->cap_vifs * 2 : 16;
         struct xb_vif **p = realloc(xb->vifs, cap * sizeof *p);
         if (!p) {
             XLOG_ERR_(XLOG_MOD_XENSTORE, "backend/vif/%u/%u: out of memory", domid, devid);
-            return;
+            return false;
         }
         xb->vifs = p;
         xb->cap_vifs = cap;
     }
-    v = xbv_adopt(xb, domid, devid);
+    return true;
+}
+
+/* `pre`: the same device made from its record and unlinked from xb->vifs
+ * (there is room for it again). */
+static void
+adopt(struct xenbus *xb, unsigned domid, unsigned devid, struct xb_vif *pre)
+{
+    struct xb_vif *v;
+
+    if (!pre && !room_for_vif(xb, domid, devid)) {
+        return;
+    }
+    v = xbv_adopt(xb, domid, devid, pre);
     if (v) {
         xb->vifs[xb->n_vifs++] = v;
     }
@@ -100,7 +114,7 @@ device_event(struct xenbus *xb, unsigned domid, unsigned devid, const char *key)
     struct xb_vif *v = find(xb, domid, devid);
 
     if (!v) {
-        adopt(xb, domid, devid);
+        adopt(xb, domid, devid, NULL);
         return;
     }
     if (key) {
@@ -118,7 +132,7 @@ device_event(struct xenbus *xb, unsigned domid, unsigned devid, const char *key)
     case XB_INITIALISING:
         if (v->published != XB_INITIALISING) {
             xbv_gone(v);
-            adopt(xb, domid, devid);
+            adopt(xb, domid, devid, NULL);
         }
         break;
     default:
@@ -157,11 +171,36 @@ scan_domain(struct xenbus *xb, unsigned domid)
     }
     for (unsigned j = 0; j < n; j++) {
         unsigned devid;
-        if (num(names[j], KEYS_HANDLE_MAX, &devid) && !find(xb, domid, devid)) {
-            adopt(xb, domid, devid);
+        struct xb_vif *v;
+        if (!num(names[j], KEYS_HANDLE_MAX, &devid)) {
+            continue;
+        }
+        v = find(xb, domid, devid);
+        if (!v) {
+            adopt(xb, domid, devid, NULL);
+        } else if (v->from_record) {
+            xb_vif_unlink(xb, v);       /* checked: kept or redone */
+            adopt(xb, domid, devid, v);
         }
     }
     free(names);
+}
+
+/* Vifs whose domain is not among `names` (backend/vif's listing) are gone. */
+static void
+drop_unlisted_domains(struct xenbus *xb, char **names, unsigned n)
+{
+    for (unsigned i = xb->n_vifs; i-- > 0;) {
+        struct xb_vif *v = xb->vifs[i];
+        bool listed = false;
+        for (unsigned j = 0; j < n && !listed; j++) {
+            unsigned domid;
+            listed = num(names[j], KEYS_DOMID_MAX, &domid) && domid == v->domid;
+        }
+        if (!listed) {
+            xbv_gone(v);
+        }
+    }
 }
 
 static void
@@ -175,17 +214,7 @@ scan_all(struct xenbus *xb)
         XLOG_WARN_(XLOG_MOD_XENSTORE, BE_ROOT ": cannot list: %s", strerror(-r));
         return;
     }
-    for (unsigned i = xb->n_vifs; i-- > 0;) {
-        struct xb_vif *v = xb->vifs[i];
-        bool listed = false;
-        for (unsigned j = 0; j < n && !listed; j++) {
-            unsigned domid;
-            listed = num(names[j], KEYS_DOMID_MAX, &domid) && domid == v->domid;
-        }
-        if (!listed) {
-            xbv_gone(v);
-        }
-    }
+    drop_unlisted_domains(xb, names, n);
     for (unsigned j = 0; j < n; j++) {
         unsigned domid;
         if (num(names[j], KEYS_DOMID_MAX, &domid)) {
@@ -193,6 +222,122 @@ scan_all(struct xenbus *xb)
         }
     }
     free(names);
+}
+
+/* ---- start from records (vifrec.h) ------------------------------------ */
+
+/* Every record in record_dir that gives a working vif, made without a
+ * xenstore request; bad records are removed.  Returns how many. */
+static unsigned
+take_records(struct xenbus *xb)
+{
+    char **names = NULL;
+    unsigned n = 0;
+    int r = vifrec_list(xb->record_dir, &names, &n);
+
+    if (r) {
+        XLOG_WARN_(XLOG_MOD_XENSTORE, "%s: cannot list vif records: %s", xb->record_dir,
+                   strerror(-r));
+        return 0;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        struct vifrec rec;
+        char err[128];
+        struct xb_vif *v;
+
+        if (vifrec_read(xb->record_dir, names[i], &rec, err, sizeof err)) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, "%s/%s: not a usable vif record (%s); removed",
+                       xb->record_dir, names[i], err);
+            vifrec_remove(xb->record_dir, rec.domid, rec.devid);
+            continue;
+        }
+        v = find(xb, rec.domid, rec.devid) || !room_for_vif(xb, rec.domid, rec.devid)
+            ? NULL : xbv_from_record(xb, &rec);
+        if (v) {
+            xb->vifs[xb->n_vifs++] = v;
+            xb->records_used++;
+        } else {
+            vifrec_remove(xb->record_dir, rec.domid, rec.devid);
+        }
+        vifrec_free(&rec);
+    }
+    free(names);
+    return xb->records_used;
+}
+
+/* One step of the scan that checks the records: backend/vif's listing,
+ * then one domain per call.  Returns whether steps remain. */
+static bool
+settle_one(struct xenbus *xb)
+{
+    unsigned domid;
+
+    if (!xb->settle_domains) {
+        char **names = NULL;
+        unsigned n = 0;
+        int r = store_directory(xb->st, STORE_TX_NONE, BE_ROOT, &names, &n);
+        if (r && r != -ENOENT) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, BE_ROOT ": cannot list (records not checked): %s",
+                       strerror(-r));
+            return false;
+        }
+        drop_unlisted_domains(xb, names, n);
+        xb->settle_domains = names ? names : calloc(1, sizeof *names);
+        xb->n_settle_domains = names ? n : 0;
+        xb->i_settle_domain = 0;
+        return xb->settle_domains && n > 0;
+    }
+    while (xb->i_settle_domain < xb->n_settle_domains
+           && !num(xb->settle_domains[xb->i_settle_domain], KEYS_DOMID_MAX, &domid)) {
+        xb->i_settle_domain++;
+    }
+    if (xb->i_settle_domain < xb->n_settle_domains) {
+        xb->i_settle_domain++;
+        scan_domain(xb, domid);
+    }
+    return xb->i_settle_domain < xb->n_settle_domains;
+}
+
+static void
+settle_finish(struct xenbus *xb)
+{
+    unsigned unchecked = 0;
+
+    for (unsigned i = 0; i < xb->n_vifs; i++) {
+        unchecked += xb->vifs[i]->from_record;
+    }
+    xb->settling = false;
+    free(xb->settle_domains);
+    xb->settle_domains = NULL;
+    XLOG_INFO_(XLOG_MOD_XENSTORE, "vif records checked against xenstore: %u resumed from "
+               "records, %u of them redone from xenstore%s", xb->records_used,
+               xb->records_redone, unchecked ? " (some not checked: see above)" : "");
+}
+
+static void
+settle_step(void *arg)
+{
+    struct xenbus *xb = arg;
+
+    if (settle_one(xb)) {
+        evloop_want_more(xb->loop, settle_step, xb);
+    } else {
+        settle_finish(xb);
+    }
+}
+
+/* Now, whatever is left of it: before anything that needs xenstore's view
+ * (a watch event, a hotplug request). */
+static void
+settle_all(struct xenbus *xb)
+{
+    if (!xb->settling) {
+        return;
+    }
+    evloop_cancel_more(xb->loop, settle_step, xb);
+    while (settle_one(xb)) {
+    }
+    settle_finish(xb);
 }
 
 /* "backend/vif[/D[/N[/key]]]" (or absolute, ending the same way). */
@@ -221,6 +366,7 @@ on_backend(void *arg, const char *path)
     if (*p) {
         return;                         /* deeper than a key: not ours */
     }
+    settle_all(xb);
     if (nc == 0) {
         scan_all(xb);
         return;
@@ -244,6 +390,7 @@ on_release(void *arg, const char *path)
     struct xenbus *xb = arg;
 
     (void) path;
+    settle_all(xb);
     /* One question per domain, however many vifs it has; vifs of one
      * domain get the same answer (none is removed in this loop). */
     for (unsigned i = 0; i < xb->n_vifs; i++) {
@@ -296,7 +443,8 @@ pump(void *arg)
 }
 
 struct xenbus *
-xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *ops, void *ctx)
+xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *ops, void *ctx,
+              const char *record_dir)
 {
     struct xenbus *xb = calloc(1, sizeof *xb);
     int e;
@@ -308,6 +456,9 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     xb->loop = loop;
     xb->ops = ops;
     xb->ctx = ctx;
+    if (record_dir && !(xb->record_dir = strdup(record_dir))) {
+        goto fail;
+    }
     /* Watch first, then adopt what exists, synchronously (so that a
      * vif-online request arriving right after start-up finds its device):
      * what changes after the scan fires the watch. */
@@ -315,7 +466,15 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
     if (!xb->be_watch) {
         goto fail;
     }
-    scan_all(xb);
+    /* After a restart, the vifs' records give their rings back before
+     * any round trip per vif; the scan that checks them follows, one
+     * domain per loop turn, with the rings served in between. */
+    if (xb->record_dir && take_records(xb)) {
+        xb->settling = true;
+        evloop_want_more(loop, settle_step, xb);
+    } else {
+        scan_all(xb);
+    }
     xb->release_watch = store_watch(st, "@releaseDomain", on_release, xb);
     if (!xb->release_watch) {
         goto fail;
@@ -324,8 +483,14 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
         errno = -e;
         goto fail;
     }
-    XLOG_INFO_(XLOG_MOD_XENSTORE, "watching " BE_ROOT ": %u existing vif(s) adopted",
-               xb->n_vifs);
+    if (xb->settling) {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, "watching " BE_ROOT ": %u vif(s) resumed from their "
+                   "records in %s, checked against xenstore next", xb->n_vifs,
+                   xb->record_dir);
+    } else {
+        XLOG_INFO_(XLOG_MOD_XENSTORE, "watching " BE_ROOT ": %u existing vif(s) adopted",
+                   xb->n_vifs);
+    }
     return xb;
 
 fail:
@@ -354,10 +519,13 @@ xenbus_destroy(struct xenbus *xb)
     if (xb->release_watch) {
         store_unwatch(xb->st, xb->release_watch);
     }
+    evloop_cancel_more(xb->loop, settle_step, xb);
     xb->exiting = true;
     while (xb->n_vifs) {
         xbv_gone(xb->vifs[xb->n_vifs - 1]);
     }
+    free(xb->settle_domains);
+    free(xb->record_dir);
     free(xb->vifs);
     free(xb);
 }
@@ -385,6 +553,7 @@ vif_by_path(struct xenbus *xb, const char *path, char *err, size_t errlen)
     }
     memcpy(rel, p, len);
     rel[len] = '\0';
+    settle_all(xb);
     v = find_path(xb, rel);
     if (!v) {
         snprintf(err, errlen, "%s: no such vif (is xvsd serving this host's vifs?)", rel);

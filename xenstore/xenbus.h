@@ -26,7 +26,11 @@
  * device; a connected one is reconnected with rings.resume set and keeps
  * its published state, so the guest sees no disconnect.  xenbus_destroy()
  * (daemon exit) frees local state only and writes nothing, for the same
- * reason.
+ * reason.  With a record directory (vifrec.h), each connected vif also
+ * has a record there, and a restarted xvsd first takes the recorded vifs'
+ * rings back without asking xenstored anything, then adopts from
+ * xenstore as above (one domain per loop turn), keeping what the records
+ * got right and redoing the rest.
  *
  * Everything runs on the daemon's event loop; the ops may not call back
  * into xenbus. */
@@ -105,9 +109,10 @@ struct xenbus_ops {
 #define XENBUS_FEATURES_MAX 32
 
 /* Watches backend/vif and @releaseDomain on `loop`, adopts existing
- * devices.  NULL + errno if the watches cannot be set. */
+ * devices.  `record_dir`: where vif records are kept and read at start
+ * (NULL: none).  NULL + errno if the watches cannot be set. */
 struct xenbus *xenbus_create(struct store *, struct evloop *, const struct xenbus_ops *,
-                             void *ctx);
+                             void *ctx, const char *record_dir);
 void xenbus_destroy(struct xenbus *);
 
 /* vif-xvs online/offline for the device at `be_path` ("backend/vif/D/N",

@@ -10,7 +10,12 @@
  *     ops->create succeeded and ops->destroy not yet called;
  *   - `key_err` non-empty <=> some key's current value is bad; the vif is
  *     then not attached;
- *   - `raw[k]` is the last value read for key k (NULL: absent). */
+ *   - `raw[k]` is the last value read for key k (NULL: absent);
+ *   - `from_record`: made from a vifrec at start (ops->create, attach and
+ *     connect done from the record alone), not yet checked against
+ *     xenstore; `recorded` <=> our vifrec file for it exists;
+ *   - `pre_connected`: the ops hold rings (`rings`) taken from a record
+ *     that do_connect() has not yet compared with the frontend's keys. */
 #ifndef XVS_XENBUS_INT_H
 #define XVS_XENBUS_INT_H 1
 
@@ -46,6 +51,8 @@ struct xb_vif {
     bool resume;                    /* adopted while Connected: resume rings */
     bool script_warned;
     bool down_logged;               /* set_down() logged key_err's reason */
+    bool from_record, recorded, pre_connected;
+    struct xenbus_rings rings;      /* last connected (or recorded) */
 };
 
 struct xenbus {
@@ -57,10 +64,23 @@ struct xenbus {
     struct xb_vif **vifs;
     unsigned n_vifs, cap_vifs;
     bool exiting;                   /* xenbus_destroy(): write nothing */
+    char *record_dir;               /* vifrec files; NULL: none kept */
+    /* Started from records: the scan that checks them runs one domain
+     * per loop turn (settle_step), the rings served in between. */
+    bool settling;
+    char **settle_domains;
+    unsigned n_settle_domains, i_settle_domain;
+    unsigned records_used, records_redone;
 };
 
 /* xenbus_vif.c */
-struct xb_vif *xbv_adopt(struct xenbus *, unsigned domid, unsigned devid);
+/* `pre`: the same device made from its record (unlinked by the caller):
+ * its port and rings are kept if xenstore says the same, else undone. */
+struct xb_vif *xbv_adopt(struct xenbus *, unsigned domid, unsigned devid, struct xb_vif *pre);
+struct vifrec;
+/* A Connected vif from its record alone (no xenstore request): port made,
+ * on its bridge, rings resumed.  NULL (logged) if any step failed. */
+struct xb_vif *xbv_from_record(struct xenbus *, struct vifrec *);
 void xbv_gone(struct xb_vif *);         /* BE dir removed: free */
 void xbv_key_changed(struct xb_vif *, const char *key);
 void xbv_domain_gone(struct xb_vif *);   /* its domain was released */

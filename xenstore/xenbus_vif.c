@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xenstore/vifrec.h"
 
 #define XB_TX_RETRIES 8             /* transaction conflicts before giving up */
 #define XB_MAX_HOPS 8               /* state steps in one run() (longest is 4) */
@@ -141,6 +142,45 @@ fatal(struct xb_vif *v, const char *msg)
     }
 }
 
+/* ---- the restart record (vifrec.h) -------------------------------------- */
+
+/* Keep the vif's record in step: there while its rings are served on its
+ * bridge, gone otherwise.  Kept when xvsd exits, for the next one. */
+static void
+record_sync(struct xb_vif *v)
+{
+    static struct xlog_ratelimit rl = XLOG_RATELIMIT_INIT(1, 5);
+    const char *dir = v->xb->record_dir;
+    struct vifrec r;
+    int e;
+
+    if (!dir || v->xb->exiting) {
+        return;
+    }
+    if (v->connected && v->attached && v->hotplug_connected && !v->key_err[0]) {
+        memset(&r, 0, sizeof r);
+        r.domid = v->domid;
+        r.devid = v->devid;
+        snprintf(r.fe_path, sizeof r.fe_path, "%s", v->fe_path);
+        memcpy(r.raw, v->raw, sizeof r.raw);   /* borrowed, not freed */
+        r.rings = v->rings;
+        e = vifrec_write(dir, &r);
+        if (!e) {
+            v->recorded = true;
+            return;
+        }
+        if (xlog_ratelimit(&rl)) {
+            XLOG_WARN_(XLOG_MOD_XENSTORE, VIF_FMT ": cannot record it in %s (a restart "
+                       "will take it back from xenstore only): %s", VIF_ARGS(v), dir,
+                       strerror(-e));
+        }
+    }
+    if (v->recorded) {
+        vifrec_remove(dir, v->domid, v->devid);
+        v->recorded = false;
+    }
+}
+
 /* ---- keys ------------------------------------------------------------- */
 
 /* One listing, then reads of the keys that exist only (libxl writes
@@ -245,6 +285,7 @@ set_down(struct xb_vif *v, const char *msg)
         v->attached = false;
     }
     v->hotplug_connected = false;
+    record_sync(v);
     be_update(v, kv, 2);
 }
 
@@ -272,6 +313,7 @@ attach(struct xb_vif *v, bool published, char *err, size_t errlen)
     v->hotplug_connected = true;
     v->last_err[0] = '\0';
     v->down_logged = false;
+    record_sync(v);
     return 0;
 }
 
@@ -394,12 +436,31 @@ do_connect(struct xb_vif *v, bool resume)
         return -EINVAL;
     }
     rings.resume = resume;
+    if (v->pre_connected) {
+        /* Rings already taken from the record: keep them if the frontend
+         * says the same (no state change, nothing for the guest to see). */
+        v->pre_connected = false;
+        if (vifrec_rings_equal(&rings, &v->rings)) {
+            v->connected = true;
+            v->resume = false;
+            record_sync(v);
+            return 0;
+        }
+        XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": frontend's rings are not the recorded "
+                   "ones (tx %u rx %u, event channel %u): taken again from xenstore",
+                   VIF_ARGS(v), v->rings.tx_ring_ref, v->rings.rx_ring_ref,
+                   v->rings.evtchn_tx);
+        v->xb->ops->disconnect(v->xb->ctx, v->handle);
+        v->xb->records_redone++;
+    }
     if (v->xb->ops->connect(v->xb->ctx, v->handle, &rings, err, sizeof err)) {
         fatal(v, err);
         return -EIO;
     }
     v->connected = true;
     v->resume = false;
+    v->rings = rings;
+    record_sync(v);
     XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": rings tx %u rx %u, event channel%s %u/%u%s",
                VIF_ARGS(v), rings.tx_ring_ref, rings.rx_ring_ref,
                rings.split_evtchn ? "s" : "", rings.evtchn_tx, rings.evtchn_rx,
@@ -413,6 +474,7 @@ do_disconnect(struct xb_vif *v)
     if (v->connected) {
         v->xb->ops->disconnect(v->xb->ctx, v->handle);
         v->connected = false;
+        record_sync(v);
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": rings released", VIF_ARGS(v));
     }
 }
@@ -521,8 +583,106 @@ adopt_tap(struct xb_vif *v)
     }
 }
 
+/* Why the record-made `pre` cannot stand for the device xenstore
+ * describes in `v` (NULL: it can). */
+static const char *
+record_differs(const struct xb_vif *pre, const struct xb_vif *v, enum xb_state state,
+               bool hotplug_error, char *why, size_t size)
+{
+    if (state != XB_CONNECTED) {
+        snprintf(why, size, "backend %s", xb_state_name(state));
+    } else if (strcmp(pre->fe_path, v->fe_path)) {
+        snprintf(why, size, "frontend %.64s", v->fe_path);
+    } else if (!v->hotplug_connected || hotplug_error) {
+        snprintf(why, size, "hotplug status");
+    } else if (v->key_err[0]) {
+        snprintf(why, size, "%.96s", v->key_err);
+    } else {
+        for (unsigned k = 0; k < KEY_N; k++) {
+            if (pre->raw[k] && v->raw[k] ? strcmp(pre->raw[k], v->raw[k])
+                                         : pre->raw[k] != v->raw[k]) {
+                snprintf(why, size, "key %s", keys_vif_key_name(k));
+                return why;
+            }
+        }
+        return NULL;
+    }
+    return why;
+}
+
+/* Undo a record-made vif entirely (it is not in xb->vifs). */
+static void
+record_vif_undo(struct xb_vif *pre)
+{
+    const struct xenbus_ops *ops = pre->xb->ops;
+
+    if (pre->connected || pre->pre_connected) {
+        ops->disconnect(pre->xb->ctx, pre->handle);
+    }
+    if (pre->attached) {
+        ops->detach(pre->xb->ctx, pre->handle);
+    }
+    if (pre->handle) {
+        ops->destroy(pre->xb->ctx, pre->handle);
+    }
+    vif_free(pre);
+}
+
 struct xb_vif *
-xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
+xbv_from_record(struct xenbus *xb, struct vifrec *r)
+{
+    struct xb_vif *v = calloc(1, sizeof *v);
+    char err[XENBUS_ERR_MAX];
+    struct xenbus_vif_id id;
+    struct xenbus_rings rings = r->rings;
+
+    if (!v) {
+        return NULL;
+    }
+    v->xb = xb;
+    v->domid = r->domid;
+    v->devid = r->devid;
+    snprintf(v->be_path, sizeof v->be_path, "backend/vif/%u/%u", r->domid, r->devid);
+    snprintf(v->name, sizeof v->name, "vif%u.%u", r->domid, r->devid);
+    snprintf(v->fe_path, sizeof v->fe_path, "%s", r->fe_path);
+    memcpy(v->raw, r->raw, sizeof v->raw);     /* taken over */
+    memset(r->raw, 0, sizeof r->raw);
+    if (build_cfg(v, &v->cfg, err, sizeof err)) {
+        goto fail;
+    }
+    set_name(v);
+    id = vif_id(v);
+    v->handle = xb->ops->create(xb->ctx, &id, &v->cfg, err, sizeof err);
+    if (!v->handle || xb->ops->attach(xb->ctx, v->handle, &v->cfg, err, sizeof err)) {
+        goto fail;
+    }
+    v->attached = true;
+    rings.resume = true;
+    if (xb->ops->connect(xb->ctx, v->handle, &rings, err, sizeof err)) {
+        goto fail;
+    }
+    v->connected = true;
+    v->rings = r->rings;
+    v->from_record = v->recorded = true;
+    v->hotplug_connected = true;
+    v->online = v->raw[KEY_ONLINE] && !strcmp(v->raw[KEY_ONLINE], "1");
+    v->be_state = v->published = v->fe_state = XB_CONNECTED;
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": rings tx %u rx %u, event channel%s %u/%u "
+               "(resumed) from its record, on bridge %s; checked against xenstore next",
+               VIF_ARGS(v), rings.tx_ring_ref, rings.rx_ring_ref,
+               rings.split_evtchn ? "s" : "", rings.evtchn_tx, rings.evtchn_rx,
+               v->cfg.bridge.name);
+    return v;
+
+fail:
+    XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": record not used (%s); taken back from "
+               "xenstore", VIF_ARGS(v), err);
+    record_vif_undo(v);
+    return NULL;
+}
+
+struct xb_vif *
+xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid, struct xb_vif *pre)
 {
     struct xb_vif *v = calloc(1, sizeof *v);
     char err[XENBUS_ERR_MAX];
@@ -544,6 +704,9 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
      * and frontend it is not (or no longer) a device. */
     state = xbv_read_be_state(xb, v->be_path);
     if (state == XB_UNKNOWN || be_read(v, "frontend", &s)) {
+        if (pre) {
+            record_vif_undo(pre);
+        }
         vif_free(v);
         return NULL;
     }
@@ -551,6 +714,9 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
         XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend \"%.64s\" is not a xenstore path",
                   v->be_path, s);
         free(s);
+        if (pre) {
+            record_vif_undo(pre);
+        }
         vif_free(v);
         return NULL;
     }
@@ -560,6 +726,9 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     if (store_read_uint(xb->st, STORE_TX_NONE, path, KEYS_DOMID_MAX, &fe_domid)
         || fe_domid != domid) {
         XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend-id missing or not %u", v->be_path, domid);
+        if (pre) {
+            record_vif_undo(pre);
+        }
         vif_free(v);
         return NULL;
     }
@@ -572,7 +741,30 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     if (build_cfg(v, &v->cfg, err, sizeof err)) {
         snprintf(v->key_err, sizeof v->key_err, "%s", err);
         keys_vif_init(&v->cfg);
-    } else {
+    }
+    if (pre) {
+        char why[128];
+        if (record_differs(pre, v, state, hotplug_error, why, sizeof why)) {
+            XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": xenstore differs from its record (%s): "
+                       "taken back from xenstore", VIF_ARGS(pre), why);
+            xb->records_redone++;
+            record_vif_undo(pre);
+            pre = NULL;
+        }
+    }
+    if (pre) {
+        /* The record said what xenstore says: keep its port, on its
+         * bridge, and its rings until do_connect() compares them. */
+        set_name(v);
+        v->handle = pre->handle;
+        v->attached = pre->attached;
+        v->pre_connected = pre->connected;
+        v->rings = pre->rings;
+        v->recorded = pre->recorded;
+        pre->handle = NULL;
+        vif_free(pre);
+        pre = NULL;
+    } else if (!v->key_err[0]) {
         struct xenbus_vif_id id;
         set_name(v);
         id = vif_id(v);
@@ -584,7 +776,8 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
     v->be_state = v->published = state;
     v->fe_state = XB_UNKNOWN;
     XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": %s, bridge %s, mac %s, backend %s%s%s",
-               VIF_ARGS(v), state == XB_INITIALISING ? "new" : "adopted",
+               VIF_ARGS(v), state == XB_INITIALISING ? "new"
+               : v->pre_connected ? "adopted as recorded" : "adopted",
                v->raw[KEY_BRIDGE] ? v->raw[KEY_BRIDGE] : "-",
                v->raw[KEY_MAC] ? v->raw[KEY_MAC] : "-", xb_state_name(state),
                v->key_err[0] ? ", down: " : "", v->key_err);
@@ -639,6 +832,14 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid)
          * xenstored is part of the pause the guests see. */
         on_frontend(v, path);
     }
+    if (v->pre_connected) {
+        /* The frontend is not Connected (or its rings are unreadable): the
+         * rings taken from the record go. */
+        v->pre_connected = false;
+        xb->ops->disconnect(xb->ctx, v->handle);
+        xb->records_redone++;
+        record_sync(v);
+    }
     return v;
 }
 
@@ -655,6 +856,7 @@ xbv_gone(struct xb_vif *v)
         xb->ops->detach(xb->ctx, v->handle);
         v->attached = false;
     }
+    record_sync(v);
     if (v->handle) {
         xb->ops->destroy(xb->ctx, v->handle);
         v->handle = NULL;
@@ -721,6 +923,7 @@ config_key_changed(struct xb_vif *v, unsigned k)
         set_down(v, err);
         return;
     }
+    record_sync(v);                 /* the new value, for a restart */
     if (was_down) {
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": configuration valid again", VIF_ARGS(v));
         v->key_err[0] = '\0';
@@ -748,6 +951,7 @@ xbv_key_changed(struct xb_vif *v, const char *key)
             v->online = online;
             run(v);
         }
+        record_sync(v);
         return;
     }
     for (unsigned k = 0; k < KEY_N; k++) {
@@ -771,6 +975,7 @@ xbv_key_changed(struct xb_vif *v, const char *key)
         if (connected != v->hotplug_connected) {
             v->hotplug_connected = connected;
             publish(v);
+            record_sync(v);
         }
     } else if (!strcmp(key, "script") && !v->script_warned) {
         if (!be_read(v, "script", &s)) {
@@ -834,6 +1039,7 @@ xbv_offline(struct xb_vif *v, const char *tap)
     if (v->attached) {
         v->xb->ops->detach(v->xb->ctx, v->handle);
         v->attached = false;
+        record_sync(v);
         XLOG_INFO_(XLOG_MOD_XENSTORE, VIF_FMT ": offline", VIF_ARGS(v));
     }
     return 0;

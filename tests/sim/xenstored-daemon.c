@@ -38,6 +38,13 @@ static struct evloop *loop;
 static struct store *st;
 static struct xenbus *xb;
 static int start_error;
+static const char *xsd_record_dir;
+
+void
+xsd_set_record_dir(const char *dir)
+{
+    xsd_record_dir = dir;
+}
 
 static void
 log_call(const char *op, const struct stub_vif *v, const char *name,
@@ -63,6 +70,11 @@ log_call(const char *op, const struct stub_vif *v, const char *name,
             c->rings = *rings;
         }
         c->changed = changed;
+        if (st) {
+            struct store_stats s;
+            store_get_stats(st, &s);
+            c->requests = (unsigned) s.requests;
+        }
     }
     pthread_mutex_unlock(&mu);
 }
@@ -217,7 +229,7 @@ daemon_main(void *arg)
     (void) arg;
     loop = evloop_create();
     st = loop ? store_open() : NULL;
-    xb = st ? xenbus_create(st, loop, &stub_ops, NULL) : NULL;
+    xb = st ? xenbus_create(st, loop, &stub_ops, NULL, xsd_record_dir) : NULL;
     start_error = xb && !evloop_add_fd(loop, cmd_pipe[0], EPOLLIN, on_cmd, NULL) ? 0 : -1;
     if (write(done_pipe[1], &one, 1) != 1) {
         abort();

@@ -24,7 +24,12 @@ struct xsd_call {
     struct xenbus_rings rings;      /* connect */
     uint32_t changed;               /* update */
     struct keys_vif cfg;            /* create, attach, update */
+    unsigned requests;              /* xenstore requests sent before the call */
 };
+
+/* Where the daemon keeps vif records (xenstore/vifrec.h) from the next
+ * xsd_start() on; NULL (the default): none. */
+void xsd_set_record_dir(const char *dir);
 
 /* Start / stop the daemon thread (XENSTORED_PATH must point at the fake). */
 int xsd_start(void);

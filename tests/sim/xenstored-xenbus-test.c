@@ -697,10 +697,211 @@ test_hundred_vifs(void)
     CU_ASSERT_EQUAL(xsd_n_vifs(), 0);
 }
 
+
+/* ---- restart records (xenstore/vifrec.h) ---------------------------------- */
+
+static char rec_dir[] = "/tmp/xenbus-test-rec.XXXXXX";
+
+static bool
+rec_exists(unsigned d, unsigned n)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/vif-%u-%u", rec_dir, d, n);
+    return access(p, F_OK) == 0;
+}
+
+/* Until 50 ms pass without a request: the records checked. */
+static unsigned
+wait_store_idle(void)
+{
+    unsigned n = xsd_store_requests(), prev = 0;
+    for (int i = 0; i < 100 && n != prev; i++) {
+        usleep(50 * 1000);
+        prev = n;
+        n = xsd_store_requests();
+    }
+    return n;
+}
+
+/* The daemon restarted with records on from now on. */
+static void
+records_on(void)
+{
+    xsd_stop();
+    xsd_set_record_dir(rec_dir);
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+}
+
+static void
+restart_daemon(void)
+{
+    xsd_stop();
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+}
+
+static void
+test_record_restart(void)
+{
+    struct nf nf;
+    struct xs_handle *hd;
+    struct xsd_call c;
+    struct xenbus_vif_info info;
+
+    records_on();
+    hd = running_vif(60, 0, &nf);
+    CU_ASSERT_TRUE(rec_exists(60, 0));
+    restart_daemon();
+    /* Back on its bridge and its rings resumed within the start, before
+     * any request for the vif: the only one so far is the backend/vif
+     * watch's registration. */
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "connect", &c), 1);
+    CU_ASSERT_TRUE(c.rings.resume);
+    CU_ASSERT_EQUAL(c.rings.tx_ring_ref, 520);
+    CU_ASSERT(c.requests <= 1);
+    fprintf(stderr, "\n  xenstore requests before the rings were resumed: %u "
+            "(without a record: ~25 per vif)\n", c.requests);
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "attach", NULL), 1);
+    /* Checked against xenstore afterwards: same, so nothing is redone. */
+    wait_store_idle();
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "create", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "attach", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "connect", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "disconnect", NULL), 0);
+    CU_ASSERT_EQUAL(xsd_count(60, 0, "detach", NULL), 0);
+    CU_ASSERT_TRUE_FATAL(xsd_vif_info(60, 0, &info));
+    CU_ASSERT_TRUE(info.connected && info.attached);
+    CU_ASSERT_EQUAL(info.fe_state, 4);
+    CU_ASSERT_TRUE(rec_exists(60, 0));
+    /* A clean detach takes the record away. */
+    detach_vif(60, 0, &nf);
+    CU_ASSERT_FALSE(rec_exists(60, 0));
+    xs_close(hd);
+    xl_domain_destroy(h0, 60);
+}
+
+/* The guest reconnected with other rings while xvsd was down. */
+static void
+test_record_stale_rings(void)
+{
+    struct nf nf;
+    struct xs_handle *hd = running_vif(61, 0, &nf);
+    struct xsd_call c;
+
+    CU_ASSERT_TRUE(rec_exists(61, 0));
+    xsd_stop();
+    CU_ASSERT_TRUE(xs_write(h0, XBT_NULL, "/local/domain/61/device/vif/0/tx-ring-ref",
+                            "530", 3));
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+    wait_store_idle();
+    /* the recorded rings, then the frontend's */
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "connect", &c), 2);
+    CU_ASSERT_EQUAL(c.rings.tx_ring_ref, 530);
+    CU_ASSERT_TRUE(c.rings.resume);
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "disconnect", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "create", NULL), 1);   /* the port kept */
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "detach", NULL), 0);
+    /* The record follows: a second restart uses the new rings. */
+    restart_daemon();
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "connect", &c), 1);
+    CU_ASSERT_EQUAL(c.rings.tx_ring_ref, 530);
+    wait_store_idle();
+    CU_ASSERT_EQUAL(xsd_count(61, 0, "connect", NULL), 1);
+    detach_vif(61, 0, &nf);
+    xs_close(hd);
+    xl_domain_destroy(h0, 61);
+}
+
+/* The administrator changed a key while xvsd was down. */
+static void
+test_record_key_changed(void)
+{
+    struct nf nf;
+    struct xs_handle *hd = running_vif(62, 0, &nf);
+    struct xsd_call c;
+
+    xsd_stop();
+    CU_ASSERT_TRUE(xs_write(h0, XBT_NULL, "/local/domain/0/backend/vif/62/0/vlan", "10", 2));
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+    wait_store_idle();
+    /* the recorded port undone, made again from xenstore with vlan 10 */
+    CU_ASSERT_EQUAL(xsd_count(62, 0, "destroy", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(62, 0, "detach", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(62, 0, "create", NULL), 2);
+    CU_ASSERT_EQUAL(xsd_count(62, 0, "attach", &c), 2);
+    CU_ASSERT_TRUE(c.cfg.set & (1u << KEY_VLAN));
+    CU_ASSERT_EQUAL(xsd_count(62, 0, "connect", &c), 2);
+    CU_ASSERT_TRUE(c.rings.resume);
+    CU_ASSERT_TRUE(rec_exists(62, 0));
+    detach_vif(62, 0, &nf);
+    xs_close(hd);
+    xl_domain_destroy(h0, 62);
+}
+
+/* The device went away while xvsd was down. */
+static void
+test_record_vif_gone(void)
+{
+    struct nf nf;
+    struct xs_handle *hd = running_vif(63, 0, &nf);
+    struct xenbus_vif_info info;
+
+    xsd_stop();
+    CU_ASSERT_TRUE(xs_rm(h0, XBT_NULL, "/local/domain/0/backend/vif/63"));
+    xl_domain_destroy(h0, 63);
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+    wait_store_idle();
+    CU_ASSERT_EQUAL(xsd_count(63, 0, "connect", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(63, 0, "disconnect", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(63, 0, "detach", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(63, 0, "destroy", NULL), 1);
+    CU_ASSERT_FALSE(xsd_vif_info(63, 0, &info));
+    CU_ASSERT_FALSE(rec_exists(63, 0));
+    xs_close(hd);
+}
+
+/* Records that cannot be used are removed; nothing else is touched. */
+static void
+test_record_bad(void)
+{
+    char p[128];
+    FILE *f;
+
+    xsd_stop();
+    snprintf(p, sizeof p, "%s/vif-64-0", rec_dir);
+    f = fopen(p, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("xvs-vifrec 1\nrings 1 2\n", f);
+    fclose(f);
+    /* well formed, but its ring cannot be mapped (the stub's bad grant) */
+    snprintf(p, sizeof p, "%s/vif-65-0", rec_dir);
+    f = fopen(p, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("xvs-vifrec 1\nfrontend /local/domain/65/device/vif/0\n"
+          "rings 666 667 9 9 0 0x1\nkey mac 00:16:3e:00:00:41\nkey bridge xenbr0\n", f);
+    fclose(f);
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+    wait_store_idle();
+    CU_ASSERT_FALSE(rec_exists(64, 0));
+    CU_ASSERT_FALSE(rec_exists(65, 0));
+    CU_ASSERT_EQUAL(xsd_count(64, 0, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(xsd_count(65, 0, "connect-err", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_count(65, 0, "destroy", NULL), 1);
+    CU_ASSERT_EQUAL(xsd_n_vifs(), 0);
+    xsd_stop();
+    xsd_set_record_dir(NULL);
+    CU_ASSERT_EQUAL(xsd_start(), 0);
+    CU_ASSERT_EQUAL(rmdir(rec_dir), 0);          /* nothing left behind */
+}
+
 static int
 suite_init(void)
 {
-    if (xsh_start(&srv, prog, NULL)) {
+    if (!mkdtemp(rec_dir) || xsh_start(&srv, prog, NULL)) {
         return -1;
     }
     h0 = xsh_open(&srv, 0);
@@ -732,6 +933,11 @@ main(int argc, char **argv)
         { "live keys", test_live_keys },
         { "bad frontend keys", test_bad_frontend },
         { "100 vifs", test_hundred_vifs },
+        { "restart from records", test_record_restart },
+        { "record with stale rings", test_record_stale_rings },
+        { "record with a changed key", test_record_key_changed },
+        { "record of a vif gone", test_record_vif_gone },
+        { "unusable records", test_record_bad },
         { NULL, NULL },
     };
 

@@ -233,7 +233,17 @@ scenario_restart() {
             bad "new xvsd adopts vif $d.0 from xenstore" "$log"
         [[ $log =~ vif\ $d\.0\ [^$'\n']*rings\ tx[^$'\n']*\(resumed\) ]] && ok "vif $d.0: rings mapped and event channels bound again, resumed from the ring indices" ||
             bad "vif $d.0: rings resumed" "$log"
+        # from /run/xvs/vif-D-0 (xenstore/vifrec.h), before any xenstore
+        # request for it
+        [[ $log =~ vif\ $d\.0\ [^$'\n']*\(resumed\)\ from\ its\ record ]] && ok "vif $d.0: resumed from its record, before a xenstore round trip for it" ||
+            bad "vif $d.0: resumed from its record" "$log"
     done
+    # ... and then confirmed by the adoption from xenstore (nothing redone)
+    local lines_all
+    deadline 10
+    until mapfile -t -s "$nlog" lines_all < /var/log/xvsd.log; [[ "${lines_all[*]}" == *" resumed from records, "* ]] || expired; do nap 0.1; done
+    [[ "${lines_all[*]}" =~ ([0-9]+)\ resumed\ from\ records,\ 0\ of\ them\ redone ]] && ok "records confirmed by xenstore: ${BASH_REMATCH[1]} vifs resumed from them, none redone" ||
+        bad "the records are confirmed by xenstore (none redone)" "$(tail -n +$((nlog + 1)) /var/log/xvsd.log)"
     # wait for the stream's end (20 s from its start, ~6 s before the kill)
     nap 14
     gxr domU1 40 'i=0; c=; while [ $i -lt 300 ]; do IFS= read -r -d "" c < /tmp/rs-iperf.log; [[ $c == *iperf-rc* ]] && break; nap 0.1; i=$((i+1)); done; echo "$c"'
