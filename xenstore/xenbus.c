@@ -266,7 +266,10 @@ take_records(struct xenbus *xb)
 }
 
 /* One step of the scan that checks the records: backend/vif's listing,
- * then one domain per call.  Returns whether steps remain. */
+ * then one domain per call.  Returns whether steps remain.  (The records
+ * are checked a while after the start, not at once: each step blocks the
+ * loop for its round trips, and right after a restart the guests have the
+ * most queued.) */
 static bool
 settle_one(struct xenbus *xb)
 {
@@ -314,15 +317,21 @@ settle_finish(struct xenbus *xb)
                xb->records_redone, unchecked ? " (some not checked: see above)" : "");
 }
 
+static void settle_all(struct xenbus *);
+
 static void
 settle_step(void *arg)
 {
     struct xenbus *xb = arg;
 
-    if (settle_one(xb)) {
-        evloop_want_more(xb->loop, settle_step, xb);
-    } else {
+    xb->settle_timer = NULL;            /* one-shot: the loop frees it */
+    if (!settle_one(xb)) {
         settle_finish(xb);
+        return;
+    }
+    xb->settle_timer = evloop_timer_add(xb->loop, XENBUS_SETTLE_GAP_MS, 0, settle_step, xb);
+    if (!xb->settle_timer) {
+        settle_all(xb);
     }
 }
 
@@ -334,7 +343,10 @@ settle_all(struct xenbus *xb)
     if (!xb->settling) {
         return;
     }
-    evloop_cancel_more(xb->loop, settle_step, xb);
+    if (xb->settle_timer) {
+        evloop_timer_del(xb->loop, xb->settle_timer);
+        xb->settle_timer = NULL;
+    }
     while (settle_one(xb)) {
     }
     settle_finish(xb);
@@ -471,7 +483,10 @@ xenbus_create(struct store *st, struct evloop *loop, const struct xenbus_ops *op
      * domain per loop turn, with the rings served in between. */
     if (xb->record_dir && take_records(xb)) {
         xb->settling = true;
-        evloop_want_more(loop, settle_step, xb);
+        xb->settle_timer = evloop_timer_add(loop, XENBUS_SETTLE_DELAY_MS, 0, settle_step, xb);
+        if (!xb->settle_timer) {
+            settle_all(xb);
+        }
     } else {
         scan_all(xb);
     }
@@ -519,7 +534,9 @@ xenbus_destroy(struct xenbus *xb)
     if (xb->release_watch) {
         store_unwatch(xb->st, xb->release_watch);
     }
-    evloop_cancel_more(xb->loop, settle_step, xb);
+    if (xb->settle_timer) {
+        evloop_timer_del(xb->loop, xb->settle_timer);
+    }
     xb->exiting = true;
     while (xb->n_vifs) {
         xbv_gone(xb->vifs[xb->n_vifs - 1]);

@@ -48,6 +48,13 @@ struct store;
 struct xenbus;
 
 #define XENBUS_VIFS_MAX 4096        /* devices one daemon serves */
+/* After a start from vif records: the first check against xenstore this
+ * long after the start (the guests drain what queued while xvsd was
+ * down), then one domain per step with this pause between steps (a step
+ * is ~25 round trips per vif through xenstored, 100-150 ms in a PV dom0
+ * under TCG, during which no ring is served). */
+#define XENBUS_SETTLE_DELAY_MS 200
+#define XENBUS_SETTLE_GAP_MS 50
 #define XENBUS_ERR_MAX  256
 
 /* Identity of a device, fixed for its life. */

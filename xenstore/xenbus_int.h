@@ -66,8 +66,11 @@ struct xenbus {
     bool exiting;                   /* xenbus_destroy(): write nothing */
     char *record_dir;               /* vifrec files; NULL: none kept */
     /* Started from records: the scan that checks them runs one domain
-     * per loop turn (settle_step), the rings served in between. */
+     * per step (settle_step), on a timer, so the rings are served in
+     * between: XENBUS_SETTLE_DELAY_MS after the start, then
+     * XENBUS_SETTLE_GAP_MS after each step. */
     bool settling;
+    struct evloop_timer *settle_timer;
     char **settle_domains;
     unsigned n_settle_domains, i_settle_domain;
     unsigned records_used, records_redone;

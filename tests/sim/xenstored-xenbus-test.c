@@ -710,13 +710,14 @@ rec_exists(unsigned d, unsigned n)
     return access(p, F_OK) == 0;
 }
 
-/* Until 50 ms pass without a request: the records checked. */
+/* Until a quiet time longer than XENBUS_SETTLE_DELAY_MS and _GAP_MS
+ * passes without a request: the records checked. */
 static unsigned
 wait_store_idle(void)
 {
-    unsigned n = xsd_store_requests(), prev = 0;
-    for (int i = 0; i < 100 && n != prev; i++) {
-        usleep(50 * 1000);
+    unsigned n = xsd_store_requests(), prev = n + 1;
+    for (int i = 0; i < 30 && n != prev; i++) {
+        usleep((XENBUS_SETTLE_DELAY_MS + 100) * 1000);
         prev = n;
         n = xsd_store_requests();
     }
