@@ -402,7 +402,8 @@ on_release(void *arg, const char *path)
     struct xenbus *xb = arg;
 
     (void) path;
-    settle_all(xb);
+    /* (Not settle_all() first: this runs at the start too, on the
+     * registration event, and records' vifs answer like the others.) */
     /* One question per domain, however many vifs it has; vifs of one
      * domain get the same answer (none is removed in this loop). */
     for (unsigned i = 0; i < xb->n_vifs; i++) {
