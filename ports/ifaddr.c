@@ -328,26 +328,50 @@ state_save(const char *path, const struct msgs *a, const struct msgs *r, bool ap
 /* STATE_PATH.qdisc exists while the clsact qdisc on the uplink is ours:
  * whoever gives the takeover back (a later run, after a crash) deletes the
  * qdisc only then, never one another tool put there. */
-static bool
-qdisc_mark(const char *state_path, int op)     /* op: <0 clear, 0 test, >0 set */
+static char *
+qdisc_mark_path(const char *state_path)
 {
     char *p;
-    bool there = false;
+    return state_path && asprintf(&p, "%s.qdisc", state_path) >= 0 ? p : NULL;
+}
 
-    if (!state_path || asprintf(&p, "%s.qdisc", state_path) < 0) {
-        return false;
-    }
-    if (op > 0) {
-        FILE *f = fopen(p, "we");
+static bool
+qdisc_mark_exists(const char *state_path)
+{
+    char *p = qdisc_mark_path(state_path);
+    bool there = p && !access(p, F_OK);
 
-        there = f && !fclose(f);
-    } else if (op < 0) {
-        unlink(p);
-    } else {
-        there = !access(p, F_OK);
-    }
     free(p);
     return there;
+}
+
+/* Without the mark, a later give-back leaves our (empty) clsact qdisc on
+ * the uplink: harmless, but said. */
+static void
+qdisc_mark_set(const char *state_path)
+{
+    char *p = qdisc_mark_path(state_path);
+    FILE *f = p ? fopen(p, "we") : NULL;
+
+    if (!state_path) {
+        return;                     /* no state directory: nothing recorded */
+    }
+    if (!f || fclose(f)) {
+        XLOG_WARN_(XLOG_MOD_HOSTPORT, "%s: cannot mark the clsact qdisc as ours (a give-back "
+                   "after a crash will leave it): %s", p ? p : state_path, strerror(errno));
+    }
+    free(p);
+}
+
+static void
+qdisc_mark_clear(const char *state_path)
+{
+    char *p = qdisc_mark_path(state_path);
+
+    if (p) {
+        unlink(p);
+    }
+    free(p);
 }
 
 /* A record left by a takeover that was never given back (xvsd killed):
@@ -382,8 +406,8 @@ state_recover(struct mnl_socket *nl, const char *path, const char *from, int fro
         }
         n += !e || e == -EEXIST;
     }
-    isolate_remove(nl, from_idx, qdisc_mark(path, 0));
-    qdisc_mark(path, -1);
+    isolate_remove(nl, from_idx, qdisc_mark_exists(path));
+    qdisc_mark_clear(path);
     unlink(path);
     XLOG_WARN_(XLOG_MOD_HOSTPORT, "%s: restored %d address(es)/route(s) of a takeover that "
                "was not given back (unclean stop)", from, n);
@@ -513,9 +537,9 @@ ifaddr_takeover(const char *from, const char *to, const char *state_dir, bool to
     }
     r = isolate_ingress(nl, t->from_idx, &t->created_qdisc);
     /* in force: the qdisc found is the one our previous run created */
-    t->created_qdisc = t->created_qdisc || (in_force && qdisc_mark(t->state_path, 0));
+    t->created_qdisc = t->created_qdisc || (in_force && qdisc_mark_exists(t->state_path));
     if (!r && t->created_qdisc) {
-        qdisc_mark(t->state_path, 1);
+        qdisc_mark_set(t->state_path);
     }
     if (r) {
         /* Still usable: the host may see some frames twice. */
@@ -561,7 +585,7 @@ ifaddr_giveback(struct ifaddr_takeover *t)
         XLOG_ERR_(XLOG_MOD_HOSTPORT, "give back: %s", err);
     }
     if (t->state_path) {
-        qdisc_mark(t->state_path, -1);
+        qdisc_mark_clear(t->state_path);
         unlink(t->state_path);
     }
     mnl_socket_close(nl);
@@ -583,7 +607,7 @@ ifaddr_release(const char *from, const char *to, const char *state_dir)
     t->from_idx = (int) if_nametoindex(from);
     t->to_idx = (int) if_nametoindex(to);
     t->isolated = true;         /* the classifier; the qdisc if the mark says ours */
-    t->created_qdisc = qdisc_mark(t->state_path, 0);
+    t->created_qdisc = qdisc_mark_exists(t->state_path);
     XLOG_INFO_(XLOG_MOD_HOSTPORT, "giving back the addresses of %s taken over by %s in a "
                "previous run", from, to);
     if (!t->to_idx && t->from_idx) {
