@@ -733,6 +733,16 @@ records_on(void)
     CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
 }
 
+/* xvsd started (after changes made while it was down), its records
+ * checked. */
+static void
+start_checked(void)
+{
+    xsd_clear_calls();
+    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
+    wait_store_idle();
+}
+
 static void
 restart_daemon(void)
 {
@@ -805,9 +815,7 @@ test_record_stale_rings(void)
     xsd_stop();
     CU_ASSERT_TRUE(xs_write(h0, XBT_NULL, "/local/domain/61/device/vif/0/tx-ring-ref",
                             "530", 3));
-    xsd_clear_calls();
-    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
-    wait_store_idle();
+    start_checked();
     /* the recorded rings, then the frontend's */
     CU_ASSERT_EQUAL(xsd_count(61, 0, "connect", &c), 2);
     CU_ASSERT_EQUAL(c.rings.tx_ring_ref, 530);
@@ -836,9 +844,7 @@ test_record_key_changed(void)
 
     xsd_stop();
     CU_ASSERT_TRUE(xs_write(h0, XBT_NULL, "/local/domain/0/backend/vif/62/0/vlan", "10", 2));
-    xsd_clear_calls();
-    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
-    wait_store_idle();
+    start_checked();
     /* the recorded port undone, made again from xenstore with vlan 10 */
     CU_ASSERT_EQUAL(xsd_count(62, 0, "destroy", NULL), 1);
     CU_ASSERT_EQUAL(xsd_count(62, 0, "detach", NULL), 1);
@@ -864,9 +870,7 @@ test_record_vif_gone(void)
     xsd_stop();
     CU_ASSERT_TRUE(xs_rm(h0, XBT_NULL, "/local/domain/0/backend/vif/63"));
     xl_domain_destroy(h0, 63);
-    xsd_clear_calls();
-    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
-    wait_store_idle();
+    start_checked();
     CU_ASSERT_EQUAL(xsd_count(63, 0, "connect", NULL), 1);
     CU_ASSERT_EQUAL(xsd_count(63, 0, "disconnect", NULL), 1);
     CU_ASSERT_EQUAL(xsd_count(63, 0, "detach", NULL), 1);
@@ -896,9 +900,7 @@ test_record_bad(void)
     fputs("xvs-vifrec 1\nfrontend /local/domain/65/device/vif/0\n"
           "rings 666 667 9 9 0 0x1\nkey mac 00:16:3e:00:00:41\nkey bridge xenbr0\n", f);
     fclose(f);
-    xsd_clear_calls();
-    CU_ASSERT_EQUAL_FATAL(xsd_start(), 0);
-    wait_store_idle();
+    start_checked();
     CU_ASSERT_FALSE(rec_exists(64, 0));
     CU_ASSERT_FALSE(rec_exists(65, 0));
     CU_ASSERT_EQUAL(xsd_count(64, 0, NULL, NULL), 0);
