@@ -114,6 +114,7 @@ test_rings_compared(void)
     CU_ASSERT_TRUE(vifrec_rings_equal(&a.rings, &b.rings));
     b.rings.tx_ring_ref++;
     CU_ASSERT_FALSE(vifrec_rings_equal(&a.rings, &b.rings));
+    vifrec_free(&b);
     b = sample();
     b.rings.evtchn_rx++;
     CU_ASSERT_FALSE(vifrec_rings_equal(&a.rings, &b.rings));
