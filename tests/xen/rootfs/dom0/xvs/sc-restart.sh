@@ -104,6 +104,21 @@ restart_ports_back() {   # both vif ports listed on xenbr0
 # are the lab's, not xvsd's (no restart has happened yet), so a start that
 # shows no interval is ended and made again, up to 3 times.  RS_T0 = the
 # start (centiseconds of dom0's uptime).
+restart_stream_running() {
+    # bash builtins only: a program started per poll can segfault (TCG).
+    # The read is idempotent: retried when the console agent does not
+    # answer (gxr), then asked through the guest's diagnostic shell (TCP
+    # 7777) -- CI once lost a run whose stream ran fine while the agent
+    # took 18 s to answer.
+    local cmd='c=; IFS= read -r -d "" c < /tmp/rs-iperf.log; [[ $c == *" sec "*Bytes* ]] && echo interval=yes || echo interval=no'
+    local ip=${GIP[domU1]:-} out
+    gxr domU1 8 "$cmd" && [[ $GX_OUT == *interval=* ]] && { [[ $GX_OUT == *interval=yes* ]]; return; }
+    [ -n "$ip" ] || return 1
+    out=$(printf '%s\n' "$cmd" | timeout -k 2 20 nc "$ip" 7777 2>&1)
+    note "stream check via $ip:7777: $out"
+    GX_OUT+=$'\n'"via $ip:7777: $out"
+    [[ $out == *interval=yes* ]]
+}
 restart_stream_start() {
     local try out=""
     for try in 1 2 3; do
@@ -115,9 +130,7 @@ restart_stream_start() {
             { out="start $try: $GX_OUT"; note "stream start $try: not answered, again"; continue; }
         RS_T0=$NOW
         nap 2.5
-        # bash builtins only: a program started per poll can segfault (TCG)
-        if gx domU1 8 'c=; IFS= read -r -d "" c < /tmp/rs-iperf.log; [[ $c == *" sec "*Bytes* ]] && echo interval=yes || echo interval=no' &&
-           [[ $GX_OUT == *interval=yes* ]]; then
+        if restart_stream_running; then
             [ $try -gt 1 ] && note "stream started at attempt $try"
             return 0
         fi
