@@ -203,18 +203,34 @@ drop_unlisted_domains(struct xenbus *xb, char **names, unsigned n)
     }
 }
 
+/* backend/vif's domains into *names (free it), the vifs of the others
+ * dropped.  false (logged, `why` said) if it cannot be listed. */
+static bool
+list_domains(struct xenbus *xb, char ***names, unsigned *n, const char *why)
+{
+    int r = store_directory(xb->st, STORE_TX_NONE, BE_ROOT, names, n);
+
+    if (r && r != -ENOENT) {
+        XLOG_WARN_(XLOG_MOD_XENSTORE, BE_ROOT ": cannot list%s: %s", why, strerror(-r));
+        return false;
+    }
+    if (r) {
+        *names = NULL;
+        *n = 0;
+    }
+    drop_unlisted_domains(xb, *names, *n);
+    return true;
+}
+
 static void
 scan_all(struct xenbus *xb)
 {
     char **names = NULL;
     unsigned n = 0;
-    int r = store_directory(xb->st, STORE_TX_NONE, BE_ROOT, &names, &n);
 
-    if (r && r != -ENOENT) {
-        XLOG_WARN_(XLOG_MOD_XENSTORE, BE_ROOT ": cannot list: %s", strerror(-r));
+    if (!list_domains(xb, &names, &n, "")) {
         return;
     }
-    drop_unlisted_domains(xb, names, n);
     for (unsigned j = 0; j < n; j++) {
         unsigned domid;
         if (num(names[j], KEYS_DOMID_MAX, &domid)) {
@@ -278,13 +294,9 @@ settle_one(struct xenbus *xb)
     if (!xb->settle_domains) {
         char **names = NULL;
         unsigned n = 0;
-        int r = store_directory(xb->st, STORE_TX_NONE, BE_ROOT, &names, &n);
-        if (r && r != -ENOENT) {
-            XLOG_WARN_(XLOG_MOD_XENSTORE, BE_ROOT ": cannot list (records not checked): %s",
-                       strerror(-r));
+        if (!list_domains(xb, &names, &n, " (records not checked)")) {
             return false;
         }
-        drop_unlisted_domains(xb, names, n);
         xb->settle_domains = names ? names : calloc(1, sizeof *names);
         xb->n_settle_domains = names ? n : 0;
         xb->i_settle_domain = 0;

@@ -704,21 +704,13 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid, struct xb_vif *pre)
      * and frontend it is not (or no longer) a device. */
     state = xbv_read_be_state(xb, v->be_path);
     if (state == XB_UNKNOWN || be_read(v, "frontend", &s)) {
-        if (pre) {
-            record_vif_undo(pre);
-        }
-        vif_free(v);
-        return NULL;
+        goto not_a_device;
     }
     if (s[0] != '/' || strlen(s) >= sizeof v->fe_path) {
         XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend \"%.64s\" is not a xenstore path",
                   v->be_path, s);
         free(s);
-        if (pre) {
-            record_vif_undo(pre);
-        }
-        vif_free(v);
-        return NULL;
+        goto not_a_device;
     }
     snprintf(v->fe_path, sizeof v->fe_path, "%s", s);
     free(s);
@@ -726,11 +718,7 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid, struct xb_vif *pre)
     if (store_read_uint(xb->st, STORE_TX_NONE, path, KEYS_DOMID_MAX, &fe_domid)
         || fe_domid != domid) {
         XLOG_ERR_(XLOG_MOD_XENSTORE, "%s: frontend-id missing or not %u", v->be_path, domid);
-        if (pre) {
-            record_vif_undo(pre);
-        }
-        vif_free(v);
-        return NULL;
+        goto not_a_device;
     }
     if (!be_read(v, "hotplug-status", &s)) {
         v->hotplug_connected = !strcmp(s, "connected");
@@ -841,6 +829,13 @@ xbv_adopt(struct xenbus *xb, unsigned domid, unsigned devid, struct xb_vif *pre)
         record_sync(v);
     }
     return v;
+
+not_a_device:
+    if (pre) {
+        record_vif_undo(pre);       /* its record named a device that is not there */
+    }
+    vif_free(v);
+    return NULL;
 }
 
 void
