@@ -205,13 +205,11 @@ gx() {
 # is reachable over the network, look at it through its diagnostic shell
 # (TCP 7777) and kill the agent, which busybox init then respawns.
 guest_heal() {
-    local n=$1 ip=${GIP[$1]:-} out
-    [ -n "$ip" ] || return 1
-    out=$(printf '%s\n' 'ps; for p in /proc/[0-9]*; do read -r c < $p/cmdline 2>/dev/null; case "$c" in *agent*) echo "${p#/proc/}: $(cat $p/wchan) $(grep State $p/status)";; esac; done; pkill -9 -f xvs-guest/agent; echo healed' |
-          timeout -k 2 20 nc "$ip" 7777 2>&1)
-    note "guest_heal $n via $ip:7777:"$'\n'"$out"
+    local n=$1
+    [ -n "${GIP[$n]:-}" ] || return 1
     HEALS=$((HEALS + 1))
-    [[ $out == *healed* ]] || return 1
+    gx_net "$n" 15 'ps; for p in /proc/[0-9]*; do read -r c < $p/cmdline 2>/dev/null; case "$c" in *agent*) echo "${p#/proc/}: $(cat $p/wchan) $(grep State $p/status)";; esac; done; pkill -9 -f xvs-guest/agent; echo healed'
+    [[ $GX_OUT == *healed* ]] || return 1
     glog_wait "$n" 'GUEST: ready' 30
 }
 # gx_net NAME SECS COMMAND: gx's contract, but through the guest's
@@ -222,7 +220,6 @@ gx_net() {
     local ip=${GIP[$1]:-} out rc=124
     GX_OUT="(no IP for $1: no network path to its shell)"
     [ -n "$ip" ] || return 124
-    NET_FALLBACKS=$((NET_FALLBACKS + 1))
     out=$(printf '( %s ) < /dev/null 2>&1; echo "@rc=$?"\n' "$3" | timeout -k 2 $(($2 + 5)) nc "$ip" 7777 2>&1)
     [[ $out =~ @rc=([0-9]+)$ ]] && rc=${BASH_REMATCH[1]} && out=${out%@rc=*} && out=${out%$'\n'}
     GX_OUT=$out
@@ -247,7 +244,7 @@ gxr() {
         [ $rc = 0 ] && return 0
         if [ $rc = 124 ]; then
             [ $healed = 0 ] && guest_heal "$1" && { healed=1; continue; }
-            gx_net "$@"; return
+            NET_FALLBACKS=$((NET_FALLBACKS + 1)); gx_net "$@"; return
         fi
         nap 0.3
     done

@@ -116,10 +116,8 @@ sc_basic() {
     check "dom0 pings domU2" ping_ok $NET.3
     # the harness's own fallback for a silent console agent (gxr -> gx_net)
     # must give a command's output and status, or it would hide failures
-    local fb=$NET_FALLBACKS
     if retry 2 gx_net_selftest domU1; then ok "harness: a guest command through the diagnostic shell (gx_net) gives its output and status"
     else bad "harness: gx_net gives a guest command's output and status" "$GX_OUT"; fi
-    NET_FALLBACKS=$fb
     local d1=${DOMID[domU1]} d2=${DOMID[domU2]}
     if is_xvs; then
         local fdb
@@ -696,8 +694,9 @@ done
 # crashes seen during the run, with the results
 SEGV_DOM0=$(segv_dom0)
 SEGV_GUESTS=$(cat $CONLOG/guest-*.log 2>/dev/null | grep -c -E 'Segmentation fault|segfault at')
-echo "XVSLAB: CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS via-diag-shell=$NET_FALLBACKS"
-echo "CRASHES $STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS via-diag-shell=$NET_FALLBACKS" >> "$RES"
+crashes="$STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS via-diag-shell=$NET_FALLBACKS"
+echo "XVSLAB: CRASHES $crashes"
+echo "CRASHES $crashes" >> "$RES"
 dmesg | grep -E 'segfault at|general protection' | sed 's/^/XVSLAB: CRASH dom0 /'
 # evidence kept in the output directory
 mkdir -p "$OUTD/logs-$STACK"
