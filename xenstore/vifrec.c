@@ -161,11 +161,18 @@ static int
 parse_rings(const char *s, struct xenbus_rings *r)
 {
     unsigned tx, rx, etx, erx, split, flags;
+    char canon[80];
     int end = 0;
 
+    /* sscanf alone would also take "+5", "-1", "0x0x7f" and extra blanks;
+     * only the exact form vifrec_write() prints is a record. */
     if (sscanf(s, "%u %u %u %u %u 0x%x%n", &tx, &rx, &etx, &erx, &split, &flags, &end) != 6
         || s[end] || split > 1 || flags & ~(unsigned) VIFREC_F_ALL
         || !(flags & VIFREC_F_RX_COPY) || (!split && etx != erx)) {
+        return -EINVAL;
+    }
+    snprintf(canon, sizeof canon, "%u %u %u %u %u 0x%x", tx, rx, etx, erx, split, flags);
+    if (strcmp(canon, s)) {
         return -EINVAL;
     }
     memset(r, 0, sizeof *r);

@@ -8,7 +8,9 @@
  * a refused record says why (non-empty `err`); an accepted one, written
  * back by vifrec_write() and read again, gives the same record (device,
  * frontend path, every key's value or absence, rings, event channels,
- * features).  Any difference, crash, sanitizer report or leak is a bug. */
+ * features), and its rings line is byte for byte the one the writer
+ * prints (no "+5", "-1" or "0x0x1" taken as a number).  Any difference,
+ * crash, sanitizer report or leak is a bug. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +23,44 @@
 #define FUZZ_NAME "vif-5-0"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The "rings ..." line of a record text (up to its newline), or NULL. */
+static const char *
+rings_line(const char *text, size_t size, size_t *len)
+{
+    const char *p = text, *end = text + size;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        size_t n = (size_t) ((nl ? nl : end) - p);
+
+        if (n >= 6 && !memcmp(p, "rings ", 6)) {
+            *len = n;
+            return p;
+        }
+        p += n + 1;
+    }
+    return NULL;
+}
+
+/* Accepted input's rings line against the one vifrec_write() printed. */
+static bool
+rings_line_canonical(const uint8_t *data, size_t size, const char *out_path)
+{
+    char written[4096];
+    const char *a, *b;
+    size_t alen, blen, n;
+    FILE *f = fopen(out_path, "r");
+
+    if (!f) {
+        return false;
+    }
+    n = fread(written, 1, sizeof written, f);
+    fclose(f);
+    a = rings_line((const char *) data, size, &alen);
+    b = rings_line(written, n, &blen);
+    return a && b && alen == blen && !memcmp(a, b, alen);
+}
 
 static char dir_in[64], dir_out[64];
 
@@ -89,6 +129,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!same_record(&r, &again)) {
         fprintf(stderr, "fuzz-vifrec: record changed by a write and a read\n");
+        abort();
+    }
+    snprintf(path, sizeof path, "%s/" FUZZ_NAME, dir_out);
+    if (!rings_line_canonical(data, size, path)) {
+        fprintf(stderr, "fuzz-vifrec: accepted a rings line the writer does not print\n");
         abort();
     }
     vifrec_free(&again);

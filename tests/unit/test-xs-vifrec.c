@@ -161,6 +161,13 @@ test_malformed(void)
         { HEAD "rings 520 521 17 17 2 0x1\n", "line 3: rings: not" },
         { HEAD "rings 520 521 17 17 0 0x1 x\n", "line 3: rings: not" },
         { HEAD RINGS RINGS, "line 4: rings: not" },
+        /* Forms sscanf would read as numbers; the writer never prints them. */
+        { HEAD "rings +520 521 17 17 0 0x1\n", "line 3: rings: not" },
+        { HEAD "rings 520 521 -1 -1 0 0x1\n", "line 3: rings: not" },
+        { HEAD "rings 520  521 17 17 0 0x1\n", "line 3: rings: not" },
+        { HEAD "rings 520 521 17 17 0 0x0x1\n", "line 3: rings: not" },
+        { HEAD "rings 520 521 17 17 0 0x01\n", "line 3: rings: not" },
+        { HEAD "rings 0520 521 17 17 0 0x1\n", "line 3: rings: not" },
         { "xvs-vifrec 1\nfrontend local/domain/5\n" RINGS, "line 2: frontend" },
         { HEAD RINGS "key colour red\n", "line 4: key colour: not a vif key" },
         { HEAD RINGS "key mac 1\nkey mac 2\n", "line 5: key mac: given twice" },

@@ -11,6 +11,9 @@ N=20000
 # best_us CMD: the shortest of 3 runs of CMD, in microseconds
 sc_cost='best_us() { local k a b d; best=; for k in 1 2 3; do a=$EPOCHREALTIME; "$@" 2>/dev/null; b=$EPOCHREALTIME; a=${a/./}; b=${b/./}; d=$((b - a)); [ -z "$best" ] || [ $d -lt $best ] && best=$d; done; }; best_us dd if=/dev/zero of=/dev/null bs=1 count='$N'; echo "syscall_ns=$((best * 1000 / (2 * '$N')))"; best_us dd if=/dev/zero of=/dev/null bs=65536 count=64; echo "copy64k_us=$((best / 128))"'
 out=$(bash -c "$sc_cost" 2>&1); note "dom0: $out"
+# Which string-copy features the guests' kernels see (QEMU -cpu, run.sh -C):
+# with erms/fsrm they copy with REP MOVSB, one byte per emulated iteration.
+note "dom0 CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -ow 'erms\|fsrm\|rep_good' | tr '\n' ' ')"
 gxr domU1 60 "$sc_cost"; note "domU1: $GX_OUT"
 for where in dom0 domU1; do
     [ $where = dom0 ] && o=$out || o=$GX_OUT

@@ -26,6 +26,9 @@
 #              less than 120 s left is not started (make check-xen: 1800)
 #   -D FILE    development: dom0 sources FILE in scenario "debug" (-T debug)
 #   -c N       CPUs of the QEMU machine (default 2)
+#   -C MODEL   QEMU CPU model (default "max"; "max,-erms,-fsrm" takes the
+#              byte-at-a-time REP MOVSB/STOSB copies away from the guests'
+#              kernels and libc, see tests/xen/README, "CPU model")
 #   -P MODE    CPU placement: "pin" (default) gives dom0 1 vCPU pinned to
 #              CPU 0 and runs every guest on the other CPUs, "share" lets
 #              dom0 (2 vCPUs) and guests share all CPUs (the lab's default;
@@ -47,11 +50,12 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${XVS_XEN_CACHE:-/var/cache/xvs-xen}
-OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin BUDGET="" SKIPT=""
-while getopts "o:s:r:T:t:D:c:P:B:X:h" o; do
+OUT="" STACKS="kernel xvs" ROUNDS=1 TESTS="" LIMIT=1500 DEBUG="" NCPU=2 PLACE=pin BUDGET="" SKIPT="" CPUMODEL=max
+while getopts "o:s:r:T:t:D:c:C:P:B:X:h" o; do
     case $o in
         o) OUT=$OPTARG;; s) STACKS=$OPTARG;; r) ROUNDS=$OPTARG;; T) TESTS=$OPTARG;;
         t) LIMIT=$OPTARG;; B) BUDGET=$OPTARG;; X) SKIPT=$OPTARG;; D) DEBUG=$OPTARG;; c) NCPU=$OPTARG;; P) PLACE=$OPTARG;;
+        C) CPUMODEL=$OPTARG;;
         *) sed -n '2,/^set -uo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 2;;
     esac
 done
@@ -105,7 +109,7 @@ boot() {
     # XVS_HOSTILE=1,6,...: only these attacks of scenario hostile (sc-hostile.sh)
     [ -n "${XVS_HOSTILE:-}" ] && d0_cmd+=" xvs.hostile=$XVS_HOSTILE"
     mods="$BASE/vmlinuz ${d0_cmd//,/,,},$d/initrd.cpio"      # multiboot: "," is ",,"
-    local q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$NCPU" -m 2048 -machine pc
+    local q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$CPUMODEL" -smp "$NCPU" -m 2048 -machine pc
              -vga none -display none -monitor none -nic none -no-reboot
              -kernel "$BASE/xen" -append "$xen_cmd" -initrd "$mods"
              -virtfs "local,path=$d/share,mount_tag=xvsout,security_model=none,id=xvsout"
@@ -199,7 +203,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{if(NR==0) 
 {
     echo "## xvs on real Xen (Xen 4.17 under QEMU TCG, Debian 6.1 PV guests)"
     echo
-    echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS round(s), stacks: $STACKS; project $(git -C "$TOP" describe --always --dirty 2>/dev/null)."
+    echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $ROUNDS round(s), stacks: $STACKS, QEMU -cpu $CPUMODEL; project $(git -C "$TOP" describe --always --dirty 2>/dev/null)."
     echo
     echo "| stack | scenario | result | checks |"
     echo "|---|---|---|---|"
