@@ -38,7 +38,7 @@ check-xen: all
 EXTRA_DIST += \
 	tests/xen/rootfs/dom0/xvs/sc-restart.sh \
 	tests/xen/rootfs/dom0/xvs/sc-hostile.sh \
-	tests/xen/debug-tcp.sh tests/xen/debug-syscall.sh \
+	tests/xen/debug-tcp.sh tests/xen/debug-syscall.sh tests/xen/debug-idle.sh \
 	tests/xen/guest-evilfront.c \
 	tests/xen/xenfront-xen.c
 

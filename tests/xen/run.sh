@@ -222,7 +222,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{if(NR==0) 
         k=$(echo "${MET[kernel/$n]:-}" | median); x=$(echo "${MET[xvs/$n]:-}" | median)
         ratio=""
         [ -n "$k" ] && [ -n "$x" ] && ratio=$(awk -v a="$x" -v b="$k" 'BEGIN{ if (b > 0) printf "%.2f", a / b }')
-        hint=""; case $u in s|ms) hint=" (lower is better)";; esac; case $n in *per_kframe*|*cpu*) hint=" (lower is better)";; esac
+        hint=""; case $u in s|ms) hint=" (lower is better)";; esac; case $n in *per_kframe*|*cpu*) hint=" (lower is better)";; lab_*) hint=" (boot speed: above 1 = xvs's boot ran slower)";; esac
         echo "| $n ($u)$hint | ${k:--} | ${x:--} | ${ratio:--} |"
     done
     echo

@@ -105,6 +105,22 @@ metric() {
     echo "XVSLAB: METRIC $STACK $1 $2 $3"
     echo "METRIC $STACK $1 $2 $3" >> "$RES"
 }
+# lab_speed PREFIX N: what a system call and a 64 KiB copy cost in dom0 and
+# in domU1 now (best of 3 each; dd with bs=1 makes 2N calls, then 64 reads
+# of 64 KiB from /dev/zero, each with a write to /dev/null).  Metrics
+# PREFIXsyscall_ns_WHERE and PREFIXread_write_64k_us_WHERE.  Under TCG a
+# boot can run slower as a whole than the one it is compared with; these
+# show it (tests/xen/README, "Lab speed").
+lab_speed() {
+    local o where cmd='best_us() { local k a b d; best=; for k in 1 2 3; do a=$EPOCHREALTIME; "$@" 2>/dev/null; b=$EPOCHREALTIME; a=${a/./}; b=${b/./}; d=$((b - a)); [ -z "$best" ] || [ $d -lt $best ] && best=$d; done; }; best_us dd if=/dev/zero of=/dev/null bs=1 count='$2'; echo "syscall_ns=$((best * 1000 / (2 * '$2')))"; best_us dd if=/dev/zero of=/dev/null bs=65536 count=64; echo "copy64k_us=$((best / 128))"'
+    LS_DOM0=$(bash -c "$cmd" 2>&1); note "lab speed, dom0: $LS_DOM0"
+    LS_DOMU1=""; gxr domU1 60 "$cmd" && LS_DOMU1=$GX_OUT; note "lab speed, domU1: $LS_DOMU1"
+    for where in dom0 domU1; do
+        [ $where = dom0 ] && o=$LS_DOM0 || o=$LS_DOMU1
+        [[ $o =~ syscall_ns=([0-9]+) ]] && metric "$1syscall_ns_$where" "${BASH_REMATCH[1]}" ns
+        [[ $o =~ copy64k_us=([0-9]+) ]] && metric "$1read_write_64k_us_$where" "${BASH_REMATCH[1]}" us
+    done
+}
 segv_dom0() { dmesg 2>/dev/null | grep -c -E 'segfault at|general protection' ; }
 # ran CMD...: run with output into the scenario log (and its status)
 ran() {

@@ -168,6 +168,7 @@ sc_perf() {
     stack_ok || return
     need_guests domU1 domU2 || return
     pidof iperf3 >/dev/null || iperf3 -s -D
+    lab_speed lab_ 5000         # this boot's speed, beside the other stack's
     perf_evidence before
     tcp domU1_to_domU2 domU1 "iperf3 -c $NET.3 -t 10 -f m"
     tcp domU2_to_domU1 domU1 "iperf3 -c $NET.3 -t 10 -f m -R"
