@@ -14,6 +14,9 @@
 #include "lib/util.h"
 
 #define MAGIC "xvs-vifrec 1"
+/* The rings line after "rings ": written with it, read back with it, and
+ * a line is a record's only if printing what was read gives it again. */
+#define RINGS_FMT "%u %u %u %u %u 0x%x"
 #define NAME_MAX_ 32                /* "vif-32751-65535" fits */
 
 enum {
@@ -106,9 +109,9 @@ vifrec_write(const char *dir, const struct vifrec *r)
     if (!f) {
         return -errno;
     }
-    fprintf(f, MAGIC "\nfrontend %s\nrings %u %u %u %u %d 0x%x\n", r->fe_path,
+    fprintf(f, MAGIC "\nfrontend %s\nrings " RINGS_FMT "\n", r->fe_path,
             r->rings.tx_ring_ref, r->rings.rx_ring_ref, r->rings.evtchn_tx,
-            r->rings.evtchn_rx, r->rings.split_evtchn ? 1 : 0, flags_of(&r->rings));
+            r->rings.evtchn_rx, r->rings.split_evtchn ? 1u : 0u, flags_of(&r->rings));
     for (unsigned k = 0; k < KEY_N; k++) {
         if (r->raw[k]) {
             if (!recordable(r->raw[k])) {
@@ -162,16 +165,15 @@ parse_rings(const char *s, struct xenbus_rings *r)
 {
     unsigned tx, rx, etx, erx, split, flags;
     char canon[80];
-    int end = 0;
 
-    /* sscanf alone would also take "+5", "-1", "0x0x7f" and extra blanks;
-     * only the exact form vifrec_write() prints is a record. */
-    if (sscanf(s, "%u %u %u %u %u 0x%x%n", &tx, &rx, &etx, &erx, &split, &flags, &end) != 6
-        || s[end] || split > 1 || flags & ~(unsigned) VIFREC_F_ALL
+    /* sscanf alone would also take "+5", "-1", "0x0x7f", extra blanks and
+     * anything after the numbers; the reprint refuses them all. */
+    if (sscanf(s, RINGS_FMT, &tx, &rx, &etx, &erx, &split, &flags) != 6
+        || split > 1 || flags & ~(unsigned) VIFREC_F_ALL
         || !(flags & VIFREC_F_RX_COPY) || (!split && etx != erx)) {
         return -EINVAL;
     }
-    snprintf(canon, sizeof canon, "%u %u %u %u %u 0x%x", tx, rx, etx, erx, split, flags);
+    snprintf(canon, sizeof canon, RINGS_FMT, tx, rx, etx, erx, split, flags);
     if (strcmp(canon, s)) {
         return -EINVAL;
     }

@@ -176,9 +176,11 @@ for d in "$OUT"/*-[0-9]*/; do
     end=$(cat "$d/end" 2>/dev/null)
     nres=$(grep -a -c '^XVSLAB: RESULT ' "$d/serial.txt")
     if [ "$end" != done ] && [ "$end" != setup ]; then
-        # the VM timed out or died: that is a failure of its own, with the tail
-        echo "$b boot FAIL ($end after $(cat "$d/walltime")s; last console lines in fail-boot.txt)" >> "$OUT/results.txt"
-        tail -60 "$d/serial.txt" > "$d/fail-boot.txt"
+        # the VM timed out or died: that is a failure of its own, with the
+        # tail of the console and what QEMU itself said (e.g. a bad -C model)
+        why=""; [ -s "$d/qemu.out" ] && why="; QEMU: $(grep -a -m1 . "$d/qemu.out" | cut -c1-200)"
+        echo "$b boot FAIL ($end after $(cat "$d/walltime")s$why; last console lines in fail-boot.txt)" >> "$OUT/results.txt"
+        { tail -60 "$d/serial.txt"; [ -s "$d/qemu.out" ] && { echo "== qemu.out"; tail -20 "$d/qemu.out"; }; } > "$d/fail-boot.txt"
         NFAIL=$((NFAIL + 1))
     fi
     [ "$end" = done ] && [ "$nres" = 0 ] && { echo "$b boot FAIL (no scenario ran)" >> "$OUT/results.txt"; NFAIL=$((NFAIL + 1)); }
