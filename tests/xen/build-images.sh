@@ -20,6 +20,7 @@
 #                   (/xvs/guest/domU.cpio.gz: domU-base + tests/xen/rootfs/domU
 #                   + xvs-pktgen built from tests/xen/xvs-pktgen.c + every
 #                   tests/xen/guest-*.c built statically, see below)
+#                   + every tests/xen/dom0-*.c, static, as /xvs/bin/dom0-*
 #   xvs.cpio        the project as `make install` lays it out, plus every
 #                   library xvsd/xvsctl need, plus /xvs/project.env naming
 #                   the installed xvsd, xvsctl, vif-xvs and xl.conf snippet.
@@ -326,6 +327,18 @@ for src in "$HERE"/guest-*.c; do
     gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$G/usr/bin/$name" "$src" $libs ||
         die "cannot build $name from $src (libs: ${libs:-none}; static libxen*.a come from libxen-dev)"
     log "guest program $name (libs:${libs:- none})"
+done
+# dom0 programs the same way: every tests/xen/dom0-NAME.c becomes
+# /xvs/bin/dom0-NAME in dom0 (static too: one build rule for both sides).
+mkdir -p "$CO/xvs/bin"
+for src in "$HERE"/dom0-*.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
+    # shellcheck disable=SC2086
+    gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$CO/xvs/bin/$name" "$src" $libs ||
+        die "cannot build $name from $src (libs: ${libs:-none})"
+    log "dom0 program $name (libs:${libs:- none})"
 done
 # Kernel modules for guest programs that the base guest image leaves out
 # (guest-evilfront grants pages and binds event channels from userspace:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-guest-build: the programs build-images.sh compiles into the real-Xen
 # guest image (tests/xen/guest-*.c, static, with the libraries named on
-# their "// xvs-guest-libs:" line) build here too, so that a change in the
+# their "// xvs-guest-libs:" line; dom0-*.c alike) build here too, so that a change in the
 # code they share (tests/sim/simfront.c) is caught by `make check` and not
 # only by a QEMU boot of check-xen.
 set -u
@@ -10,7 +10,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 out=$(mktemp -d /tmp/xvs-guest-build.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass=0 fail=0
-for src in "$HERE"/guest-*.c "$HERE"/xvs-pktgen.c; do
+for src in "$HERE"/guest-*.c "$HERE"/dom0-*.c "$HERE"/xvs-pktgen.c; do
     [ -e "$src" ] || continue
     name=$(basename "$src" .c)
     libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)

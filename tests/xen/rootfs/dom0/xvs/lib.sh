@@ -133,7 +133,7 @@ ran() {
 
 # ------------------------------------------------------------ guest console
 declare -A GFD GPART GTTY
-GX_SEQ=0 GX_TAG=$RANDOM GX_KICKS=0 GX_TIMEOUTS=0 XL_CRASHES=0 HEALS=0 NET_FALLBACKS=0
+GX_SEQ=0 GX_TAG=$RANDOM GX_KICKS=0 GX_TIMEOUTS=0 XL_CRASHES=0 HEALS=0 NET_FALLBACKS=0 RECREATED=0
 # glog_reset NAME: forget the read position of NAME's console log
 glog_reset() {
     [ -n "${GFD[$1]:-}" ] && exec {GFD[$1]}<&-

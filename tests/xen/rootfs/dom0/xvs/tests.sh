@@ -695,7 +695,7 @@ done
 # crashes seen during the run, with the results
 SEGV_DOM0=$(segv_dom0)
 SEGV_GUESTS=$(cat $CONLOG/guest-*.log 2>/dev/null | grep -c -E 'Segmentation fault|segfault at')
-crashes="$STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS via-diag-shell=$NET_FALLBACKS"
+crashes="$STACK dom0=$SEGV_DOM0 guests=$SEGV_GUESTS xl-create-retries=$XL_CRASHES console-kicks=$GX_KICKS guest-cmd-timeouts=$GX_TIMEOUTS agents-restarted=$HEALS via-diag-shell=$NET_FALLBACKS guests-recreated=$RECREATED"
 echo "XVSLAB: CRASHES $crashes"
 echo "CRASHES $crashes" >> "$RES"
 dmesg | grep -E 'segfault at|general protection' | sed 's/^/XVSLAB: CRASH dom0 /'
