@@ -453,9 +453,6 @@ int main(int argc, char *argv[])
     }
 
     loop = evloop_create();
-    const char *bp = getenv("XVSD_BUSY_POLL");
-    if (loop && bp && *bp)
-        evloop_set_busy_poll(loop, (unsigned) strtoul(bp, NULL, 10));
     int sigfd = loop ? setup_signals() : -1;
     if (sigfd < 0) {
         xlog(XLOG_MOD_MAIN, XLOG_ERR, "cannot set up the event loop or signals: %s",

@@ -48,7 +48,6 @@ struct evloop {
     struct more *more, *more_run;
     size_t n_more;
     size_t n_run;               /* entries of more_run being run, else 0 */
-    unsigned busy_poll;         /* non-blocking waits after a turn with events */
 };
 
 /* The coarse clock (the last tick, a few ms of resolution) is read from the
@@ -259,18 +258,10 @@ run_more(struct evloop *l)
     l->n_run = 0;
 }
 
-void
-evloop_set_busy_poll(struct evloop *l, unsigned waits)
-{
-    l->busy_poll = waits;
-}
-
 int
 evloop_run(struct evloop *l)
 {
     struct epoll_event evs[EVLOOP_EVENTS_PER_TURN];
-
-    unsigned spins = 0;
 
     l->stop = false;
     while (!l->stop) {
@@ -279,15 +270,9 @@ evloop_run(struct evloop *l)
             break;
         if (l->n_more)
             timeout = 0;
-        if (timeout && spins) {
-            timeout = 0;
-            spins--;
-        }
         int n = epoll_wait(l->epfd, evs, EVLOOP_EVENTS_PER_TURN, timeout);
         if (n < 0 && errno != EINTR)
             return -errno;
-        if (n > 0)
-            spins = l->busy_poll;
         for (int i = 0; i < n; i++) {
             int fd = (int) (uint32_t) evs[i].data.u64;
             uint32_t gen = (uint32_t) (evs[i].data.u64 >> 32);

@@ -37,11 +37,6 @@ void evloop_want_more(struct evloop *, evloop_cb *, void *arg);
  * arg); safe from inside a callback. */
 void evloop_cancel_more(struct evloop *, evloop_cb *, void *arg);
 
-/* After a turn that found events, make up to `waits` more epoll_waits
- * non-blocking before sleeping (default 0): the next frame of an exchange
- * is then often taken without a sleep and a wake-up. */
-void evloop_set_busy_poll(struct evloop *, unsigned waits);
-
 int evloop_run(struct evloop *);   /* until evloop_stop(); returns 0 */
 void evloop_stop(struct evloop *);
 

@@ -39,7 +39,7 @@ EXTRA_DIST += \
 	tests/xen/rootfs/dom0/xvs/sc-restart.sh \
 	tests/xen/rootfs/dom0/xvs/sc-hostile.sh \
 	tests/xen/debug-tcp.sh tests/xen/debug-syscall.sh tests/xen/debug-idle.sh \
-	tests/xen/debug-copycost.sh tests/xen/dom0-copycost.c tests/xen/debug-nfhost.sh tests/xen/debug-busypoll.sh \
+	tests/xen/debug-copycost.sh tests/xen/dom0-copycost.c tests/xen/debug-nfhost.sh \
 	tests/xen/guest-evilfront.c \
 	tests/xen/xenfront-xen.c
 
