@@ -108,6 +108,9 @@ boot() {
     [ -n "$SKIPT" ] && d0_cmd+=" xvs.skip=$SKIPT"
     # XVS_HOSTILE=1,6,...: only these attacks of scenario hostile (sc-hostile.sh)
     [ -n "${XVS_HOSTILE:-}" ] && d0_cmd+=" xvs.hostile=$XVS_HOSTILE"
+    # XVS_HOSTILE_FAULT=segv: the first start of guest-evilfront in each
+    # attack segfaults, to test the scenario's recovery (sc-hostile.sh)
+    [ -n "${XVS_HOSTILE_FAULT:-}" ] && d0_cmd+=" xvs.hostile_fault=$XVS_HOSTILE_FAULT"
     mods="$BASE/vmlinuz ${d0_cmd//,/,,},$d/initrd.cpio"      # multiboot: "," is ",,"
     local q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$CPUMODEL" -smp "$NCPU" -m 2048 -machine pc
              -vga none -display none -monitor none -nic none -no-reboot
