@@ -314,32 +314,29 @@ rm -rf "$G"; mkdir -p "$G/usr/bin"
 cp -a "$HERE/rootfs/domU/." "$G/"
 gcc -O2 -Wall -Wextra -Werror -o "$G/usr/bin/xvs-pktgen" "$HERE/xvs-pktgen.c" ||
     die "cannot build xvs-pktgen"
-# Guest programs added by dropping a file: every tests/xen/guest-NAME.c
-# becomes /usr/bin/guest-NAME in the guest, linked statically (the guest
-# image has no libxen*.so).  Libraries it needs are named in its first 10
-# lines as "// xvs-guest-libs: -lxenstore -lxengnttab ..." and taken from
-# Debian's static archives (libxen-dev: /usr/lib/x86_64-linux-gnu/*.a).
-for src in "$HERE"/guest-*.c; do
-    [ -e "$src" ] || continue
-    name=$(basename "$src" .c)
-    libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
-    # shellcheck disable=SC2086
-    gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$G/usr/bin/$name" "$src" $libs ||
-        die "cannot build $name from $src (libs: ${libs:-none}; static libxen*.a come from libxen-dev)"
-    log "guest program $name (libs:${libs:- none})"
-done
-# dom0 programs the same way: every tests/xen/dom0-NAME.c becomes
-# /xvs/bin/dom0-NAME in dom0 (static too: one build rule for both sides).
-mkdir -p "$CO/xvs/bin"
-for src in "$HERE"/dom0-*.c; do
-    [ -e "$src" ] || continue
-    name=$(basename "$src" .c)
-    libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
-    # shellcheck disable=SC2086
-    gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$CO/xvs/bin/$name" "$src" $libs ||
-        die "cannot build $name from $src (libs: ${libs:-none})"
-    log "dom0 program $name (libs:${libs:- none})"
-done
+# Programs added by dropping a file: every tests/xen/guest-NAME.c becomes
+# /usr/bin/guest-NAME in the guest, every tests/xen/dom0-NAME.c
+# /xvs/bin/dom0-NAME in dom0, linked statically (the guest image has no
+# libxen*.so; one rule for both sides).  Libraries it needs are named in
+# its first 10 lines as "// xvs-guest-libs: -lxenstore -lxengnttab ..." and
+# taken from Debian's static archives (libxen-dev: /usr/lib/x86_64-linux-gnu/*.a).
+# build_static KIND DIR SRC...: each SRC to DIR/NAME
+build_static() {
+    local kind=$1 dir=$2 src name libs
+    shift 2
+    mkdir -p "$dir"
+    for src in "$@"; do
+        [ -e "$src" ] || continue
+        name=$(basename "$src" .c)
+        libs=$(head -10 "$src" | sed -n 's|^[[:space:]]*//[[:space:]]*xvs-guest-libs:||p' | head -1)
+        # shellcheck disable=SC2086
+        gcc -O2 -Wall -Wextra -Werror -static -I"$TOP" -o "$dir/$name" "$src" $libs ||
+            die "cannot build $name from $src (libs: ${libs:-none}; static libxen*.a come from libxen-dev)"
+        log "$kind program $name (libs:${libs:- none})"
+    done
+}
+build_static guest "$G/usr/bin" "$HERE"/guest-*.c
+build_static dom0 "$CO/xvs/bin" "$HERE"/dom0-*.c
 # Kernel modules for guest programs that the base guest image leaves out
 # (guest-evilfront grants pages and binds event channels from userspace:
 # gntalloc, evtchn), as plain files for insmod, so that the base image and

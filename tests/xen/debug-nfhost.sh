@@ -26,7 +26,8 @@ ko=$(find /tmp/nf -name xen-netfront.ko | head -1)
 # meanwhile instead (it closes a backend whose frontend directory is
 # missing), and the frontend comes last (netfront gives up on a device
 # whose backend directory does not exist yet)
-xvsd_pid && kill -STOP "$XVSD_PID"
+xvsd_pid || { bad "xvsd runs before dom0's vif is written" "no xvsd pid"; return; }
+kill -STOP "$XVSD_PID"
 ran xenstore-write $NF_BE/frontend $NF_FE $NF_BE/frontend-id 0 $NF_BE/online 1 $NF_BE/state 1 \
     $NF_BE/mac $NF_MAC $NF_BE/bridge xenbr0 $NF_BE/handle $NF_D $NF_BE/type vif
 ran xenstore-write $NF_FE/backend $NF_BE $NF_FE/backend-id 0 $NF_FE/mac $NF_MAC $NF_FE/handle $NF_D $NF_FE/state 1

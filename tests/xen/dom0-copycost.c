@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <xengnttab.h>
+#include <xen/xen.h>
 
 #define CC_PAGES 16
 #define CC_PAGE 4096
@@ -117,9 +118,20 @@ int main(int argc, char **argv)
 {
     int iter = 200, o;
     while ((o = getopt(argc, argv, "i:d:")) != -1) {
-        if (o == 'i' && atoi(optarg) > 0) iter = atoi(optarg);
-        else if (o == 'd') cc_domid = (uint32_t) strtoul(optarg, NULL, 0);
-        else { fprintf(stderr, "usage: dom0-copycost [-i ITER] [-d DOMID]\n"); return 1; }
+        char *end = NULL;
+        unsigned long v = o == '?' ? 0 : strtoul(optarg, &end, 10);
+        if (o == '?' || *optarg == '-' || *end || end == optarg
+            || (o == 'i' && (v < 1 || v > 1000000)) || (o == 'd' && v >= DOMID_FIRST_RESERVED)) {
+            if (o != '?')
+                fprintf(stderr, "dom0-copycost: bad -%c '%s' (ITER 1..1000000, DOMID below %u)\n",
+                        o, optarg, DOMID_FIRST_RESERVED);
+            fprintf(stderr, "usage: dom0-copycost [-i ITER] [-d DOMID]\n");
+            return 1;
+        }
+        if (o == 'i')
+            iter = (int) v;
+        else
+            cc_domid = (uint32_t) v;
     }
     xengntshr_handle *gs = xengntshr_open(NULL, 0);
     cc_gt = xengnttab_open(NULL, 0);

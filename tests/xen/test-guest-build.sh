@@ -23,5 +23,19 @@ for src in "$HERE"/guest-*.c "$HERE"/dom0-*.c "$HERE"/xvs-pktgen.c; do
     fi
 done
 [ $pass -gt 0 ] || { echo "FAIL: no guest program found in $HERE"; fail=$((fail + 1)); }
+# dom0-copycost's options are checked before it needs Xen: a bad one is
+# named, with the usage, and exit 1
+if [ -x "$out/dom0-copycost" ]; then
+    for args in "-i 0" "-i 5x" "-d abc" "-d 70000" "-d -1" "-x"; do
+        # shellcheck disable=SC2086
+        msg=$("$out/dom0-copycost" $args 2>&1); rc=$?
+        want="bad ${args% *} '${args#* }'"; [ "$args" = -x ] && want="invalid option"
+        if [ $rc = 1 ] && [[ $msg == *"$want"* ]] && [[ $msg == *usage:* ]]; then
+            echo "PASS: dom0-copycost $args: exit 1, \"$want\" and the usage"; pass=$((pass + 1))
+        else
+            echo "FAIL: dom0-copycost $args: rc $rc, expected 1 with \"$want\" and the usage: $msg"; fail=$((fail + 1))
+        fi
+    done
+fi
 echo "test-guest-build: $pass passed, $fail failed"
 [ $fail = 0 ]

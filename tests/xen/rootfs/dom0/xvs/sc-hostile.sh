@@ -87,13 +87,13 @@ EVIL_IP=$NET.66                 # only a neighbour entry in dom0 (no. rx attack)
 
 # only the attacks listed in xvs.hostile= (dom0's command line; run.sh
 # passes XVS_HOSTILE), all when it is not there
-HV_ONLY=""
-for w in $(< /proc/cmdline); do [[ $w == xvs.hostile=* ]] && HV_ONLY=${w#*=}; done
 # xvs.hostile_fault=segv (run.sh: XVS_HOSTILE_FAULT): in each attack every
 # start of guest-evilfront before the guest is created again segfaults, as
 # in hv9a, so that the recovery below is tested
-HV_FAULT=""
-for w in $(< /proc/cmdline); do [[ $w == xvs.hostile_fault=* ]] && HV_FAULT=${w#*=}; done
+HV_ONLY="" HV_FAULT=""
+for w in $(< /proc/cmdline); do
+    case $w in xvs.hostile=*) HV_ONLY=${w#*=};; xvs.hostile_fault=*) HV_FAULT=${w#*=};; esac
+done
 
 hv_rss() { local k v u; HV_RSS="" HV_HWM=""; while read -r k v u; do case $k in VmRSS:) HV_RSS=$v;; VmHWM:) HV_HWM=$v;; esac; done < /proc/$1/status; }
 hv_cpu() { local s; read -r s < /proc/$1/stat; s=${s##*) }; set -- $s; HV_CPU=$(( ${12} + ${13} )); }
@@ -238,10 +238,12 @@ hostile_attack() {
         # a guest in which every start of the program dies at once (seen
         # once in hv9a: segfaults, even of rm, 5 tries over 25 s) stays
         # broken under TCG: it is created again, once per attack, and
-        # counted (guests-recreated in the CRASHES line).  Told by "no
-        # output (process gone|Z)" in every try: bash's "Segmentation fault"
-        # job reports are not printed for every death.
-        if [ -z "${HV_REDO:-}" ] && [ "$(grep -cE 'no output \(process (gone|Z)\)' <<< "$GX_OUT")" -ge 5 ]; then
+        # counted (guests-recreated in the CRASHES line).  Told by every
+        # "try N:" line saying "no output (process gone|Z)": bash's
+        # "Segmentation fault" job reports are not printed for every death.
+        local tries died
+        tries=$(grep -cE '^try [0-9]+:' <<< "$GX_OUT") died=$(grep -cE '^try [0-9]+: no output \(process (gone|Z)\)' <<< "$GX_OUT")
+        if [ -z "${HV_REDO:-}" ] && [ "$tries" -gt 0 ] && [ "$died" = "$tries" ]; then
             note "($i) every start of guest-evilfront died at once: guest evil is created again (TCG, xen-lab.md); $GX_OUT"
             hostile_detach
             guest_destroy evil; unset "DOMID[evil]"; RECREATED=$((RECREATED + 1))
